@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "observability-emulator",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "observability-emulator", targets: ["observability-emulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "EmulatorJSON", path: "Sources/EmulatorJSON"),
+        .target(
+            name: "EmulatorHTTP",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Sources/EmulatorHTTP"
+        ),
+        .target(name: "EmulatorStore", dependencies: ["CSQLite"], path: "Sources/EmulatorStore"),
+        .target(
+            name: "ObservabilityEmulator",
+            dependencies: [
+                "EmulatorHTTP", "EmulatorStore", "EmulatorJSON", "CSQLite",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/ObservabilityEmulator"
+        ),
+        .executableTarget(
+            name: "observability-emulator",
+            dependencies: [
+                "ObservabilityEmulator", "EmulatorHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/observability-emulator"
+        ),
+        .testTarget(name: "EmulatorJSONTests", dependencies: ["EmulatorJSON"]),
+        .testTarget(name: "EmulatorHTTPTests", dependencies: ["EmulatorHTTP"]),
+        .testTarget(name: "EmulatorStoreTests", dependencies: ["EmulatorStore"]),
+        .testTarget(
+            name: "ObservabilityEmulatorTests",
+            dependencies: ["ObservabilityEmulator", "EmulatorHTTP", "EmulatorJSON", "EmulatorStore"]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

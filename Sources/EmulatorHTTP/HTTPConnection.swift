@@ -1,0 +1,274 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// One client connection. Every member is touched only on `queue`.
+final class HTTPConnection: @unchecked Sendable {
+    let id: UInt64
+    let fd: Int32
+    unowned let server: HTTPServer
+    let queue: DispatchQueue
+    private var parser: HTTPRequestParser
+    private var readSource: DispatchSourceRead?
+    private var writeSource: DispatchSourceWrite?
+    private var writeSourceSuspended = true
+    private var readSuspended = false
+    private var pendingWrite: [UInt8] = []
+    private var pendingWriteOffset = 0
+    private var inFlight = false
+    private var closeAfterWrite = false
+    private var peerClosed = false
+    private var closed = false
+    private var draining = false
+    private var sourcesAlive = 0
+    /// Monotonic nanoseconds of the last useful activity and of the current request's first byte.
+    private var lastActivity: UInt64
+    private var requestStart: UInt64 = 0
+    private var writeStalledSince: UInt64 = 0
+
+    init(id: UInt64, fd: Int32, server: HTTPServer) {
+        self.id = id
+        self.fd = fd
+        self.server = server
+        self.queue = DispatchQueue(label: "http.connection", target: server.connectionTargetQueue)
+        self.parser = HTTPRequestParser(limits: server.configuration.limits)
+        self.lastActivity = DispatchTime.now().uptimeNanoseconds
+    }
+
+    func start() {
+        queue.async { [self] in
+            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+            source.setEventHandler { [self] in onReadable() }
+            source.setCancelHandler { [self] in sourceCancelled() }
+            sourcesAlive += 1
+            readSource = source
+            source.resume()
+        }
+    }
+
+    // MARK: Reading
+
+    private func onReadable() {
+        guard !closed else { return }
+        var gotBytes = false
+        let chunk = 64 * 1024
+        readLoop: while true {
+            let count = withUnsafeTemporaryAllocation(byteCount: chunk, alignment: 16) { buffer -> Int in
+                let n = read(fd, buffer.baseAddress, chunk)
+                if n > 0 {
+                    if parser.isIdle { requestStart = DispatchTime.now().uptimeNanoseconds }
+                    parser.append(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                }
+                return n
+            }
+            if count > 0 {
+                gotBytes = true
+                if count < chunk { break readLoop }
+                // Bound what one connection may buffer while a request is being handled.
+                if inFlight && parser.bufferedCount > server.configuration.limits.maxHeaderBytes + server.configuration.limits.maxBodyBytes {
+                    suspendReading()
+                    break readLoop
+                }
+                continue
+            }
+            if count == 0 { peerClosed = true; break readLoop }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { break readLoop }
+            close()
+            return
+        }
+        if gotBytes { lastActivity = DispatchTime.now().uptimeNanoseconds }
+        if peerClosed {
+            // Nothing more will arrive. Finish what is buffered; close once idle.
+            suspendReading()
+        }
+        processBuffered()
+    }
+
+    private func suspendReading() {
+        guard !readSuspended, let source = readSource else { return }
+        readSuspended = true
+        source.suspend()
+    }
+
+    private func resumeReading() {
+        guard readSuspended, !peerClosed, let source = readSource else { return }
+        readSuspended = false
+        source.resume()
+    }
+
+    /// Parses and handles buffered requests one at a time, in order.
+    private func processBuffered() {
+        while !inFlight && !closed && !closeAfterWrite {
+            switch parser.next() {
+            case .needMore:
+                if peerClosed && pendingWrite.isEmpty { close() }
+                return
+            case .sendContinue:
+                write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+            case .failure(let error):
+                var response = server.errorResponder(error.status, error.message)
+                response.closeConnection = true
+                send(response, keepAlive: false, isHead: false)
+            case .request(let head, let body):
+                inFlight = true
+                let request = head.makeRequest(body: body)
+                let keepAlive = request.wantsKeepAlive && !draining
+                let isHead = request.method == "HEAD"
+                let context = HTTPRequestContext(receivedAt: DispatchTime.now().uptimeNanoseconds, connectionID: id)
+                server.handler(request, context) { [self] response in
+                    queue.async { [self] in
+                        inFlight = false
+                        send(response, keepAlive: keepAlive && !draining, isHead: isHead)
+                        requestStart = DispatchTime.now().uptimeNanoseconds
+                        lastActivity = requestStart
+                        if !closed && !closeAfterWrite {
+                            processBuffered()
+                            if !closed && !inFlight { resumeReading() }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func send(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool) {
+        guard !closed else { return }
+        if response.drop { close(); return }
+        let keep = keepAlive && !response.closeConnection
+        if !keep { closeAfterWrite = true }
+        write(response.serialized(keepAlive: keep, date: HTTPDate.shared.now(), isHead: isHead))
+    }
+
+    // MARK: Writing
+
+    private func write(_ bytes: [UInt8]) {
+        guard !closed else { return }
+        if !pendingWrite.isEmpty {
+            pendingWrite.append(contentsOf: bytes)
+            return
+        }
+        let written = writeNow(bytes, from: 0)
+        if written < 0 { close(); return }
+        if written < bytes.count {
+            pendingWrite = bytes
+            pendingWriteOffset = written
+            waitForWritable()
+        } else if closeAfterWrite {
+            close()
+        }
+    }
+
+    /// Writes as much as the socket takes; returns the new offset, or -1 on a fatal error.
+    private func writeNow(_ bytes: [UInt8], from start: Int) -> Int {
+        var offset = start
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in
+                Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, SocketOS.sendFlags)
+            }
+            if n > 0 { offset += n; continue }
+            let code = errno
+            if n < 0 && code == EINTR { continue }
+            if n < 0 && (code == EAGAIN || code == EWOULDBLOCK) { return offset }
+            return -1
+        }
+        return offset
+    }
+
+    private func waitForWritable() {
+        writeStalledSince = DispatchTime.now().uptimeNanoseconds
+        if writeSource == nil {
+            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+            source.setEventHandler { [self] in onWritable() }
+            source.setCancelHandler { [self] in sourceCancelled() }
+            sourcesAlive += 1
+            writeSource = source
+        }
+        if writeSourceSuspended {
+            writeSourceSuspended = false
+            writeSource?.resume()
+        }
+    }
+
+    private func onWritable() {
+        guard !closed else { return }
+        let offset = writeNow(pendingWrite, from: pendingWriteOffset)
+        if offset < 0 { close(); return }
+        pendingWriteOffset = offset
+        lastActivity = DispatchTime.now().uptimeNanoseconds
+        writeStalledSince = lastActivity
+        guard offset == pendingWrite.count else { return }
+        pendingWrite = []
+        pendingWriteOffset = 0
+        if !writeSourceSuspended {
+            writeSourceSuspended = true
+            writeSource?.suspend()
+        }
+        if closeAfterWrite { close(); return }
+        processBuffered()
+    }
+
+    // MARK: Deadlines and closing
+
+    func checkDeadlines(now: UInt64) {
+        queue.async { [self] in
+            guard !closed else { return }
+            let limits = server.configuration.limits
+            if !pendingWrite.isEmpty {
+                // A client that stops reading its response is cut off after the read timeout.
+                if Double(now &- writeStalledSince) / 1e9 > limits.readTimeout { close() }
+                return
+            }
+            if inFlight { return }
+            if parser.isIdle {
+                if draining || Double(now &- lastActivity) / 1e9 > limits.idleTimeout { close() }
+            } else if Double(now &- requestStart) / 1e9 > limits.readTimeout {
+                var response = server.errorResponder(408, "request not received within \(limits.readTimeout) seconds")
+                response.closeConnection = true
+                send(response, keepAlive: false, isHead: false)
+            }
+        }
+    }
+
+    /// Server shutdown: idle connections close now, busy ones after their current response.
+    func drain() {
+        queue.async { [self] in
+            draining = true
+            if !inFlight && pendingWrite.isEmpty && parser.isIdle { close() }
+        }
+    }
+
+    func forceClose() { queue.async { [self] in close() } }
+
+    private func close() {
+        guard !closed else { return }
+        closed = true
+        if let source = writeSource {
+            if writeSourceSuspended { writeSourceSuspended = false; source.resume() }
+            source.cancel()
+        }
+        if let source = readSource {
+            if readSuspended { readSuspended = false; source.resume() }
+            source.cancel()
+        }
+        if sourcesAlive == 0 { finishClose() }
+    }
+
+    /// The descriptor is closed only after every Dispatch source on it is cancelled, so a reused
+    /// descriptor number can never receive another connection's events.
+    private func sourceCancelled() {
+        sourcesAlive -= 1
+        if sourcesAlive == 0 && closed { finishClose() }
+    }
+
+    private func finishClose() {
+        SocketOS.closeSocket(fd)
+        readSource = nil
+        writeSource = nil
+        server.remove(self)
+    }
+}

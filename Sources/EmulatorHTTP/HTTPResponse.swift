@@ -1,0 +1,50 @@
+/// A response to write. `drop` closes the connection without writing anything (fault injection).
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// Close the connection after this response, whatever the client asked.
+    public var closeConnection: Bool
+    /// Write nothing and close: what a crashed upstream looks like to the client.
+    public var drop: Bool
+
+    public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [], closeConnection: Bool = false) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.closeConnection = closeConnection
+        self.drop = false
+    }
+
+    public static func dropped() -> HTTPResponse {
+        var response = HTTPResponse(status: 0)
+        response.drop = true
+        return response
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first(where: { $0.name.caseInsensitiveEquals(name) })?.value
+    }
+
+    /// The bytes on the wire: status line, headers (with Date, Content-Length and Connection) and body.
+    /// A HEAD response carries the headers of the GET, Content-Length included, but no body.
+    public func serialized(keepAlive: Bool, date: String, isHead: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + body.count)
+        out.append(contentsOf: "HTTP/1.1 \(status) \(HTTPStatus.reason(status))\r\n".utf8)
+        out.append(contentsOf: "Date: \(date)\r\n".utf8)
+        for (name, value) in headers {
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: ": ".utf8)
+            out.append(contentsOf: value.utf8)
+            out.append(contentsOf: "\r\n".utf8)
+        }
+        if status != 204 && status >= 200 {
+            out.append(contentsOf: "Content-Length: \(body.count)\r\n".utf8)
+        }
+        if !keepAlive { out.append(contentsOf: "Connection: close\r\n".utf8) }
+        out.append(contentsOf: "\r\n".utf8)
+        if !isHead && status != 204 { out.append(contentsOf: body) }
+        return out
+    }
+}

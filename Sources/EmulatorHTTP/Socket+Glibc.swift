@@ -1,0 +1,43 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The small differences between Linux and Darwin sockets, in one place.
+enum SocketOS {
+    /// Linux has no SO_NOSIGPIPE: every send passes MSG_NOSIGNAL so a peer that vanished
+    /// mid-response gives EPIPE instead of killing the process with SIGPIPE.
+    #if os(Linux)
+    static let sendFlags: Int32 = Int32(MSG_NOSIGNAL)
+    #else
+    static let sendFlags: Int32 = 0
+    #endif
+
+    static func configureAccepted(_ fd: Int32) {
+        setNonBlocking(fd)
+        var one: Int32 = 1
+        // Responses are written whole in one call; Nagle would only add latency.
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        #if !os(Linux)
+        _ = setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+        #endif
+    }
+
+    static func setNonBlocking(_ fd: Int32) {
+        let flags = fcntl(fd, F_GETFL, 0)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+    }
+
+    static func closeSocket(_ fd: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.close(fd)
+        #else
+        _ = Darwin.close(fd)
+        #endif
+    }
+
+    static var lastError: Int32 { errno }
+
+    static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
+}

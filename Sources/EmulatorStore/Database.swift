@@ -1,0 +1,137 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection with a statement cache. Not thread-safe: use it from one queue at a time
+/// (see `DatabasePool`), which is why it is opened with SQLITE_OPEN_NOMUTEX.
+public final class Database {
+    let handle: OpaquePointer
+    public let path: String
+    private var cache: [String: Statement] = [:]
+    public private(set) var isInTransaction = false
+
+    public struct Options: Sendable {
+        public var readOnly = false
+        public var busyTimeoutMilliseconds: Int32 = 5_000
+        public var synchronousNormal = true
+        public init() {}
+    }
+
+    public init(path: String, options: Options = Options()) throws {
+        var connection: OpaquePointer?
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        flags |= options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
+        let code = sqlite3_open_v2(path, &connection, flags, nil)
+        guard code == SQLITE_OK, let connection else {
+            let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
+            if let connection { sqlite3_close_v2(connection) }
+            throw DatabaseError(code: code, message: "cannot open database at \(path): \(message)")
+        }
+        handle = connection
+        self.path = path
+        sqlite3_extended_result_codes(handle, 1)
+        // "Sets a busy handler that sleeps for a specified amount of time when a table is locked"
+        // (sqlite.org/c3ref/busy_timeout.html): writers wait for each other instead of failing.
+        sqlite3_busy_timeout(handle, options.busyTimeoutMilliseconds)
+        if !options.readOnly {
+            // WAL: "readers do not block writers and a writer does not block readers"
+            // (sqlite.org/wal.html), which is what lets the reader pool serve while the writer works.
+            try execute("PRAGMA journal_mode = WAL")
+            // In WAL mode NORMAL is durable across application crashes; only an OS crash or power
+            // loss can roll back the last transactions (sqlite.org/pragma.html#pragma_synchronous).
+            try execute(options.synchronousNormal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL")
+        }
+        try execute("PRAGMA foreign_keys = ON")
+        // Keep sorting and temporary indexes in memory.
+        try execute("PRAGMA temp_store = MEMORY")
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ code: Int32, sql: String?) -> DatabaseError {
+        DatabaseError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// Runs one or more statements without arguments (schema, pragmas).
+    public func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &message)
+        if code != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? "error \(code)"
+            sqlite3_free(message)
+            throw DatabaseError(code: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    /// A cached prepared statement for this SQL text, reset and ready to bind.
+    public func cachedStatement(_ sql: String) throws -> Statement {
+        if let statement = cache[sql] {
+            statement.reset()
+            return statement
+        }
+        let statement = try Statement(database: self, sql: sql, persistent: true)
+        if cache.count > 256 { cache.removeAll() }
+        cache[sql] = statement
+        return statement
+    }
+
+    /// Runs a statement that returns no rows; returns the number of rows changed.
+    @discardableResult
+    public func run(_ sql: String, _ arguments: [DatabaseValueConvertible] = []) throws -> Int {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        while try statement.step() {}
+        return Int(sqlite3_changes(handle))
+    }
+
+    /// Calls `body` for every row.
+    public func forEach(_ sql: String, _ arguments: [DatabaseValueConvertible] = [], _ body: (Row) throws -> Void) throws {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        let row = Row(handle: statement.handle)
+        while try statement.step() { try body(row) }
+    }
+
+    /// Maps every row.
+    public func query<T>(_ sql: String, _ arguments: [DatabaseValueConvertible] = [], _ transform: (Row) throws -> T) throws -> [T] {
+        var results: [T] = []
+        try forEach(sql, arguments) { results.append(try transform($0)) }
+        return results
+    }
+
+    /// Maps the first row, if any.
+    public func queryOne<T>(_ sql: String, _ arguments: [DatabaseValueConvertible] = [], _ transform: (Row) throws -> T) throws -> T? {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        guard try statement.step() else { return nil }
+        return try transform(Row(handle: statement.handle))
+    }
+
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Runs `body` in a transaction (BEGIN IMMEDIATE: take the write lock up front, so a busy
+    /// database is waited for at BEGIN rather than failing half-way). Rolls back on error.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if isInTransaction { return try body() }
+        try execute("BEGIN IMMEDIATE")
+        isInTransaction = true
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            isInTransaction = false
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            isInTransaction = false
+            throw error
+        }
+    }
+
+    /// The raw connection, for registering SQL functions.
+    public var rawHandle: OpaquePointer { handle }
+}

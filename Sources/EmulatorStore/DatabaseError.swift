@@ -1,0 +1,24 @@
+import CSQLite
+
+/// An SQLite failure: extended result code, SQLite's message, and the SQL (never bound values).
+public struct DatabaseError: Error, CustomStringConvertible, Sendable {
+    public let code: Int32
+    public let message: String
+    public let sql: String?
+
+    public init(code: Int32, message: String, sql: String? = nil) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+    }
+
+    /// SQLITE_BUSY or SQLITE_LOCKED, primary code: another connection holds the lock.
+    public var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED }
+    public var isConstraint: Bool { code & 0xFF == SQLITE_CONSTRAINT }
+
+    public var description: String {
+        var text = "SQLite error \(code): \(message)"
+        if let sql { text += " — while executing: \(sql)" }
+        return text
+    }
+}

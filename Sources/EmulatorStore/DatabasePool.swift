@@ -1,0 +1,67 @@
+import Dispatch
+import Foundation
+
+/// One writer connection and a few reader connections on the same WAL database file.
+///
+/// As in GRDB's DatabasePool: writes are serialised on the writer's queue; reads run on whichever
+/// reader is free, concurrently with the writer, each seeing a consistent snapshot.
+public final class DatabasePool: @unchecked Sendable {
+    public let path: String
+    private let writer: Database
+    private let writerLock = NSLock()
+    private var readers: [Database]
+    private let readersLock = NSLock()
+    private let readerSemaphore: DispatchSemaphore
+
+    /// Opens the pool; `prepare` runs on each connection once (functions, pragmas).
+    public init(path: String, readerCount: Int = 2, migrations: [Migration], prepare: (Database) throws -> Void = { _ in }) throws {
+        self.path = path
+        writer = try Database(path: path)
+        try prepare(writer)
+        try Migrator(migrations).migrate(writer)
+        var readers: [Database] = []
+        for _ in 0..<max(1, readerCount) {
+            var options = Database.Options()
+            options.readOnly = true
+            let reader = try Database(path: path, options: options)
+            try prepare(reader)
+            readers.append(reader)
+        }
+        self.readers = readers
+        readerSemaphore = DispatchSemaphore(value: readers.count)
+    }
+
+    /// Runs `body` with exclusive use of the writer connection.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        writerLock.lock()
+        defer { writerLock.unlock() }
+        return try body(writer)
+    }
+
+    /// Runs `body` in a transaction on the writer.
+    public func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+        try write { db in try db.transaction { try body(db) } }
+    }
+
+    /// Runs `body` on a free reader connection, inside a read transaction (one snapshot).
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        readerSemaphore.wait()
+        readersLock.lock()
+        let reader = readers.removeLast()
+        readersLock.unlock()
+        defer {
+            readersLock.lock()
+            readers.append(reader)
+            readersLock.unlock()
+            readerSemaphore.signal()
+        }
+        try reader.execute("BEGIN DEFERRED")
+        defer { try? reader.execute("COMMIT") }
+        return try body(reader)
+    }
+
+    /// Checkpoints the WAL into the main file and closes nothing (connections close on deinit).
+    public func checkpoint() {
+        _ = try? write { db in try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+}

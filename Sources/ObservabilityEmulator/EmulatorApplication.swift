@@ -1,0 +1,241 @@
+import Dispatch
+import EmulatorHTTP
+import EmulatorJSON
+import EmulatorStore
+import Foundation
+import Logging
+
+/// A route's handler and what it needs before it runs.
+struct Route {
+    enum Kind { case api, control, open }
+    let operation: String
+    let kind: Kind
+    let handler: (Call) throws -> HTTPResponse
+}
+
+/// The emulator: store, router, HTTP server, background work and the control plane's state.
+/// `buildApplication` makes one; the CLI and the integration tests run exactly the same thing.
+public final class EmulatorApplication: @unchecked Sendable {
+    public let configuration: EmulatorConfiguration
+    let logger: Logger
+    let store: EmulatorStore
+    let clock: EmulatorClock
+    let ids: IDGenerator
+    var router = Router<Route>()
+    private(set) var server: HTTPServer!
+    public private(set) var boundPort = 0
+    let startedAt = Date()
+    let fixtures: Fixtures
+    let journal: RequestJournal
+    let faults: FaultRules
+    let tasks: TaskRunner
+    private let workspaceLock = NSLock()
+    private var materializedWorkspaces = Set<String>()
+
+    init(configuration: EmulatorConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        guard let clockMode = EmulatorClock.parse(configuration.clock) else {
+            throw EmulatorStartupError("--clock: expected system, fixed:<RFC3339> or step:<RFC3339>,<ms>, got '\(configuration.clock)'")
+        }
+        clock = EmulatorClock(mode: clockMode)
+        ids = IDGenerator(seed: configuration.idSeed)
+        do {
+            store = try EmulatorStore(path: configuration.databasePath, clock: clock, ids: ids)
+        } catch let error as DatabaseError {
+            throw EmulatorStartupError("cannot open the database\(configuration.databasePath.map { " at \($0)" } ?? ""): \(error.message)")
+        }
+        fixtures = try Fixtures.load(directory: configuration.fixturesDirectory, enabled: configuration.seed)
+        journal = RequestJournal(capacity: configuration.journalSize, keepBodies: configuration.journalBodies)
+        faults = FaultRules()
+        tasks = TaskRunner(defaultPace: configuration.taskPace)
+        registerRoutes()
+        try seedIfNeeded()
+        server = HTTPServer(
+            configuration: .init(host: configuration.host, port: configuration.port, limits: configuration.limits),
+            logger: logger,
+            errorResponder: { status, message in
+                var error = APIError(status, status == 500 ? "UNKNOWN_ERROR" : nil, message)
+                if status == 503 { error = APIError(503, nil, message) }
+                return error.response
+            },
+            handler: { [unowned self] request, context, respond in self.handle(request, context, respond) })
+    }
+
+    /// Starts listening; returns the bound port.
+    @discardableResult
+    public func start() throws -> Int {
+        boundPort = try server.start()
+        return boundPort
+    }
+
+    /// Stops accepting, drains in-flight requests, waits for background tasks, closes the store.
+    public func shutdown() {
+        server.shutdown(timeout: configuration.drainTimeout)
+        tasks.waitUntilIdle(timeout: 5)
+        store.close()
+    }
+
+    // MARK: Request pipeline
+
+    func handle(_ request: HTTPRequest, _ context: HTTPRequestContext, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let isControl = request.path.hasPrefix("/__emulator")
+        var directive: FaultDirective?  // decided before the work closure captures it
+        if let header = request.header("X-Emulator-Fault") {
+            switch FaultDirective.parse(header: header) {
+            case .success(let parsed): directive = parsed
+            case .failure(let error):
+                finish(request, context, error.response, workspaceID: nil, respond)
+                return
+            }
+        } else if !isControl {
+            directive = faults.match(method: request.method, path: request.path)
+        }
+        let decided = directive
+        let work: @Sendable () -> Void = { [unowned self] in
+            let directive = decided
+            if let directive, directive.drop {
+                finish(request, context, .dropped(), workspaceID: nil, respond)
+                return
+            }
+            if let directive, let status = directive.status {
+                let error = APIError(status, directive.errorCode, directive.message ?? "fault injected by the emulator (status \(status))")
+                finish(request, context, error.response, workspaceID: nil, respond)
+                return
+            }
+            let (response, workspaceID) = route(request)
+            finish(request, context, response, workspaceID: workspaceID, respond)
+        }
+        if let delay = decided?.delayMs, delay > 0 {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay), execute: work)
+        } else {
+            work()
+        }
+    }
+
+    private func finish(_ request: HTTPRequest, _ context: HTTPRequestContext, _ response: HTTPResponse, workspaceID: String?, _ respond: @Sendable (HTTPResponse) -> Void) {
+        let durationMs = Double(DispatchTime.now().uptimeNanoseconds &- context.receivedAt) / 1e6
+        if !request.path.hasPrefix("/__emulator/requests") {
+            journal.record(request: request, response: response, durationMs: durationMs, workspaceID: workspaceID, time: Timestamp.format(clock.mode == .system ? clock.nowMs() : Int64(Date().timeIntervalSince1970 * 1000)))
+        }
+        if logger.logLevel <= .info {
+            logger.info("\(request.method) \(request.path) \(response.drop ? "dropped" : String(response.status)) \(String(format: "%.2f", durationMs))ms", metadata: [
+                "workspace": .string(workspaceID ?? "-"),
+            ])
+        }
+        respond(response)
+    }
+
+    /// Routes, authenticates and runs a request; returns the response and the caller's workspace.
+    func route(_ request: HTTPRequest) -> (HTTPResponse, String?) {
+        switch router.match(method: request.method, path: request.path) {
+        case .notFound:
+            return (APIError(404, nil, "no route for \(request.method) \(request.path.prefix(200))").response, nil)
+        case .methodNotAllowed(let allowed):
+            var error = APIError(405, nil, "method \(request.method) is not allowed on \(request.path.prefix(200)); allowed: \(allowed.joined(separator: ", "))")
+            error.allow = allowed
+            return (error.response, nil)
+        case .found(let route, let parameters):
+            var workspace = Workspace(token: "")
+            var workspaceID: String?
+            do {
+                let token = bearerToken(request)
+                switch route.kind {
+                case .api:
+                    guard let token else { throw APIError.unauthorized("missing or empty bearer token: send 'Authorization: Bearer <api key>'") }
+                    if !configuration.apiKeys.isEmpty && !configuration.apiKeys.contains(token) {
+                        throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
+                    }
+                    workspace = Workspace(token: token)
+                    workspaceID = workspace.id
+                    try ensureWorkspace(workspace)
+                case .control:
+                    if let admin = configuration.adminToken, request.header("X-Emulator-Admin-Token") != admin {
+                        throw APIError.unauthorized("the control plane needs the X-Emulator-Admin-Token header (set by --admin-token)")
+                    }
+                    if let token {
+                        workspace = Workspace(token: token)
+                        workspaceID = workspace.id
+                    }
+                case .open:
+                    break
+                }
+                let call = Call(request: request, parameters: parameters, workspace: workspace, hasBearer: workspaceID != nil, app: self)
+                return (try route.handler(call), workspaceID)
+            } catch let error as APIError {
+                return (error.response, workspaceID)
+            } catch let error as DatabaseError where error.isBusy {
+                logger.warning("database busy", metadata: ["error": "\(error)"])
+                return (APIError(503, "DATABASE_TIMEOUT", "the database is busy; retry").response, workspaceID)
+            } catch {
+                logger.error("unhandled error", metadata: ["operation": .string(route.operation), "error": "\(error)"])
+                return (APIError.internalError("internal error in \(route.operation); see the emulator log").response, workspaceID)
+            }
+        }
+    }
+
+    func bearerToken(_ request: HTTPRequest) -> String? {
+        guard let header = request.header(HTTPHeader.authorization) else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    /// Gives a workspace its own copies of the seeded judges on its first request.
+    func ensureWorkspace(_ workspace: Workspace) throws {
+        workspaceLock.lock()
+        let known = materializedWorkspaces.contains(workspace.id)
+        workspaceLock.unlock()
+        if known { return }
+        try store.materializeWorkspace(workspace, judges: fixtures.judges)
+        workspaceLock.lock()
+        materializedWorkspaces.insert(workspace.id)
+        workspaceLock.unlock()
+    }
+
+    func forgetWorkspaces(_ id: String? = nil) {
+        workspaceLock.lock()
+        if let id { materializedWorkspaces.remove(id) } else { materializedWorkspaces.removeAll() }
+        workspaceLock.unlock()
+    }
+
+    // MARK: Seeding
+
+    /// Loads fixtures and synthetic events into an empty database (a persistent one keeps its data).
+    func seedIfNeeded() throws {
+        let existing = try store.pool.read { db in try db.queryOne("SELECT COUNT(*) FROM events WHERE seeded = 1") { $0.int(0) } ?? 0 }
+        guard existing == 0 else { return }
+        try store.insertEvents(fixtures.events, workspaceID: nil, seeded: true)
+        if configuration.syntheticEvents > 0 {
+            try SyntheticEvents.insert(count: configuration.syntheticEvents, into: store, logger: logger)
+        }
+    }
+
+    /// Everything back to the seeded state.
+    func resetAll() throws {
+        tasks.waitUntilIdle(timeout: 10)
+        try store.resetAll()
+        forgetWorkspaces()
+        clock.reset()
+        ids.reset()
+        faults.clear()
+    }
+
+    func resetWorkspace(_ workspace: Workspace) throws {
+        tasks.waitUntilIdle(timeout: 10)
+        try store.resetWorkspace(workspace.id)
+        forgetWorkspaces(workspace.id)
+    }
+}
+
+/// A startup problem explained to the user (bad flag value, unreadable fixtures, bad database).
+public struct EmulatorStartupError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Builds the application the binary runs; tests call it with their own configuration.
+public func buildApplication(_ configuration: EmulatorConfiguration, logger: Logger) throws -> EmulatorApplication {
+    try EmulatorApplication(configuration: configuration, logger: logger)
+}

@@ -1,0 +1,107 @@
+import Foundation
+
+/// The emulator's notion of now: the system clock, a fixed instant, or a clock that advances a
+/// fixed step on every reading (`--clock step:<start>,<ms>`), for byte-identical runs.
+final class EmulatorClock: @unchecked Sendable {
+    enum Mode: Equatable { case system, fixed(Int64), step(start: Int64, stepMs: Int64) }
+
+    private let lock = NSLock()
+    let mode: Mode
+    private var readings: Int64 = 0
+
+    init(mode: Mode) { self.mode = mode }
+
+    /// Parses `system`, `fixed:<RFC3339>` or `step:<RFC3339>,<ms>`.
+    static func parse(_ text: String) -> Mode? {
+        if text == "system" { return .system }
+        if text.hasPrefix("fixed:"), let ms = Timestamp.parse(String(text.dropFirst(6))) { return .fixed(ms) }
+        if text.hasPrefix("step:") {
+            let parts = text.dropFirst(5).split(separator: ",")
+            if parts.count == 2, let start = Timestamp.parse(String(parts[0])), let step = Int64(parts[1]), step >= 0 {
+                return .step(start: start, stepMs: step)
+            }
+        }
+        return nil
+    }
+
+    /// Milliseconds since the Unix epoch.
+    func nowMs() -> Int64 {
+        switch mode {
+        case .system: return Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        case .fixed(let ms): return ms
+        case .step(let start, let step):
+            lock.lock(); defer { lock.unlock() }
+            let value = start + readings * step
+            readings += 1
+            return value
+        }
+    }
+
+    func reset() { lock.lock(); readings = 0; lock.unlock() }
+}
+
+/// RFC 3339 timestamps with milliseconds, always UTC (`2025-10-07T20:56:01.974Z`).
+enum Timestamp {
+    static func format(_ ms: Int64) -> String {
+        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
+        let millis = Int((ms % 1000 + 1000) % 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ v: Int32, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        let msText = String(millis)
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(String(repeating: "0", count: 3 - msText.count) + msText)Z"
+    }
+
+    /// Parses RFC 3339 / ISO 8601 date-times (`Z` or `±hh:mm`, optional fraction) and plain
+    /// dates (`2025-10-07`, midnight UTC). Returns milliseconds since the epoch.
+    static func parse(_ text: String) -> Int64? {
+        let b = Array(text.utf8)
+        func num(_ from: Int, _ len: Int) -> Int? {
+            guard from + len <= b.count else { return nil }
+            var v = 0
+            for i in from..<(from + len) {
+                guard b[i] >= 48 && b[i] <= 57 else { return nil }
+                v = v * 10 + Int(b[i] - 48)
+            }
+            return v
+        }
+        guard b.count >= 10, let year = num(0, 4), b[4] == 45, let month = num(5, 2), b[7] == 45, let day = num(8, 2),
+              (1...12).contains(month), (1...31).contains(day) else { return nil }
+        var hour = 0, minute = 0, second = 0, millis = 0, offsetMinutes = 0
+        var i = 10
+        if b.count > 10 {
+            guard b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == 32,
+                  let h = num(11, 2), b.count > 13, b[13] == 58, let m = num(14, 2) else { return nil }
+            hour = h; minute = m; i = 16
+            if i < b.count, b[i] == 58 {
+                guard let s = num(17, 2) else { return nil }
+                second = s; i = 19
+            }
+            if i < b.count, b[i] == UInt8(ascii: ".") {
+                i += 1
+                var digits = 0, frac = 0
+                while i < b.count, b[i] >= 48, b[i] <= 57 {
+                    if digits < 3 { frac = frac * 10 + Int(b[i] - 48) }
+                    digits += 1; i += 1
+                }
+                guard digits > 0 else { return nil }
+                if digits < 3 { for _ in digits..<3 { frac *= 10 } }
+                millis = frac
+            }
+            guard i < b.count else { return nil }
+            if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
+                i += 1
+            } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+                let sign = b[i] == UInt8(ascii: "+") ? 1 : -1
+                guard let oh = num(i + 1, 2), i + 3 < b.count, b[i + 3] == 58, let om = num(i + 4, 2) else { return nil }
+                offsetMinutes = sign * (oh * 60 + om); i += 6
+            } else { return nil }
+            guard i == b.count, hour < 24, minute < 60, second < 61 else { return nil }
+        }
+        var parts = tm()
+        parts.tm_year = Int32(year - 1900); parts.tm_mon = Int32(month - 1); parts.tm_mday = Int32(day)
+        parts.tm_hour = Int32(hour); parts.tm_min = Int32(minute); parts.tm_sec = Int32(second)
+        let seconds = timegm(&parts)
+        return (Int64(seconds) - Int64(offsetMinutes * 60)) * 1000 + Int64(millis)
+    }
+}

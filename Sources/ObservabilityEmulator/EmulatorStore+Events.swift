@@ -1,0 +1,291 @@
+import EmulatorJSON
+import EmulatorStore
+
+/// A row of `events` with the derived fields, enough for previews and `extra_fields`.
+struct EventRow {
+    let rowID: Int64
+    let eventID: String
+    let correlationID: String
+    let createdMs: Int64
+    let inputTokens: Int64
+    let outputTokens: Int64
+    let modelName: String?
+    let firstSystemMessage: String?
+    let lastUserMessage: String?
+    let responsePreview: String?
+    let invokedTools: String
+    let enabledTools: String
+    let nbMessages: Int64
+    let totalTimeElapsed: Double?
+    let agentID: String?
+    let metadata: String
+
+    static let columns = "e.rowid, e.event_id, e.correlation_id, e.created_ms, e.input_tokens, e.output_tokens, e.model_name, e.first_system_message, e.last_user_message_preview, e.response_messages_preview, e.invoked_tools, e.enabled_tools, e.nb_messages, e.total_time_elapsed, e.api_agent_id, e.metadata"
+
+    init(_ row: Row) {
+        rowID = row.int64(0); eventID = row.string(1); correlationID = row.string(2); createdMs = row.int64(3)
+        inputTokens = row.int64(4); outputTokens = row.int64(5); modelName = row.optionalString(6)
+        firstSystemMessage = row.optionalString(7); lastUserMessage = row.optionalString(8); responsePreview = row.optionalString(9)
+        invokedTools = row.string(10); enabledTools = row.string(11); nbMessages = row.int64(12)
+        totalTimeElapsed = row.optionalDouble(13); agentID = row.optionalString(14); metadata = row.string(15)
+    }
+
+    /// The value of a catalogue field for `extra_fields`.
+    func value(of field: FieldDefinition, annotations: [String: JSON]) -> JSON {
+        switch field.source {
+        case .metadata(let key):
+            return (try? JSON.parse(metadata))?[key] ?? .null
+        case .annotation(let judgeID):
+            return annotations[judgeID] ?? .null
+        case .column:
+            switch field.name {
+            case "event_id": return .string(eventID)
+            case "correlation_id": return .string(correlationID)
+            case "timestamp": return .string(Timestamp.format(createdMs))
+            case "model_name": return .string(modelName)
+            case "api_agent_id": return .string(agentID)
+            case "first_system_message": return .string(firstSystemMessage)
+            case "last_user_message_preview": return .string(lastUserMessage)
+            case "response_messages_preview": return .string(responsePreview)
+            case "nb_messages": return .int(nbMessages)
+            case "invoked_tools": return (try? JSON.parse(invokedTools)) ?? .array([])
+            case "enabled_tools": return (try? JSON.parse(enabledTools)) ?? .array([])
+            case "input_tokens": return .int(inputTokens)
+            case "output_tokens": return .int(outputTokens)
+            case "total_time_elapsed": return totalTimeElapsed.map { .double($0) } ?? .null
+            default: return .null
+            }
+        }
+    }
+
+    func preview(extraFields: [FieldDefinition], annotations: [String: JSON]) -> JSON {
+        var extra = JSONObject()
+        for field in extraFields { extra[field.name] = value(of: field, annotations: annotations) }
+        return .object(JSONObject([
+            ("event_id", .string(eventID)),
+            ("correlation_id", .string(correlationID)),
+            ("created_at", .string(Timestamp.format(createdMs))),
+            ("extra_fields", .object(extra)),
+            ("nb_input_tokens", .int(inputTokens)),
+            ("nb_output_tokens", .int(outputTokens)),
+        ]))
+    }
+}
+
+/// A position in the newest-first order, for keyset paging.
+struct EventPosition: Equatable {
+    let createdMs: Int64
+    let eventID: String
+}
+
+extension EmulatorStore {
+    static let visibleToWorkspace = "(e.workspace_id IS NULL OR e.workspace_id = ?)"
+
+    // MARK: Writing
+
+    /// Inserts events in one transaction: all or nothing. `workspaceID` nil marks shared fixtures.
+    func insertEvents(_ drafts: [EventDraft], workspaceID: String?, seeded: Bool) throws {
+        try pool.writeTransaction { db in
+            for draft in drafts {
+                try insertEvent(draft, workspaceID: workspaceID, seeded: seeded, db: db)
+            }
+        }
+    }
+
+    func insertEvent(_ draft: EventDraft, workspaceID: String?, seeded: Bool, db: Database) throws {
+        do {
+            try db.run("""
+                INSERT INTO events (event_id, workspace_id, correlation_id, created_ms, model_name, first_system_message,
+                    last_user_message_preview, response_messages_preview, invoked_tools, enabled_tools, input_tokens,
+                    output_tokens, nb_messages, total_time_elapsed, api_agent_id, metadata, extra, body, seeded)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [
+                    draft.eventID, workspaceID, draft.correlationID, draft.createdMs, draft.modelName, draft.firstSystemMessage,
+                    draft.lastUserMessage, draft.responsePreview, JSON.array(draft.invokedTools.map { .string($0) }).text,
+                    JSON.array(draft.enabledToolNames.map { .string($0) }).text, draft.inputTokens, draft.outputTokens,
+                    draft.nbMessages, draft.totalTimeElapsed, draft.agentID, JSON.object(draft.metadata).text,
+                    JSON.object(draft.extra).text, DatabaseValue.blob(draft.body), seeded,
+                ])
+        } catch let error as DatabaseError where error.isConstraint {
+            throw APIError(409, nil, "event_id \(draft.eventID) already exists")
+        }
+        try db.run("INSERT INTO events_fts (rowid, user_text, assistant_text) VALUES (?, ?, ?)",
+                   [db.lastInsertRowID, draft.userText, draft.assistantText])
+    }
+
+    // MARK: Reading
+
+    func judgeOutputType(workspaceID: String, db: Database) -> (String) -> FieldType? {
+        { judgeID in
+            let type = try? db.queryOne("SELECT output_type FROM judges WHERE id = ? AND workspace_id = ?", [judgeID, workspaceID]) { $0.string(0) }
+            switch type {
+            case "CLASSIFICATION": return .TEXT
+            case "REGRESSION": return .FLOAT
+            default: return nil
+            }
+        }
+    }
+
+    func compileFilter(_ filter: Filter, workspaceID: String, db: Database) throws -> CompiledFilter {
+        try FilterCompiler(workspaceID: workspaceID, judgeOutputType: judgeOutputType(workspaceID: workspaceID, db: db)).compile(filter)
+    }
+
+    func resolveExtraFields(_ names: [String], workspaceID: String, db: Database) throws -> [FieldDefinition] {
+        let lookup = judgeOutputType(workspaceID: workspaceID, db: db)
+        return try names.enumerated().map { index, name in
+            guard let field = FieldCatalog.resolve(name, judgeOutputType: lookup) else {
+                throw APIError.searchBadRequest("extra_fields[\(index)]: unknown field '\(name.prefix(100))'")
+            }
+            return field
+        }
+    }
+
+    /// One page of matching events, newest first, strictly after `after`.
+    func searchEvents(filter: Filter, workspaceID: String, after: EventPosition?, limit: Int, extraFieldNames: [String]) throws -> (previews: [JSON], last: EventPosition?, hasMore: Bool) {
+        try pool.read { db in
+            let compiled = try compileFilter(filter, workspaceID: workspaceID, db: db)
+            let extraFields = try resolveExtraFields(extraFieldNames, workspaceID: workspaceID, db: db)
+            var sql = "SELECT \(EventRow.columns) FROM events AS e WHERE \(Self.visibleToWorkspace) AND \(compiled.sql)"
+            var arguments: [DatabaseValueConvertible] = [workspaceID] + compiled.arguments
+            if let after {
+                sql += " AND (e.created_ms < ? OR (e.created_ms = ? AND e.event_id < ?))"
+                arguments += [after.createdMs, after.createdMs, after.eventID]
+            }
+            sql += " ORDER BY e.created_ms DESC, e.event_id DESC LIMIT ?"
+            arguments.append(limit + 1)
+            var rows = try db.query(sql, arguments, EventRow.init)
+            let hasMore = rows.count > limit
+            if hasMore { rows.removeLast() }
+            let annotations = try annotationsByRow(rows.map(\.rowID), fields: extraFields, workspaceID: workspaceID, db: db)
+            let previews = rows.map { $0.preview(extraFields: extraFields, annotations: annotations[$0.rowID] ?? [:]) }
+            return (previews, rows.last.map { EventPosition(createdMs: $0.createdMs, eventID: $0.eventID) }, hasMore)
+        }
+    }
+
+    /// Annotation values for the rows, for the judge fields asked for.
+    func annotationsByRow(_ rowIDs: [Int64], fields: [FieldDefinition], workspaceID: String, db: Database) throws -> [Int64: [String: JSON]] {
+        let judgeIDs = fields.compactMap { field -> String? in
+            if case .annotation(let id) = field.source { return id }
+            return nil
+        }
+        guard !judgeIDs.isEmpty, !rowIDs.isEmpty else { return [:] }
+        var result: [Int64: [String: JSON]] = [:]
+        for judgeID in judgeIDs {
+            let placeholders = Array(repeating: "?", count: rowIDs.count).joined(separator: ",")
+            try db.forEach("SELECT event_rowid, value_text, value_num FROM annotations WHERE workspace_id = ? AND judge_id = ? AND event_rowid IN (\(placeholders))",
+                           [workspaceID, judgeID] + rowIDs.map { $0 as DatabaseValueConvertible }) { row in
+                let value: JSON = row.isNull(2) ? .string(row.optionalString(1)) : .double(row.double(2))
+                result[row.int64(0), default: [:]][judgeID] = value
+            }
+        }
+        return result
+    }
+
+    /// Every matching id, newest first.
+    func searchEventIDs(filter: Filter, workspaceID: String) throws -> [String] {
+        try pool.read { db in
+            let compiled = try compileFilter(filter, workspaceID: workspaceID, db: db)
+            return try db.query("SELECT e.event_id FROM events AS e WHERE \(Self.visibleToWorkspace) AND \(compiled.sql) ORDER BY e.created_ms DESC, e.event_id DESC",
+                                [workspaceID] + compiled.arguments) { $0.string(0) }
+        }
+    }
+
+    /// The full `ChatCompletionEvent` JSON, or nil when the workspace cannot see it.
+    func eventDetail(eventID: String, workspaceID: String) throws -> [UInt8]? {
+        try pool.read { db in
+            guard let (rowID, head, extraText, body) = try db.queryOne(
+                "SELECT e.rowid, e.event_id, e.correlation_id, e.created_ms, e.input_tokens, e.output_tokens, e.nb_messages, e.extra, e.body FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)",
+                [eventID, workspaceID], { row -> (Int64, [(String, JSON)], String, [UInt8]) in
+                    (row.int64(0), [
+                        ("event_id", .string(row.string(1))), ("correlation_id", .string(row.string(2))),
+                        ("created_at", .string(Timestamp.format(row.int64(3)))), ("nb_input_tokens", .int(row.int64(4))),
+                        ("nb_output_tokens", .int(row.int64(5))), ("nb_messages", .int(row.int64(6))),
+                    ], row.string(7), row.bytes(8))
+                })
+            else { return nil }
+            var extra = (try? JSON.parse(extraText))?.objectValue ?? JSONObject()
+            try db.forEach("SELECT judge_id, value_text, value_num FROM annotations WHERE workspace_id = ? AND event_rowid = ? ORDER BY judge_id", [workspaceID, rowID]) { row in
+                extra[FieldCatalog.judgePrefix + row.string(0)] = row.isNull(2) ? .string(row.optionalString(1)) : .double(row.double(2))
+            }
+            // The stored body holds the large arrays already serialised; splice the head in front.
+            var out: [UInt8] = [UInt8(ascii: "{")]
+            for (index, (key, value)) in head.prefix(3).enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                JSON.writeString(key, into: &out); out.append(UInt8(ascii: ":")); value.write(into: &out)
+            }
+            out.append(contentsOf: ",\"extra_fields\":".utf8)
+            JSON.object(extra).write(into: &out)
+            for (key, value) in head.dropFirst(3) {
+                out.append(UInt8(ascii: ","))
+                JSON.writeString(key, into: &out); out.append(UInt8(ascii: ":")); value.write(into: &out)
+            }
+            if body.count > 2 {
+                out.append(UInt8(ascii: ","))
+                out.append(contentsOf: body.dropFirst())
+            } else {
+                out.append(UInt8(ascii: "}"))
+            }
+            return out
+        }
+    }
+
+    func eventExists(eventID: String, workspaceID: String) throws -> Bool {
+        try pool.read { db in
+            try db.queryOne("SELECT 1 FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)", [eventID, workspaceID]) { _ in true } ?? false
+        }
+    }
+
+    /// Up to 10 other visible events ranked by FTS5 bm25 over the event's own salient terms.
+    func similarEvents(eventID: String, workspaceID: String) throws -> [JSON]? {
+        try pool.read { db in
+            guard let rowID = try db.queryOne("SELECT e.rowid FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)", [eventID, workspaceID], { $0.int64(0) }) else {
+                return nil
+            }
+            let text = try db.queryOne("SELECT user_text || ' ' || assistant_text FROM events_fts WHERE rowid = ?", [rowID]) { $0.string(0) } ?? ""
+            let terms = SimilarityTerms.salientTerms(text)
+            if terms.isEmpty { return [] }
+            let query = terms.map { "\"\($0)\"" }.joined(separator: " OR ")
+            let rows = try db.query("""
+                SELECT \(EventRow.columns) FROM events_fts AS f JOIN events AS e ON e.rowid = f.rowid
+                WHERE events_fts MATCH ? AND f.rowid <> ? AND \(Self.visibleToWorkspace)
+                ORDER BY bm25(events_fts, 1.0, 1.0), e.event_id LIMIT 10
+                """, [query, rowID, workspaceID], EventRow.init)
+            return rows.map { $0.preview(extraFields: [], annotations: [:]) }
+        }
+    }
+}
+
+/// Picks the words that characterise an event's text for the similarity query.
+enum SimilarityTerms {
+    static let stopwords: Set<String> = [
+        "the", "and", "for", "are", "but", "not", "you", "your", "with", "this", "that", "have", "from", "they", "will",
+        "would", "there", "their", "what", "about", "which", "when", "can", "could", "should", "into", "than", "then",
+        "them", "these", "those", "been", "were", "was", "has", "had", "how", "why", "who", "our", "out", "all", "any",
+        "also", "just", "here", "some", "such", "only", "other", "more", "most", "very", "its", "it's", "i'm", "please",
+        "les", "des", "une", "est", "pour", "que", "qui", "dans", "avec", "sur", "pas", "vous", "nous", "los", "las",
+        "del", "por", "con", "para", "una", "der", "die", "das", "und", "ist", "mit", "sie", "ich",
+    ]
+
+    /// Distinct lower-cased words of three or more letters, stopwords removed, longest first
+    /// (longer words tend to be rarer), at most 24; deterministic.
+    static func salientTerms(_ text: String) -> [String] {
+        var seen = Set<String>()
+        var words: [String] = []
+        var current = ""
+        func flush() {
+            let word = current.lowercased()
+            current = ""
+            guard word.count >= 3, word.count <= 40, !stopwords.contains(word), !seen.contains(word) else { return }
+            seen.insert(word)
+            words.append(word)
+        }
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) { current.unicodeScalars.append(scalar) } else { flush() }
+        }
+        flush()
+        let ranked = words.enumerated().sorted { a, b in
+            a.element.count != b.element.count ? a.element.count > b.element.count : a.offset < b.offset
+        }
+        return ranked.prefix(24).map(\.element)
+    }
+}

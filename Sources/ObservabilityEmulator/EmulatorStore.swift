@@ -1,0 +1,42 @@
+import EmulatorJSON
+import EmulatorStore
+import Foundation
+
+/// The product's data: one `DatabasePool`, the clock and the id generator. Feature extensions
+/// (`EmulatorStore+Events.swift`, `+Judges`, …) hold the SQL of each area.
+final class EmulatorStore: @unchecked Sendable {
+    let pool: DatabasePool
+    let clock: EmulatorClock
+    let ids: IDGenerator
+    /// Set when the database is a temporary file the emulator must delete at exit.
+    let temporaryPath: String?
+
+    init(path: String?, clock: EmulatorClock, ids: IDGenerator) throws {
+        let resolved: String
+        if let path {
+            resolved = path
+            temporaryPath = nil
+        } else {
+            // The default database is a temporary file, not ":memory:": WAL and the reader pool need
+            // a file that several connections share. It is removed at exit.
+            let directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+            resolved = "\(directory)/observability-emulator-\(getpid())-\(UUID().uuidString.prefix(8)).sqlite"
+            temporaryPath = resolved
+        }
+        pool = try DatabasePool(path: resolved, readerCount: 3, migrations: Schema.migrations) { db in
+            try SQLFunctions.register(on: db)
+        }
+        self.clock = clock
+        self.ids = ids
+    }
+
+    /// Checkpoints the WAL and removes a temporary database.
+    func close() {
+        pool.checkpoint()
+        if let temporaryPath {
+            for suffix in ["", "-wal", "-shm"] { unlink(temporaryPath + suffix) }
+        }
+    }
+
+    func nowMs() -> Int64 { clock.nowMs() }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// Lower-case UUID helpers: parsing path ids, name-based v5 ids, and formatting.
+enum UUIDText {
+    /// The RFC 4122 URL namespace; any fixed namespace would do, this one is documented.
+    static let namespace: [UInt8] = [0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8]
+
+    /// True for the 8-4-4-4-12 hex form (either case); what a `format: uuid` path parameter needs.
+    static func isValid(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return false }
+        for (i, b) in bytes.enumerated() {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
+                if b != UInt8(ascii: "-") { return false }
+            } else if !((b >= 48 && b <= 57) || (b >= 97 && b <= 102) || (b >= 65 && b <= 70)) {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Name-based UUID (version 5, SHA-1) under the fixed namespace.
+    static func v5(_ name: String) -> String {
+        var digest = Array(SHA1.hash(namespace + Array(name.utf8)).prefix(16))
+        digest[6] = (digest[6] & 0x0F) | 0x50
+        digest[8] = (digest[8] & 0x3F) | 0x80
+        return format(digest)
+    }
+
+    static func v4(from bytes: [UInt8]) -> String {
+        var b = bytes
+        b[6] = (b[6] & 0x0F) | 0x40
+        b[8] = (b[8] & 0x3F) | 0x80
+        return format(b)
+    }
+
+    static func format(_ b: [UInt8]) -> String {
+        let hex = b.map { String($0, radix: 16).leftPad2 }.joined()
+        let chars = Array(hex)
+        return String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-" + String(chars[12..<16]) + "-" + String(chars[16..<20]) + "-" + String(chars[20..<32])
+    }
+}
+
+extension String {
+    var leftPad2: String { count == 1 ? "0" + self : self }
+}
+
+/// SplitMix64: a tiny, well-distributed deterministic generator (Steele et al., 2014).
+struct SplitMix64 {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+    mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}
+
+/// Makes ids for resources created through the API. With `--id-seed` they come from one seeded
+/// generator in creation order, so two runs with the same calls give the same ids.
+final class IDGenerator: @unchecked Sendable {
+    private let lock = NSLock()
+    private var generator: SplitMix64?
+    let seed: UInt64?
+
+    init(seed: UInt64?) {
+        self.seed = seed
+        generator = seed.map { SplitMix64(state: $0) }
+    }
+
+    func reset() {
+        lock.lock(); defer { lock.unlock() }
+        generator = seed.map { SplitMix64(state: $0) }
+    }
+
+    func next() -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        if var g = generator {
+            let a = g.next(), b = g.next()
+            generator = g
+            var bytes: [UInt8] = []
+            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: a >> UInt64(shift))) }
+            for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: b >> UInt64(shift))) }
+            return UUIDText.v4(from: bytes)
+        }
+        return UUID().uuidString.lowercased()
+    }
+
+    /// An unguessable token for export URLs; never drawn from the seeded generator.
+    func secretToken() -> String {
+        (UUID().uuidString + UUID().uuidString).replacingOccurrences(of: "-", with: "").lowercased()
+    }
+}

@@ -1,0 +1,91 @@
+import EmulatorJSON
+
+/// `/v1/observability/judges` and the live-judging entry points (SPEC 5, 6).
+enum JudgeRoutes {
+    static func create(_ call: Call) throws -> HTTPResponseBox {
+        let definition = try JudgeDefinition.parse(try call.body())
+        let record = try call.store.createJudge(definition, workspace: call.workspace)
+        return .json(record.json, status: 201)
+    }
+
+    static func list(_ call: Call) throws -> HTTPResponseBox {
+        let (page, pageSize) = try call.pageParameters()
+        let types = call.queryAll("type_filter")
+        for type in types where type != "CLASSIFICATION" && type != "REGRESSION" {
+            throw APIError.validation("type_filter: '\(type.prefix(40))' is not one of REGRESSION, CLASSIFICATION")
+        }
+        let (count, records) = try call.store.listJudges(workspaceID: call.workspace.id, query: call.query("q"), types: types,
+                                                         models: call.queryAll("model_filter"), page: page, pageSize: pageSize)
+        return .json(["judges": call.paginated(count: count, results: records.map(\.json), page: page, pageSize: pageSize)])
+    }
+
+    static func fetch(_ call: Call) throws -> HTTPResponseBox {
+        let id = try call.pathID("judge_id")
+        guard let record = try call.store.judge(id: id, workspaceID: call.workspace.id) else {
+            throw APIError.notFound("JUDGE_NOT_FOUND", "judge \(id) not found")
+        }
+        return .json(record.json)
+    }
+
+    static func update(_ call: Call) throws -> HTTPResponseBox {
+        let id = try call.pathID("judge_id")
+        let definition = try JudgeDefinition.parse(try call.body())
+        try call.store.updateJudge(id: id, definition: definition, workspace: call.workspace)
+        return .noContent
+    }
+
+    static func delete(_ call: Call) throws -> HTTPResponseBox {
+        let id = try call.pathID("judge_id")
+        try call.store.deleteJudge(id: id, workspaceID: call.workspace.id)
+        return .noContent
+    }
+
+    static func output(_ result: (analysis: String, answer: JSON)) -> HTTPResponseBox {
+        .json(.object(JSONObject([("analysis", .string(result.analysis)), ("answer", result.answer)])))
+    }
+
+    /// A saved judge on `messages` and optional `properties`.
+    static func judgeConversation(_ call: Call) throws -> HTTPResponseBox {
+        let id = try call.pathID("judge_id")
+        let body = try call.body()
+        let messages = try body.array("messages") ?? []
+        let properties = try body.object("properties", required: false, nullable: true)?.object ?? JSONObject()
+        guard let record = try call.store.judge(id: id, workspaceID: call.workspace.id) else {
+            throw APIError.notFound("JUDGE_NOT_FOUND", "judge \(id) not found")
+        }
+        let conversation = try JudgedConversation.make(messages: messages, properties: properties)
+        return output(RuleEngine(definition: record.definition).judge(conversation))
+    }
+
+    /// An inline judge definition on a stored event: its request and response messages.
+    static func judgeEvent(_ call: Call) throws -> HTTPResponseBox {
+        let id = try call.pathID("event_id")
+        let body = try call.body()
+        guard let definitionReader = try body.object("judge_definition") else { throw APIError.validation("judge_definition: field required") }
+        let definition = try JudgeDefinition.parse(definitionReader)
+        guard let conversation = try call.store.eventConversation(eventID: id, workspaceID: call.workspace.id) else {
+            throw APIError.notFound("SEARCH_NOT_FOUND", "event \(id) not found")
+        }
+        return output(RuleEngine(definition: definition).judge(conversation))
+    }
+}
+
+extension EmulatorStore {
+    /// An event's request and response messages as a conversation to judge, with its metadata as
+    /// properties; nil when the workspace cannot see the event.
+    func eventConversation(eventID: String, workspaceID: String) throws -> JudgedConversation? {
+        guard let (body, metadata) = try pool.read({ db in
+            try db.queryOne("SELECT e.body, e.metadata FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)", [eventID, workspaceID]) {
+                ($0.bytes(0), $0.string(1))
+            }
+        }) else { return nil }
+        let parsed = try JSON.parse(body)
+        let messages = (parsed["request_messages"]?.arrayValue ?? []) + (parsed["response_messages"]?.arrayValue ?? [])
+        let properties = (try? JSON.parse(metadata))?.objectValue ?? JSONObject()
+        do {
+            return try JudgedConversation.make(messages: messages, properties: properties, path: "event \(eventID) messages")
+        } catch let error as APIError where error.status == 422 {
+            throw APIError(400, "JUDGE_CONVERSATION_FORMAT_ERROR", error.message)
+        }
+    }
+}

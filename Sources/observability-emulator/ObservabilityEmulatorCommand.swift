@@ -1,0 +1,222 @@
+import ArgumentParser
+import EmulatorHTTP
+import Foundation
+import Logging
+import ObservabilityEmulator
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every option also reads from an environment variable, named in its help.
+@main
+struct ObservabilityEmulatorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "observability-emulator",
+        abstract: "A local emulator of Mistral AI's beta Observability API.",
+        discussion: "Serves /v1/observability/... on --host:--port with seeded events and judges. Point the SDK at it: Mistral(api_key=\"any\", server_url=\"http://127.0.0.1:8080\").",
+        version: EmulatorConfiguration.version,
+        subcommands: [Serve.self, Healthcheck.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// Reads `name` from the environment when the flag was not given.
+func env(_ name: String) -> String? {
+    guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+    return value
+}
+
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "Address to listen on (env OBS_EMULATOR_HOST). Default 127.0.0.1; 0.0.0.0 in containers.")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free port and prints it (env OBS_EMULATOR_PORT). Default 8080.")
+    var port: Int?
+
+    var resolvedHost: String { host ?? env("OBS_EMULATOR_HOST") ?? "127.0.0.1" }
+    var resolvedPort: Int { port ?? env("OBS_EMULATOR_PORT").flatMap(Int.init) ?? 8080 }
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the emulator (the default).")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "SQLite database file; persists across restarts in WAL mode (env OBS_EMULATOR_DB). Default: a fresh temporary database, deleted at exit.")
+    var db: String?
+
+    @Option(help: "Directory with events.jsonl and judges.json (env OBS_EMULATOR_FIXTURES). Default: the bundled Fixtures/.")
+    var fixtures: String?
+
+    @Flag(help: "Start with no seeded events or judges (env OBS_EMULATOR_NO_SEED=1).")
+    var noSeed = false
+
+    @Option(help: "Add N deterministic generated events for load tests (env OBS_EMULATOR_SYNTHETIC_EVENTS).")
+    var syntheticEvents: Int?
+
+    @Option(help: "Accept only this Bearer token; repeatable (env OBS_EMULATOR_API_KEYS, comma-separated). Default: any non-empty token.")
+    var apiKey: [String] = []
+
+    @Option(help: "Require this value in X-Emulator-Admin-Token on /__emulator/ requests (env OBS_EMULATOR_ADMIN_TOKEN).")
+    var adminToken: String?
+
+    @Option(help: "system, fixed:<RFC3339> or step:<RFC3339>,<ms> (env OBS_EMULATOR_CLOCK). Default system.")
+    var clock: String?
+
+    @Option(help: "Seed for the ids of created resources, for reproducible runs (env OBS_EMULATOR_ID_SEED).")
+    var idSeed: UInt64?
+
+    @Option(help: "How background tasks report: immediate, polls:N or seconds:S (env OBS_EMULATOR_TASK_PACE). Default immediate.")
+    var taskPace: String?
+
+    @Option(help: "Requests kept in the journal (env OBS_EMULATOR_JOURNAL_SIZE). Default 1000.")
+    var journalSize: Int?
+
+    @Flag(help: "Keep request and response bodies in the journal (env OBS_EMULATOR_JOURNAL_BODIES=1).")
+    var journalBodies = false
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (env OBS_EMULATOR_LOG_LEVEL). Default info.")
+    var logLevel: String?
+
+    @Option(help: "text or json (env OBS_EMULATOR_LOG_FORMAT). Default text.")
+    var logFormat: String?
+
+    @Option(help: "Longest request line in bytes; longer is 414 (env OBS_EMULATOR_MAX_REQUEST_LINE). Default 8192.")
+    var maxRequestLine: Int?
+
+    @Option(help: "Longest header line in bytes; longer is 431 (env OBS_EMULATOR_MAX_HEADER_LINE). Default 8192.")
+    var maxHeaderLine: Int?
+
+    @Option(help: "Largest header section in bytes; larger is 431 (env OBS_EMULATOR_MAX_HEADER_BYTES). Default 65536.")
+    var maxHeaderBytes: Int?
+
+    @Option(help: "Most header fields in a request; more is 431 (env OBS_EMULATOR_MAX_HEADERS). Default 100.")
+    var maxHeaders: Int?
+
+    @Option(help: "Largest request body in bytes; larger is 413 (env OBS_EMULATOR_MAX_BODY). Default 10485760.")
+    var maxBody: Int?
+
+    @Option(help: "Seconds an idle keep-alive connection stays open (env OBS_EMULATOR_IDLE_TIMEOUT). Default 60.")
+    var idleTimeout: Double?
+
+    @Option(help: "Seconds a client may take to send a request; longer is 408 (env OBS_EMULATOR_READ_TIMEOUT). Default 30.")
+    var readTimeout: Double?
+
+    @Option(help: "Most open connections; more are answered 503 (env OBS_EMULATOR_MAX_CONNECTIONS). Default 1024.")
+    var maxConnections: Int?
+
+    func makeConfiguration() throws -> EmulatorConfiguration {
+        var c = EmulatorConfiguration()
+        c.host = connection.resolvedHost
+        c.port = connection.resolvedPort
+        c.databasePath = db ?? env("OBS_EMULATOR_DB")
+        c.fixturesDirectory = fixtures ?? env("OBS_EMULATOR_FIXTURES")
+        c.seed = !(noSeed || env("OBS_EMULATOR_NO_SEED") == "1" || env("OBS_EMULATOR_NO_SEED") == "true")
+        c.syntheticEvents = syntheticEvents ?? env("OBS_EMULATOR_SYNTHETIC_EVENTS").flatMap(Int.init) ?? 0
+        c.apiKeys = apiKey.isEmpty ? (env("OBS_EMULATOR_API_KEYS")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []) : apiKey
+        c.adminToken = adminToken ?? env("OBS_EMULATOR_ADMIN_TOKEN")
+        c.clock = clock ?? env("OBS_EMULATOR_CLOCK") ?? "system"
+        c.idSeed = idSeed ?? env("OBS_EMULATOR_ID_SEED").flatMap(UInt64.init)
+        let paceText = taskPace ?? env("OBS_EMULATOR_TASK_PACE") ?? "immediate"
+        guard let pace = TaskPace.parse(paceText) else { throw ValidationError("--task-pace: expected immediate, polls:N or seconds:S, got '\(paceText)'") }
+        c.taskPace = pace
+        c.journalSize = journalSize ?? env("OBS_EMULATOR_JOURNAL_SIZE").flatMap(Int.init) ?? 1000
+        c.journalBodies = journalBodies || env("OBS_EMULATOR_JOURNAL_BODIES") == "1" || env("OBS_EMULATOR_JOURNAL_BODIES") == "true"
+        var limits = HTTPLimits()
+        limits.maxRequestLineBytes = maxRequestLine ?? env("OBS_EMULATOR_MAX_REQUEST_LINE").flatMap(Int.init) ?? limits.maxRequestLineBytes
+        limits.maxHeaderLineBytes = maxHeaderLine ?? env("OBS_EMULATOR_MAX_HEADER_LINE").flatMap(Int.init) ?? limits.maxHeaderLineBytes
+        limits.maxHeaderBytes = maxHeaderBytes ?? env("OBS_EMULATOR_MAX_HEADER_BYTES").flatMap(Int.init) ?? limits.maxHeaderBytes
+        limits.maxHeaderCount = maxHeaders ?? env("OBS_EMULATOR_MAX_HEADERS").flatMap(Int.init) ?? limits.maxHeaderCount
+        limits.maxBodyBytes = maxBody ?? env("OBS_EMULATOR_MAX_BODY").flatMap(Int.init) ?? limits.maxBodyBytes
+        limits.idleTimeout = idleTimeout ?? env("OBS_EMULATOR_IDLE_TIMEOUT").flatMap(Double.init) ?? limits.idleTimeout
+        limits.readTimeout = readTimeout ?? env("OBS_EMULATOR_READ_TIMEOUT").flatMap(Double.init) ?? limits.readTimeout
+        limits.maxConnections = maxConnections ?? env("OBS_EMULATOR_MAX_CONNECTIONS").flatMap(Int.init) ?? limits.maxConnections
+        c.limits = limits
+        return c
+    }
+
+    func validate() throws {
+        let c = try makeConfiguration()
+        guard (0...65535).contains(c.port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard c.syntheticEvents >= 0 && c.syntheticEvents <= 5_000_000 else { throw ValidationError("--synthetic-events must be between 0 and 5000000") }
+        guard c.journalSize >= 0 else { throw ValidationError("--journal-size must be at least 0") }
+        let l = c.limits
+        guard l.maxRequestLineBytes >= 64, l.maxHeaderLineBytes >= 64, l.maxHeaderBytes >= 256, l.maxHeaderCount >= 4, l.maxBodyBytes >= 0,
+              l.idleTimeout > 0, l.readTimeout > 0, l.maxConnections >= 1 else {
+            throw ValidationError("limits are too small: request line ≥ 64, header line ≥ 64, header bytes ≥ 256, headers ≥ 4, timeouts > 0, connections ≥ 1")
+        }
+        if let level = logLevel ?? env("OBS_EMULATOR_LOG_LEVEL"), Logger.Level(rawValue: level) == nil {
+            throw ValidationError("--log-level: expected trace, debug, info, notice, warning, error or critical")
+        }
+        if let format = logFormat ?? env("OBS_EMULATOR_LOG_FORMAT"), format != "text" && format != "json" {
+            throw ValidationError("--log-format: expected text or json")
+        }
+    }
+
+    func run() throws {
+        let configuration = try makeConfiguration()
+        let level = Logger.Level(rawValue: logLevel ?? env("OBS_EMULATOR_LOG_LEVEL") ?? "info") ?? .info
+        let json = (logFormat ?? env("OBS_EMULATOR_LOG_FORMAT")) == "json"
+        LoggingSystem.bootstrap { label in
+            var handler: LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "observability-emulator")
+        let app: EmulatorApplication
+        let port: Int
+        do {
+            app = try buildApplication(configuration, logger: logger)
+            port = try app.start()
+        } catch {
+            FileHandle.standardError.write(Data("observability-emulator: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let displayHost = configuration.host == "0.0.0.0" || configuration.host == "::" ? "127.0.0.1" : configuration.host
+        let url = "http://\(displayHost):\(port)"
+        print("observability-emulator \(EmulatorConfiguration.version) listening on \(url)  —  SDK: Mistral(api_key=\"test\", server_url=\"\(url)\")")
+        fflush(stdout)
+
+        // SIGTERM/SIGINT: stop accepting, drain in-flight requests, close the database, exit 0.
+        let stop = DispatchSemaphore(value: 0)
+        var sources: [DispatchSourceSignal] = []
+        for sig in [SIGTERM, SIGINT] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { stop.signal() }
+            source.resume()
+            sources.append(source)
+        }
+        stop.wait()
+        logger.notice("shutting down: draining connections")
+        app.shutdown()
+        logger.notice("stopped")
+        _ = sources
+    }
+}
+
+/// `observability-emulator healthcheck`: exit 0 when /__emulator/health answers 200. Used by
+/// the container's HEALTHCHECK, so it needs no curl in the image.
+struct Healthcheck: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Exit 0 when the emulator at --host:--port answers its health check.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Seconds to wait for an answer. Default 2.")
+    var timeout: Double = 2
+
+    func run() throws {
+        var host = connection.resolvedHost
+        if host == "0.0.0.0" { host = "127.0.0.1" }
+        if host == "::" { host = "::1" }
+        let admin = env("OBS_EMULATOR_ADMIN_TOKEN")
+        switch HealthProbe.check(host: host, port: connection.resolvedPort, timeout: timeout, adminToken: admin) {
+        case .success:
+            print("healthy")
+        case .failure(let reason):
+            FileHandle.standardError.write(Data("unhealthy: \(reason)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
