@@ -64,12 +64,14 @@ def vary(r, question):
     """Casual openings and endings, so that repeated questions are near-duplicates, not copies."""
     x = r.random()
     q = question
+    if q.lower().startswith(("hi", "hello", "hey")):
+        x = 1.0
     low = q if q.startswith(("I ", "I'", "`")) else q[0].lower() + q[1:]
     if x < 0.12:
         q = "Hi! " + q
     elif x < 0.22:
         q = "hey, " + low
-    elif x < 0.32:
+    elif x < 0.32 and q.endswith("?"):
         q = "Quick question: " + low
     elif x < 0.38:
         q = "Hello, " + low
@@ -173,11 +175,11 @@ APPS = {
     # name: team, features, tier (customer-facing), tools offered by the integration and how often
     # they are sent when the question does not need them, agent share, system prompt share, models.
     "support": dict(team="support", features=["help-widget", "in-app-chat", "email-triage"], tier=True,
-                    tools=["search_docs", "create_ticket"], tools_p=0.08, agent_p=0.28, sys_p=0.85,
+                    tools=["search_docs", "create_ticket"], tools_p=0.08, agent_p=0.33, sys_p=0.8,
                     models=[("mistral-small-latest", 40), ("mistral-medium-latest", 24), ("ministral-8b-latest", 16),
                             ("open-mistral-nemo", 10), ("mistral-large-latest", 10)]),
     "shop": dict(team="ecommerce", features=["order-assistant", "product-chat"], tier=True,
-                 tools=["lookup_order", "create_ticket"], tools_p=0.2, agent_p=0.28, sys_p=0.85,
+                 tools=["lookup_order", "create_ticket"], tools_p=0.12, agent_p=0.33, sys_p=0.8,
                  models=[("mistral-small-latest", 45), ("ministral-8b-latest", 25), ("mistral-medium-latest", 20),
                          ("open-mistral-nemo", 10)]),
     "coding": dict(team="engineering", features=["ide-assistant", "code-review", "chat"], tier=False,
@@ -189,11 +191,11 @@ APPS = {
                  models=[("codestral-latest", 35), ("mistral-large-latest", 35), ("mistral-medium-latest", 20),
                          ("mistral-small-latest", 10)]),
     "writing": dict(team="marketing", features=["summarizer", "translator", "email-drafter", "rewriter"], tier=True,
-                    tools=[], tools_p=0.0, agent_p=0.0, sys_p=0.45,
+                    tools=[], tools_p=0.0, agent_p=0.0, sys_p=0.4,
                     models=[("mistral-large-latest", 28), ("mistral-medium-latest", 30), ("mistral-small-latest", 22),
                             ("open-mistral-nemo", 20)]),
     "travel": dict(team="travel", features=["trip-planner", "concierge-chat"], tier=True,
-                   tools=["get_weather", "convert_currency"], tools_p=0.1, agent_p=0.28, sys_p=0.8,
+                   tools=["get_weather", "convert_currency"], tools_p=0.1, agent_p=0.33, sys_p=0.8,
                    models=[("mistral-medium-latest", 35), ("mistral-small-latest", 30), ("pixtral-large-latest", 20),
                            ("mistral-large-latest", 15)]),
     "cooking": dict(team="growth", features=["recipe-chat", "meal-planner"], tier=True,
@@ -204,7 +206,7 @@ APPS = {
                     tools=["get_stock_price", "convert_currency"], tools_p=0.1, agent_p=0.0, sys_p=0.85,
                     models=[("mistral-large-latest", 45), ("mistral-medium-latest", 35), ("mistral-small-latest", 20)]),
     "hr": dict(team="people", features=["hr-assistant", "it-helpdesk"], tier=False,
-               tools=["search_docs", "create_ticket"], tools_p=0.3, agent_p=0.4, sys_p=0.85,
+               tools=["search_docs", "create_ticket"], tools_p=0.2, agent_p=0.45, sys_p=0.85,
                models=[("mistral-medium-latest", 40), ("mistral-small-latest", 40), ("mistral-large-latest", 20)]),
     "general": dict(team="platform", features=["playground", "api"], tier=False,
                     tools=[], tools_p=0.0, agent_p=0.0, sys_p=0.2,
@@ -214,9 +216,9 @@ APPS = {
 
 # Output speed (tokens per second) and latency to the first token, per model.
 SPEED = {
-    "mistral-large-latest": (48, 0.55), "mistral-medium-latest": (75, 0.40), "mistral-small-latest": (120, 0.25),
-    "ministral-8b-latest": (160, 0.18), "codestral-latest": (105, 0.30), "open-mistral-nemo": (110, 0.22),
-    "pixtral-large-latest": (50, 0.60),
+    "mistral-large-latest": (30, 0.65), "mistral-medium-latest": (52, 0.45), "mistral-small-latest": (95, 0.28),
+    "ministral-8b-latest": (140, 0.2), "codestral-latest": (80, 0.32), "open-mistral-nemo": (90, 0.25),
+    "pixtral-large-latest": (32, 0.7),
 }
 
 
@@ -814,7 +816,9 @@ def order_record(r, ctx, oid, status=None):
     item, price = pick(r, PRODUCTS)
     today = ctx.when.date()
     status = status or weighted(r, [("shipped", 50), ("processing", 20), ("delivered", 15), ("delayed", 15)])
-    rec = {"order_id": oid, "status": status, "placed_at": (today - dt.timedelta(days=r.randint(3, 9))).isoformat(),
+    # Furniture is made to order (2-3 weeks); small items ship within days.
+    age = r.randint(14, 21) if item in ("Halden armchair", "Oslo oak side table") else r.randint(3, 9)
+    rec = {"order_id": oid, "status": status, "placed_at": (today - dt.timedelta(days=age)).isoformat(),
            "items": [{"name": item, "quantity": 1, "price_eur": price}]}
     if status == "shipped":
         rec["carrier"] = pick(r, CARRIERS)
@@ -1508,18 +1512,21 @@ def b_weather(r, ctx):
     offset = weighted(r, [(0, 3), (1, 5), (2, 2)])
     day = ctx.when.date() + dt.timedelta(days=offset)
     when_word = {0: "today", 1: "tomorrow", 2: f"on {fmt_day(day, 'en')}"}[offset]
-    c.user(pick(r, [
+    qi = r.randrange(4)
+    c.user([
         f"What's the weather going to be like in {city} {when_word}?",
         f"Do I need an umbrella in {city} {when_word}?",
         f"I'm in {city} {when_word}, what should I wear?",
         f"weather {city} {when_word}",
-    ]))
+    ][qi])
     args = {"location": f"{city}, {country}", "date": day.isoformat(), "unit": unit}
     (cid,) = c.call(r, ("get_weather", args))
     w = make_weather(r, city, country, base, unit, day)
     c.result(cid, "get_weather", w)
     wind = f"{w['wind_kph']} km/h" if unit == "celsius" else f"{round(w['wind_kph'] * 0.621)} mph"
-    c.say(f"{when_word[0].upper() + when_word[1:]} in {city}: **{w['condition']}**, between "
+    wet = w["condition"] in ("light rain", "showers", "thunderstorms")
+    lead = ("Yes, take one. " if wet else "You shouldn't need one. ") if qi == 1 else ""
+    c.say(lead + f"{when_word[0].upper() + when_word[1:]} in {city}: **{w['condition']}**, between "
           f"{temp(w['temp_min'], unit)} and {temp(w['temp_max'], unit)}, wind around {wind}. "
           f"{weather_advice_en(w)}")
     if r.random() < 0.3:
@@ -2144,7 +2151,9 @@ WEATHER_L10N = {
                ans="{W} à {c} : **{cond}**, entre {lo} et {hi} °C, vent autour de {wind} km/h. {tip}",
                rain="Prévoyez un parapluie : le risque de pluie est de {p} %.", hot="Pensez à la crème solaire et "
                "à une bouteille d'eau.", cool="Les soirées seront fraîches, prenez un pull.",
-               mild="Une veste légère suffira pour le soir."),
+               mild="Une veste légère suffira pour le soir.",
+               lead={(1, True): "Oui, mieux vaut le prendre. ", (1, False): "A priori non. ",
+                     (2, True): "Pas vraiment. ", (2, False): "Oui ! "}),
     "es": dict(cities=[("Seville", "Sevilla"), ("Madrid", "Madrid"), ("Barcelona", "Barcelona"),
                        ("Lisbon", "Lisboa"), ("Paris", "París")],
                when=["hoy", "mañana", "pasado mañana"],
@@ -2154,7 +2163,8 @@ WEATHER_L10N = {
                ans="{W} en {c}: **{cond}**, entre {lo} y {hi} °C, con viento de unos {wind} km/h. {tip}",
                rain="Lleva paraguas: hay un {p} % de probabilidad de lluvia.", hot="Protector solar, gafas de sol "
                "y agua, y mejor pasear por la mañana.", cool="Por la noche refresca, lleva una chaqueta.",
-               mild="Con ropa ligera y una chaqueta fina para la noche irás bien."),
+               mild="Con ropa ligera y una chaqueta fina para la noche irás bien.",
+               lead={(1, True): "Sí, es probable. ", (1, False): "No parece. "}),
     "de": dict(cities=[("Berlin", "Berlin"), ("Munich", "München"), ("Rome", "Rom"), ("Copenhagen", "Kopenhagen"),
                        ("Amsterdam", "Amsterdam")],
                when=["heute", "morgen", "übermorgen"],
@@ -2165,7 +2175,8 @@ WEATHER_L10N = {
                ans="{W} in {c}: **{cond}**, zwischen {lo} und {hi} °C, Wind um {wind} km/h. {tip}",
                rain="Nehmen Sie einen Regenschirm mit: Die Regenwahrscheinlichkeit liegt bei {p} %.",
                hot="Denken Sie an Sonnencreme und genug Wasser.", cool="Abends wird es kühl, eine warme Jacke "
-               "lohnt sich.", mild="Eine leichte Jacke für den Abend reicht."),
+               "lohnt sich.", mild="Eine leichte Jacke für den Abend reicht.",
+               lead={(1, True): "Ja, besser mitnehmen. ", (1, False): "Eher nicht. "}),
 }
 
 
@@ -2177,7 +2188,8 @@ def b_weather_other(r, ctx, lang):
     offset = weighted(r, [(0, 3), (1, 5), (2, 2)])
     day = ctx.when.date() + dt.timedelta(days=offset)
     w_word = L["when"][offset]
-    c.user(pick(r, L["q"]).format(w=w_word, c=local))
+    qi = r.randrange(len(L["q"]))
+    c.user(L["q"][qi].format(w=w_word, c=local))
     (cid,) = c.call(r, ("get_weather", {"location": f"{en_city}, {country}", "date": day.isoformat(),
                                         "unit": unit}))
     w = make_weather(r, en_city, country, base, unit, day)
@@ -2190,7 +2202,9 @@ def b_weather_other(r, ctx, lang):
         tip = L["cool"]
     else:
         tip = L["mild"]
-    c.say(L["ans"].format(W=w_word[0].upper() + w_word[1:], c=local, cond=L["cond"][w["condition"]],
+    wet = w["condition"] in ("light rain", "showers", "thunderstorms")
+    lead = L["lead"].get((qi, wet), "")
+    c.say(lead + L["ans"].format(W=w_word[0].upper() + w_word[1:], c=local, cond=L["cond"][w["condition"]],
                           lo=w["temp_min"], hi=w["temp_max"], wind=w["wind_kph"], tip=tip))
     return c
 
@@ -2329,7 +2343,7 @@ def b_es_password(r, ctx):
 def b_es_cancel(r, ctx):
     c = Conv("support", "es", "billing")
     c.user(pick(r, ["¿Cómo cancelo mi suscripción?", "Quiero dar de baja nuestro plan a final de mes."]))
-    c.say("Puedes cancelarla cuando quieras desde **Ajustes → Facturación → Cancelar plan**. El espacio de trabajo "
+    c.say("Puedes cancelar el plan cuando quieras desde **Ajustes → Facturación → Cancelar plan**. El espacio de trabajo "
           "sigue activo hasta el final del periodo que ya has pagado, y conservamos tus datos 30 días más por si "
           "cambias de opinión. Solo el propietario del espacio puede cancelar.")
     return c
@@ -2580,27 +2594,27 @@ def lang_variant(fn, lang):
 SCENARIOS = [
     # English
     (b_password, 9), (b_invoice, 4), (b_plan, 3), (b_cancel, 4), (b_support_faq, 10), (b_bug_ticket, 3),
-    (b_doc_search, 3), (b_refund, 3.38), (b_off_topic, 3.38),
-    (b_order_status, 5), (b_shop_faq, 7), (b_damaged, 2.5), (b_shop_currency, 1.5), (b_shop_privacy, 2.25),
-    (b_code, 19), (b_malware, 2.25),
-    (b_sql, 6), (b_sql_tool, 3.5), (b_sql_write, 1.5),
+    (b_doc_search, 3), (b_refund, 2.9), (b_off_topic, 2.9),
+    (b_order_status, 4.5), (b_shop_faq, 7), (b_damaged, 2.5), (b_shop_currency, 1.5), (b_shop_privacy, 1.9),
+    (b_code, 19), (b_malware, 1.9),
+    (b_sql, 6), (b_sql_tool, 3.5), (b_sql_write, 1.3),
     (b_summarise, 6), (b_translate, 6), (b_email_send, 3), (b_rewrite, 6),
-    (b_weather, 5), (b_itinerary, 4), (b_travel_currency, 2.5), (b_travel_faq, 5), (b_booking_refusal, 2.25),
+    (b_weather, 4.5), (b_itinerary, 4), (b_travel_currency, 2.5), (b_travel_faq, 5), (b_booking_refusal, 1.9),
     (b_recipe, 5), (b_cooking_quick, 5),
-    (b_stock, 3.5), (b_finance_qa, 3.5), (b_compound, 2), (b_finance_refusal, 3),
-    (b_hr_policy, 5), (b_it_ticket, 2.5), (b_hr_refusal, 1.88),
-    (b_general, 8), (b_general_refusal, 3),
+    (b_stock, 3.5), (b_finance_qa, 3.5), (b_compound, 2), (b_finance_refusal, 2.5),
+    (b_hr_policy, 5), (b_it_ticket, 2.5), (b_hr_refusal, 1.6),
+    (b_general, 8), (b_general_refusal, 2.5),
     # French
-    (b_fr_password, 4), (b_fr_invoice, 3), (b_fr_refund, 1.88), (b_fr_off_topic, 1.35),
+    (b_fr_password, 4), (b_fr_invoice, 3), (b_fr_refund, 1.6), (b_fr_off_topic, 1.1),
     (lang_variant(b_order_other, "fr"), 3), (lang_variant(b_weather_other, "fr"), 3), (b_fr_recipe, 4),
     (b_fr_code, 3.5), (b_fr_sql, 1.3), (b_fr_summary, 1.7), (b_fr_hr, 2), (b_fr_finance, 2),
     # Spanish
     (b_es_password, 3.2), (b_es_cancel, 2.4), (lang_variant(b_order_other, "es"), 2.6),
     (lang_variant(b_weather_other, "es"), 2.4), (b_es_recipe, 2.8), (b_es_travel, 2.4), (b_es_general, 3),
-    (b_es_refusal, 1.5),
+    (b_es_refusal, 1.3),
     # German
     (b_de_invoice, 2.21), (b_de_2fa, 1.53), (b_de_password, 2.04), (lang_variant(b_order_other, "de"), 1.87),
-    (lang_variant(b_weather_other, "de"), 1.87), (b_de_code, 2.38), (b_de_hr, 1.36), (b_de_hr_refusal, 1.02),
+    (lang_variant(b_weather_other, "de"), 1.87), (b_de_code, 2.38), (b_de_hr, 1.36), (b_de_hr_refusal, 0.9),
     (b_de_finance, 1.53),
     # Italian and Japanese
     (b_it_recipe, 3), (b_it_travel, 2.6), (b_it_shop, 2.2),
@@ -2613,7 +2627,6 @@ PRELUDES = {
     ("shop", "en"): [b_shop_faq],
     ("coding", "en"): [b_code],
     ("data", "en"): [b_sql],
-    ("travel", "en"): [b_travel_faq, b_itinerary],
     ("cooking", "en"): [b_cooking_quick, b_recipe],
     ("finance", "en"): [b_finance_qa],
     ("general", "en"): [b_general],
@@ -2830,7 +2843,7 @@ def generate():
         preludes = PRELUDES.get((conv.app, conv.lang))
         if preludes and conv.system is None and r.random() < 0.2:
             earlier = pick(r, preludes)(r, Ctx(when))
-            if earlier.msgs[0]["content"] != conv.msgs[0]["content"] and not earlier.refusals:
+            if earlier.topic != conv.topic and not earlier.refusals:
                 conv.prepend(earlier)
         events = realise(r, conv, when)
         room = N_EVENTS - len(produced)
@@ -2921,19 +2934,20 @@ JUDGES = [
     },
     {
         "name": "Tool use correctness",
-        "description": "Checks that the assistant calls a tool when the answer depends on live data (orders, "
-                       "weather, prices, database figures, policies) instead of guessing.",
+        "description": "Checks the assistant's tool calls: the right tool with sensible arguments, and an answer "
+                       "that agrees with the tool results instead of guessing live data.",
         "model_name": "mistral-large-latest",
         "output": {"type": "CLASSIFICATION", "options": [
-            {"value": "correct", "description": "The right tool was used with sensible arguments, or no tool was "
-                                                "needed."},
-            {"value": "incorrect", "description": "A needed tool was not called, the wrong tool was called, or the "
-                                                  "answer contradicts the tool result."},
-            {"value": "not_applicable", "description": "No tools were available in this conversation."},
+            {"value": "correct", "description": "The tools called fit the request, the arguments are sensible and "
+                                                "the answer agrees with the results."},
+            {"value": "incorrect", "description": "A wrong tool or wrong arguments, or an answer that contradicts "
+                                                  "or ignores the tool results."},
+            {"value": "not_applicable", "description": "The assistant called no tool in this conversation."},
         ]},
-        "instructions": "Look at the tools offered to the assistant, the tool calls it made and the tool results. "
-                        "An order number, a city's weather, a stock price, an exchange rate or a count from the "
-                        "warehouse must come from a tool result, never from the model's memory.\n\n"
+        "instructions": "Look at the tool calls the assistant made, their arguments and the tool results. An order "
+                        "status, a city's weather, a stock price, an exchange rate or a count from the warehouse "
+                        "must come from a tool result, never from the model's memory. If the assistant called no "
+                        "tool, answer not_applicable.\n\n"
                         "when tools not matches \"[a-z]\" -> not_applicable\n"
                         "when user matches \"AN-[0-9]{6}\" -> correct\n"
                         "when assistant icontains \"I've opened\" -> correct",
@@ -2964,30 +2978,32 @@ def judge_rules(judge):
 
 
 def rule_answer(judge, event):
-    """A small evaluator of the rule language, to check the judges against the fixtures."""
+    """A small evaluator of the rule language (same subjects as the emulator's RuleEngine), used to
+    check the judges against the fixtures: `tools` is the names of the tools the assistant called."""
+    messages = event["request_messages"] + event["response_messages"]
+
     def text(subject):
-        req, resp = event["request_messages"], event["response_messages"]
         if subject == "assistant":
-            return "\n".join(m.get("content") or "" for m in resp)
-        if subject in ("user", "system"):
-            return next((m["content"] for m in reversed(req) if m["role"] == subject), "")
+            return next((m.get("content") or "" for m in reversed(messages)
+                         if m["role"] == "assistant" and (m.get("content") or m.get("tool_calls"))), "")
+        if subject == "user":
+            return next((m["content"] for m in reversed(messages) if m["role"] == "user"), "")
+        if subject == "system":
+            return next((m["content"] for m in messages if m["role"] == "system"), "")
         if subject == "tools":
-            return ",".join(t["function"]["name"] for t in event["enabled_tools"])
+            return ", ".join(tc["function"]["name"] for m in messages if m["role"] == "assistant"
+                             for tc in m.get("tool_calls", []))
         if subject == "conversation":
-            return "\n".join(m.get("content") or "" for m in req + resp)
+            return "\n".join(m.get("content") for m in messages if m.get("content"))
         return ""
     for subject, neg, op, value, answer in judge_rules(judge):
         if subject is None:
             return answer
-        s = text(subject)
-        base = op[1:] if op.startswith("i") and op != "iequals" or op == "iequals" else op
+        s, v = text(subject), value
         if op.startswith("i"):
-            s, v = s.lower(), value.lower()
-            base = op[1:]
-        else:
-            v = value
-        hit = {"contains": v in s, "equals": s == v, "startswith": s.startswith(v), "endswith": s.endswith(v),
-               "matches": bool(re.search(value, s)) if base == "matches" else False}[base]
+            s, v, op = s.lower(), v.lower(), op[1:]
+        hit = {"contains": lambda: v in s, "equals": lambda: s == v, "startswith": lambda: s.startswith(v),
+               "endswith": lambda: s.endswith(v), "matches": lambda: re.search(value, s) is not None}[op]()
         if hit != neg:
             return answer
     return None
@@ -3037,6 +3053,9 @@ def stats(produced):
 def readme(st):
     models = "\n".join(f"| `{m}` | {n} |" for m, n in st["by_model"])
     langs = "\n".join(f"| {LANG_LABEL[l]} | {n} |" for l, n in st["by_language"])
+    judges = "\n".join(f"  - {j['name']} ({j['output']['type']}: "
+                        + (", ".join(o["value"] for o in j["output"]["options"]) if "options" in j["output"]
+                           else f"{j['output']['min']} to {j['output']['max']}") + ")" for j in JUDGES)
     return f"""# Fixtures
 
 Seed data loaded by the emulator at start-up (unless `--no-seed`). Generated by
@@ -3044,13 +3063,15 @@ Seed data loaded by the emulator at start-up (unless `--no-seed`). Generated by
 hand-written conversation templates and a fixed random seed (standard library only).
 `python3 scripts/make-fixtures.py --check` validates them. Edit the script, not the files.
 
-- `events.jsonl`: {st['events']} chat completion events, one `ChatCompletionEvent` JSON object per line,
-  oldest first, from {st['first']} to {st['last']}. `extra_fields` carries `model_name`,
-  `api_agent_id`, `total_time_elapsed` and `metadata` (string values only).
-- `judges.json`: 4 judges in the `PostJudgeInSchema` shape. Their instructions contain lines of
-  the emulator's rule language (`when <subject> <operator> "<text>" -> <answer>`,
-  `otherwise -> <answer>`); the "Answer quality score" and "Tool use correctness" judges have no
-  `otherwise` line, so conversations no rule matches fall through to the heuristic judge.
+- `events.jsonl`: {st['events']} chat completion events, one `ChatCompletionEvent` JSON object per
+  line, oldest first (first `{st['first']}`, last `{st['last']}`). `extra_fields` carries
+  `model_name`, `api_agent_id`, `total_time_elapsed` and `metadata` (string values only).
+- `judges.json`: {len(JUDGES)} judges in the `PostJudgeInSchema` shape:
+{judges}
+
+  Their instructions mix prose with lines of the emulator's rule language
+  (`when <subject> <operator> "<text>" -> <answer>`, `otherwise -> <answer>`). The judges without
+  an `otherwise` line leave the conversations no rule matches to the heuristic judge.
 
 ## What is in the events
 

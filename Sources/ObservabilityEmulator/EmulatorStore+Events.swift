@@ -203,7 +203,16 @@ extension EmulatorStore {
                     ], row.string(7), row.bytes(8))
                 })
             else { return nil }
-            var extra = (try? JSON.parse(extraText))?.objectValue ?? JSONObject()
+            // `extra_fields` values are scalars or string lists in the OpenAPI, so the metadata map
+            // is flattened into `metadata.<key>` entries, the field names filters use.
+            var extra = JSONObject()
+            for (key, value) in (try? JSON.parse(extraText))?.objectValue ?? JSONObject() {
+                if key == "metadata", case .object(let metadata) = value {
+                    for (metaKey, metaValue) in metadata { extra[FieldCatalog.metadataPrefix + metaKey] = metaValue }
+                } else {
+                    extra[key] = value
+                }
+            }
             try db.forEach("SELECT judge_id, value_text, value_num FROM annotations WHERE workspace_id = ? AND event_rowid = ? ORDER BY judge_id", [workspaceID, rowID]) { row in
                 extra[FieldCatalog.judgePrefix + row.string(0)] = row.isNull(2) ? .string(row.optionalString(1)) : .double(row.double(2))
             }

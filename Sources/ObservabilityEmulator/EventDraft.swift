@@ -72,6 +72,14 @@ struct EventDraft {
                 }
             }
         }
+        for (key, item) in extra where key != "metadata" {
+            switch item {
+            case .null, .bool, .int, .double, .string: continue
+            case .array(let items) where items.allSatisfy({ $0.stringValue != nil }): continue
+            default:
+                throw APIError.validation("\(extraReader.fieldPath(key)): extra field values must be a string, number, boolean, null or a list of strings")
+            }
+        }
         extra["metadata"] = .object(metadata)
         if let modelName { extra["model_name"] = .string(modelName) }
 

@@ -44,9 +44,46 @@ extension EmulatorApplication {
         control("GET", "/__emulator/openapi.yaml", "control.openapi", ControlRoutes.openAPI)
     }
 
-    /// Placeholder registrations replaced as the campaign and dataset areas land.
-    func registerCampaignRoutes(_ api: (String, String, String, @escaping (Call) throws -> HTTPResponseBox) -> Void) {}
-    func registerDatasetRoutes(_ api: (String, String, String, @escaping (Call) throws -> HTTPResponseBox) -> Void) {}
+    func registerCampaignRoutes(_ api: (String, String, String, @escaping (Call) throws -> HTTPResponseBox) -> Void) {
+        let v1 = "/v1/observability"
+        api("POST", "\(v1)/campaigns", "campaigns.create", CampaignRoutes.create)
+        api("GET", "\(v1)/campaigns", "campaigns.list", CampaignRoutes.list)
+        api("GET", "\(v1)/campaigns/{campaign_id}", "campaigns.fetch", CampaignRoutes.fetch)
+        api("DELETE", "\(v1)/campaigns/{campaign_id}", "campaigns.delete", CampaignRoutes.delete)
+        api("GET", "\(v1)/campaigns/{campaign_id}/status", "campaigns.fetch_status", CampaignRoutes.status)
+        api("GET", "\(v1)/campaigns/{campaign_id}/selected-events", "campaigns.list_events", CampaignRoutes.selectedEvents)
+    }
+
+    func registerDatasetRoutes(_ api: (String, String, String, @escaping (Call) throws -> HTTPResponseBox) -> Void) {
+        let v1 = "/v1/observability"
+        api("POST", "\(v1)/datasets", "datasets.create", DatasetRoutes.create)
+        api("GET", "\(v1)/datasets", "datasets.list", DatasetRoutes.list)
+        api("GET", "\(v1)/datasets/{dataset_id}", "datasets.fetch", DatasetRoutes.fetch)
+        api("PATCH", "\(v1)/datasets/{dataset_id}", "datasets.update", DatasetRoutes.patch)
+        api("DELETE", "\(v1)/datasets/{dataset_id}", "datasets.delete", DatasetRoutes.delete)
+        api("GET", "\(v1)/datasets/{dataset_id}/records", "datasets.list_records", DatasetRoutes.listRecords)
+        api("POST", "\(v1)/datasets/{dataset_id}/records", "datasets.create_record", DatasetRoutes.createRecord)
+        api("POST", "\(v1)/datasets/{dataset_id}/imports/from-campaign", "datasets.import_from_campaign", DatasetRoutes.importFromCampaign)
+        api("POST", "\(v1)/datasets/{dataset_id}/imports/from-explorer", "datasets.import_from_explorer", DatasetRoutes.importFromExplorer)
+        api("POST", "\(v1)/datasets/{dataset_id}/imports/from-file", "datasets.import_from_file", DatasetRoutes.importFromFile)
+        api("POST", "\(v1)/datasets/{dataset_id}/imports/from-playground", "datasets.import_from_playground", DatasetRoutes.importFromPlayground)
+        api("POST", "\(v1)/datasets/{dataset_id}/imports/from-dataset", "datasets.import_from_dataset", DatasetRoutes.importFromDataset)
+        api("GET", "\(v1)/datasets/{dataset_id}/exports/to-jsonl", "datasets.export_to_jsonl", DatasetRoutes.export)
+        api("GET", "\(v1)/datasets/{dataset_id}/tasks/{task_id}", "datasets.fetch_task", DatasetRoutes.fetchTask)
+        api("GET", "\(v1)/datasets/{dataset_id}/tasks", "datasets.list_tasks", DatasetRoutes.listTasks)
+        api("GET", "\(v1)/dataset-records/{dataset_record_id}", "records.fetch", DatasetRoutes.fetchRecord)
+        api("DELETE", "\(v1)/dataset-records/{dataset_record_id}", "records.delete", DatasetRoutes.deleteRecord)
+        api("POST", "\(v1)/dataset-records/bulk-delete", "records.bulk_delete", DatasetRoutes.bulkDelete)
+        api("POST", "\(v1)/dataset-records/{dataset_record_id}/live-judging", "records.judge", DatasetRoutes.judgeRecord)
+        api("PUT", "\(v1)/dataset-records/{dataset_record_id}/payload", "records.update_payload", DatasetRoutes.putPayload)
+        api("PUT", "\(v1)/dataset-records/{dataset_record_id}/properties", "records.update_properties", DatasetRoutes.putProperties)
+        // The minimal Files API (SDK files.upload / retrieve / download).
+        api("POST", "/v1/files", "files.upload", FileRoutes.upload)
+        api("GET", "/v1/files/{file_id}", "files.retrieve", FileRoutes.retrieve)
+        api("GET", "/v1/files/{file_id}/content", "files.download", FileRoutes.content)
+        // Export downloads: no Bearer, like a presigned URL; the token is the secret.
+        router.add("GET", "/__emulator/exports/{token}", Route(operation: "exports.download", kind: .open, handler: { try DatasetRoutes.download($0).response }))
+    }
 }
 
 import EmulatorHTTP
