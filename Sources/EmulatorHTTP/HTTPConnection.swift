@@ -28,6 +28,8 @@ final class HTTPConnection: @unchecked Sendable {
     private var lastActivity: UInt64
     private var requestStart: UInt64 = 0
     private var writeStalledSince: UInt64 = 0
+    /// After a final response: write side shut, input drained until EOF or this deadline.
+    private var lingerDeadline: UInt64?
 
     init(id: UInt64, fd: Int32, server: HTTPServer) {
         self.id = id
@@ -53,6 +55,7 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func onReadable() {
         guard !closed else { return }
+        if lingerDeadline != nil { drainWhileLingering(); return }
         var gotBytes = false
         let chunk = 64 * 1024
         readLoop: while true {
@@ -159,7 +162,7 @@ final class HTTPConnection: @unchecked Sendable {
             pendingWriteOffset = written
             waitForWritable()
         } else if closeAfterWrite {
-            close()
+            lingerThenClose()
         }
     }
 
@@ -208,8 +211,33 @@ final class HTTPConnection: @unchecked Sendable {
             writeSourceSuspended = true
             writeSource?.suspend()
         }
-        if closeAfterWrite { close(); return }
+        if closeAfterWrite { lingerThenClose(); return }
         processBuffered()
+    }
+
+    /// Closing a socket with unread input makes the kernel answer RST, which can destroy the
+    /// response before the client reads it (a 408 to a client still sending, a 413 to a client
+    /// mid-upload). So: shut the write side, discard input until EOF or two seconds, then close.
+    private func lingerThenClose() {
+        guard !closed, lingerDeadline == nil else { return }
+        if peerClosed { close(); return }
+        shutdown(fd, Int32(SHUT_WR))
+        lingerDeadline = DispatchTime.now().uptimeNanoseconds + 2_000_000_000
+        if readSuspended, let source = readSource {
+            readSuspended = false
+            source.resume()
+        }
+    }
+
+    private func drainWhileLingering() {
+        while true {
+            let n = withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 16) { read(fd, $0.baseAddress, 16 * 1024) }
+            if n > 0 { continue }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return }
+            close()
+            return
+        }
     }
 
     // MARK: Deadlines and closing
@@ -217,6 +245,10 @@ final class HTTPConnection: @unchecked Sendable {
     func checkDeadlines(now: UInt64) {
         queue.async { [self] in
             guard !closed else { return }
+            if let deadline = lingerDeadline {
+                if now >= deadline { close() }
+                return
+            }
             let limits = server.configuration.limits
             if !pendingWrite.isEmpty {
                 // A client that stops reading its response is cut off after the read timeout.

@@ -187,7 +187,14 @@ public final class HTTPServer: @unchecked Sendable {
         response.closeConnection = true
         let bytes = response.serialized(keepAlive: false, date: HTTPDate.shared.now())
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, SocketOS.sendFlags) }
-        SocketOS.closeSocket(fd)
+        // Shut the write side and drain what the client sent before closing, so the kernel does
+        // not answer its unread request with an RST that would destroy the 503.
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+        acceptQueue.asyncAfter(deadline: .now() + .milliseconds(500)) {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while read(fd, &buffer, buffer.count) > 0 {}
+            SocketOS.closeSocket(fd)
+        }
     }
 
     func remove(_ connection: HTTPConnection) {

@@ -12,6 +12,8 @@ enum ControlRoutes {
             ("uptime_s", .double((Date().timeIntervalSince(app.startedAt) * 1000).rounded() / 1000)),
             ("events", .int(Int64(events))), ("fixture_events", .int(Int64(app.fixtures.events.count))),
             ("fixture_judges", .int(Int64(app.fixtures.judges.count))),
+            ("fixtures_directory", .string(app.fixtures.directory)),
+            ("open_connections", .int(Int64(app.openConnections))),
             ("database", .string(app.configuration.databasePath ?? "ephemeral")),
             ("task_pace", .string(app.configuration.taskPace.description)),
         ])))

@@ -62,6 +62,8 @@ public final class EmulatorApplication: @unchecked Sendable {
             handler: { [unowned self] request, context, respond in self.handle(request, context, respond) })
     }
 
+    public var openConnections: Int { server.connectionCount }
+
     /// Starts listening; returns the bound port.
     @discardableResult
     public func start() throws -> Int {

@@ -34,7 +34,11 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Port to listen on; 0 picks a free port and prints it (env OBS_EMULATOR_PORT). Default 8080.")
     var port: Int?
 
+    @Option(help: "File where the server writes its bound port, and where healthcheck reads it when no --port is given (env OBS_EMULATOR_PORT_FILE).")
+    var portFile: String?
+
     var resolvedHost: String { host ?? env("OBS_EMULATOR_HOST") ?? "127.0.0.1" }
+    var resolvedPortFile: String? { portFile ?? env("OBS_EMULATOR_PORT_FILE") }
     var resolvedPort: Int { port ?? env("OBS_EMULATOR_PORT").flatMap(Int.init) ?? 8080 }
 }
 
@@ -173,6 +177,10 @@ struct Serve: ParsableCommand {
             FileHandle.standardError.write(Data("observability-emulator: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        if let portFile = connection.resolvedPortFile {
+            // Lets `healthcheck` find a port chosen by flag or with --port 0.
+            try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8)
+        }
         let displayHost = configuration.host == "0.0.0.0" || configuration.host == "::" ? "127.0.0.1" : configuration.host
         let url = "http://\(displayHost):\(port)"
         print("observability-emulator \(EmulatorConfiguration.version) listening on \(url)  —  SDK: Mistral(api_key=\"test\", server_url=\"\(url)\")")
@@ -191,6 +199,7 @@ struct Serve: ParsableCommand {
         stop.wait()
         logger.notice("shutting down: draining connections")
         app.shutdown()
+        if let portFile = connection.resolvedPortFile { unlink(portFile) }
         logger.notice("stopped")
         _ = sources
     }
@@ -211,7 +220,12 @@ struct Healthcheck: ParsableCommand {
         if host == "0.0.0.0" { host = "127.0.0.1" }
         if host == "::" { host = "::1" }
         let admin = env("OBS_EMULATOR_ADMIN_TOKEN")
-        switch HealthProbe.check(host: host, port: connection.resolvedPort, timeout: timeout, adminToken: admin) {
+        var port = connection.resolvedPort
+        if connection.port == nil, let file = connection.resolvedPortFile,
+           let text = try? String(contentsOfFile: file, encoding: .utf8), let written = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            port = written
+        }
+        switch HealthProbe.check(host: host, port: port, timeout: timeout, adminToken: admin) {
         case .success:
             print("healthy")
         case .failure(let reason):

@@ -157,7 +157,7 @@ FILTERS: dict[str, Any] = {
     "text_startswith": C("last_user_message_preview", "startswith", "How"),
     "text_istartswith": C("last_user_message_preview", "istartswith", "how do"),
     "text_endswith": C("last_user_message_preview", "endswith", "?"),
-    "text_iendswith": C("first_system_message", "iendswith", "BRIEF."),
+    "text_iendswith": C("first_system_message", "iendswith", "FOR FURNITURE."),
     "text_matches": C("last_user_message_preview", "matches", r"\b(invoice|receipt)s?\b"),
     "text_matches_case_flag": C("response_messages_preview", "matches", r"(?i)^sorry|i'm sorry"),
     "text_isnull_true": C("api_agent_id", "isnull", True),

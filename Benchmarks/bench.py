@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Benchmarks the emulator side by side with nginx serving the same bytes (the machine's ceiling).
+
+    scripts/bench.sh [--duration 3] [--rounds 3] [--quick]
+
+Builds release, starts the emulator (default fixtures, then --synthetic-events 100000), starts
+nginx on a private config in a temp dir (loopback only) serving the emulator's own response for
+one event as a static file, and runs wrk against both, interleaved, for several rounds. Prints a
+Markdown table and writes it to docs/benchmarks.md. Stops exactly what it started.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, ".build", "release", "observability-emulator")
+TOKEN = "bench"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def http(method, url, body=None, token=TOKEN):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(req) as r:
+        return r.status, r.read()
+
+
+class Emulator:
+    def __init__(self, extra):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        start = time.perf_counter()
+        self.proc = subprocess.Popen([BIN, "--port", str(self.port), "--log-level", "warning"] + extra,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # Ready time: process start to the first 200 from /__emulator/health, polled every ms.
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.sendall(b"GET /__emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    if s.recv(16).startswith(b"HTTP/1.1 200"):
+                        break
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                raise SystemExit("emulator exited: " + self.proc.stderr.read().decode())
+            if time.perf_counter() - start > 60:
+                raise SystemExit("emulator not ready in 60 s")
+            time.sleep(0.001)
+        self.ready_ms = (time.perf_counter() - start) * 1000
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+class Nginx:
+    def __init__(self, body):
+        self.dir = tempfile.mkdtemp(prefix="bench-nginx-")
+        self.port = free_port()
+        os.makedirs(os.path.join(self.dir, "html"))
+        with open(os.path.join(self.dir, "html", "event.json"), "wb") as f:
+            f.write(body)
+        conf = f"""
+worker_processes auto;
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log warn;
+daemon off;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    keepalive_requests 10000000;
+    keepalive_timeout 60s;
+    default_type application/json;
+    server {{
+        listen 127.0.0.1:{self.port};
+        root {self.dir}/html;
+        location / {{ try_files /event.json =404; }}
+    }}
+}}
+"""
+        with open(os.path.join(self.dir, "nginx.conf"), "w") as f:
+            f.write(conf)
+        self.proc = subprocess.Popen(["nginx", "-c", os.path.join(self.dir, "nginx.conf"), "-p", self.dir],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.02)
+        self.url = f"http://127.0.0.1:{self.port}/event.json"
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGQUIT)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def wrk(url, connections, duration, method="GET", body=None):
+    threads = min(2, connections)
+    script = None
+    args = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency",
+            "-H", f"Authorization: Bearer {TOKEN}", "--timeout", "10s"]
+    if method != "GET":
+        script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+        script.write(f'wrk.method = "{method}"\nwrk.body = {json.dumps(json.dumps(body))}\nwrk.headers["Content-Type"] = "application/json"\n')
+        script.close()
+        args += ["-s", script.name]
+    out = subprocess.run(args + [url], capture_output=True, text=True, timeout=duration + 60).stdout
+    if script:
+        os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def latency(p):
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
+        if not m:
+            return float("nan")
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {"rps": rps, "p50": latency(50), "p99": latency(99), "non2xx": int(non2xx.group(1)) if non2xx else 0,
+            "errors": sum(map(int, errors.groups())) if errors else 0}
+
+
+def median_run(runs):
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+
+
+def timed(fn, n):
+    samples = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=3, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved emulator/nginx rounds")
+    parser.add_argument("--quick", action="store_true", help="1 round, 2 s runs")
+    parser.add_argument("--synthetic", type=int, default=100_000)
+    parser.add_argument("--output", default=os.path.join(ROOT, "docs", "benchmarks.md"))
+    args = parser.parse_args()
+    if args.quick:
+        args.duration, args.rounds = 2, 1
+    conns = [1, 16, 64, 256]
+    lines = []
+    rows = []
+
+    # Phase 1: default fixtures, event detail vs nginx.
+    readies = []
+    for _ in range(5):
+        e = Emulator([])
+        readies.append(e.ready_ms)
+        e.stop()
+    emu = Emulator([])
+    idle_rss = rss_mb(emu.proc.pid)
+    ids = json.loads(http("POST", emu.url + "/v1/observability/chat-completion-events/search-ids", {"search_params": {"filters": None}})[1])["completion_event_ids"]
+    event_url = f"{emu.url}/v1/observability/chat-completion-events/{ids[0]}"
+    body = http("GET", event_url)[1]
+    nginx = Nginx(body)
+    try:
+        for c in conns:
+            e_runs, n_runs = [], []
+            for _ in range(args.rounds):
+                e_runs.append(wrk(event_url, c, args.duration))
+                n_runs.append(wrk(nginx.url, c, args.duration))
+            e, n = median_run(e_runs), median_run(n_runs)
+            rows.append(("event detail (GET, %d B)" % len(body), "fixtures", c, e, n))
+        judge_id = json.loads(http("GET", emu.url + "/v1/observability/judges")[1])["judges"]["results"][0]["id"]
+        for c in conns:
+            rows.append(("judges list (GET)", "fixtures", c, wrk(emu.url + "/v1/observability/judges", c, args.duration), None))
+        live = {"messages": [{"role": "user", "content": "How do I reset my password?"},
+                             {"role": "assistant", "content": "Open Settings, choose Security, then Reset password."}]}
+        for c in conns:
+            rows.append(("judge live-judging (POST)", "fixtures", c,
+                         wrk(f"{emu.url}/v1/observability/judges/{judge_id}/live-judging", c, args.duration, "POST", live), None))
+        loaded_rss_fixtures = rss_mb(emu.proc.pid)
+    finally:
+        nginx.stop()
+        emu.stop()
+
+    # Phase 2: 100k synthetic events.
+    synth_readies = []
+    for _ in range(2):
+        e = Emulator(["--synthetic-events", str(args.synthetic)])
+        synth_readies.append(e.ready_ms)
+        e.stop()
+    emu = Emulator(["--synthetic-events", str(args.synthetic)])
+    try:
+        idle_rss_synth = rss_mb(emu.proc.pid)
+        search = {"search_params": {"filters": {"AND": [
+            {"field": "model_name", "op": "eq", "value": "mistral-small-latest"},
+            {"field": "output_tokens", "op": "gt", "value": 100}]}}}
+        search_url = emu.url + "/v1/observability/chat-completion-events/search?page_size=50"
+        for c in [1, 16, 64]:
+            rows.append(("search, 2 conditions, page 50 (POST)", f"{args.synthetic // 1000}k", c, wrk(search_url, c, args.duration, "POST", search), None))
+        ids_url = emu.url + "/v1/observability/chat-completion-events/search-ids"
+        count = len(json.loads(http("POST", ids_url, {"search_params": {"filters": None}})[1])["completion_event_ids"])
+        ids_p50, ids_p99 = timed(lambda: http("POST", ids_url, {"search_params": {"filters": None}}), 20)
+        for c in [1, 16]:
+            rows.append((f"search-ids ({count} ids, POST)", f"{args.synthetic // 1000}k", c, wrk(ids_url, c, args.duration, "POST", {"search_params": {"filters": None}}), None))
+        some = json.loads(http("POST", emu.url + "/v1/observability/chat-completion-events/search?page_size=1", {"search_params": {"filters": None}})[1])
+        eid = some["completion_events"]["results"][0]["event_id"]
+        rows.append(("event detail (GET)", f"{args.synthetic // 1000}k", 64, wrk(f"{emu.url}/v1/observability/chat-completion-events/{eid}", 64, args.duration), None))
+        sim_p50, sim_p99 = timed(lambda: http("GET", f"{emu.url}/v1/observability/chat-completion-events/{eid}/similar-events"), 50)
+        loaded_rss_synth = rss_mb(emu.proc.pid)
+    finally:
+        emu.stop()
+
+    def fmt(x, digits=0):
+        return "—" if x is None or x != x else f"{x:,.{digits}f}"
+
+    lines.append("| scenario | data | conns | emulator req/s | p50 ms | p99 ms | non-2xx | nginx req/s | ratio |")
+    lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name, data, c, e, n in rows:
+        ratio = f"{e['rps'] / n['rps']:.2f}×" if n else "—"
+        lines.append(f"| {name} | {data} | {c} | {fmt(e['rps'])} | {fmt(e['p50'], 2)} | {fmt(e['p99'], 2)} | {int(e['non2xx'] + e['errors'])} | {fmt(n['rps']) if n else '—'} | {ratio} |")
+    lines.append("")
+    lines.append("| measure | value |")
+    lines.append("|---|---|")
+    lines.append(f"| ready (start → health 200), fixtures, median of 5 | {statistics.median(readies):.1f} ms |")
+    lines.append(f"| ready, {args.synthetic:,} synthetic events, median of 2 | {statistics.median(synth_readies):.0f} ms |")
+    lines.append(f"| idle RSS, fixtures | {idle_rss:.1f} MB |")
+    lines.append(f"| RSS after load, fixtures | {loaded_rss_fixtures:.1f} MB |")
+    lines.append(f"| idle RSS, {args.synthetic:,} events | {idle_rss_synth:.1f} MB |")
+    lines.append(f"| RSS after load, {args.synthetic:,} events | {loaded_rss_synth:.1f} MB |")
+    lines.append(f"| search-ids returning {count:,} ids, one client (p50 / p99 of 20) | {ids_p50:.0f} / {ids_p99:.0f} ms |")
+    lines.append(f"| similar events, {args.synthetic:,} events (p50 / p99 of 50) | {sim_p50:.1f} / {sim_p99:.1f} ms |")
+    header = (f"Measured {time.strftime('%Y-%m-%d')} on this machine ({os.cpu_count()} cores; wrk, nginx and the emulator share them), "
+              f"`scripts/bench.sh --duration {args.duration} --rounds {args.rounds}`: wrk `-t2 --latency`, keep-alive; medians of {args.rounds} interleaved rounds; "
+              f"emulator with `--log-level warning`; nginx `worker_processes auto`, `access_log off`, serving the emulator's own event-detail bytes.\n")
+    text = header + "\n" + "\n".join(lines) + "\n"
+    print(text)
+    os.makedirs(os.path.dirname(args.output), exist_ok=True)
+    with open(args.output, "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()
