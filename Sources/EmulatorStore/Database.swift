@@ -13,6 +13,10 @@ public final class Database {
         public var readOnly = false
         public var busyTimeoutMilliseconds: Int32 = 5_000
         public var synchronousNormal = true
+        /// Skip fsync entirely: for a throw-away database that is deleted at exit anyway.
+        public var synchronousOff = false
+        /// Page cache in KiB (SQLite's default is 2 000 KiB).
+        public var cacheKiB = 2_000
         public init() {}
     }
 
@@ -38,8 +42,10 @@ public final class Database {
             try execute("PRAGMA journal_mode = WAL")
             // In WAL mode NORMAL is durable across application crashes; only an OS crash or power
             // loss can roll back the last transactions (sqlite.org/pragma.html#pragma_synchronous).
-            try execute(options.synchronousNormal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL")
+            try execute(options.synchronousOff ? "PRAGMA synchronous = OFF" : options.synchronousNormal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL")
         }
+        // A negative cache_size is in KiB (sqlite.org/pragma.html#pragma_cache_size).
+        try execute("PRAGMA cache_size = -\(options.cacheKiB)")
         try execute("PRAGMA foreign_keys = ON")
         // Keep sorting and temporary indexes in memory.
         try execute("PRAGMA temp_store = MEMORY")

@@ -14,9 +14,9 @@ public final class DatabasePool: @unchecked Sendable {
     private let readerSemaphore: DispatchSemaphore
 
     /// Opens the pool; `prepare` runs on each connection once (functions, pragmas).
-    public init(path: String, readerCount: Int = 2, migrations: [Migration], prepare: (Database) throws -> Void = { _ in }) throws {
+    public init(path: String, readerCount: Int = 2, writerOptions: Database.Options = Database.Options(), migrations: [Migration], prepare: (Database) throws -> Void = { _ in }) throws {
         self.path = path
-        writer = try Database(path: path)
+        writer = try Database(path: path, options: writerOptions)
         try prepare(writer)
         try Migrator(migrations).migrate(writer)
         var readers: [Database] = []

@@ -208,9 +208,11 @@ public final class EmulatorApplication: @unchecked Sendable {
     func seedIfNeeded() throws {
         let existing = try store.pool.read { db in try db.queryOne("SELECT COUNT(*) FROM events WHERE seeded = 1") { $0.int(0) } ?? 0 }
         guard existing == 0 else { return }
-        try store.insertEvents(fixtures.events, workspaceID: nil, seeded: true)
-        if configuration.syntheticEvents > 0 {
-            try SyntheticEvents.insert(count: configuration.syntheticEvents, into: store, logger: logger)
+        try store.bulkLoadEvents {
+            try store.insertEvents(fixtures.events, workspaceID: nil, seeded: true)
+            if configuration.syntheticEvents > 0 {
+                try SyntheticEvents.insert(count: configuration.syntheticEvents, into: store, logger: logger)
+            }
         }
     }
 

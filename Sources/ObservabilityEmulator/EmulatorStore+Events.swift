@@ -92,6 +92,23 @@ extension EmulatorStore {
         }
     }
 
+    /// Runs a bulk load into an empty `events` table with its indexes deferred, then builds them.
+    /// A duplicate event id in the seed data fails the index build with a clear message.
+    func bulkLoadEvents(_ body: () throws -> Void) throws {
+        try pool.write { db in
+            for index in Schema.eventIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+        }
+        try body()
+        try pool.write { db in
+            for index in Schema.eventIndexes {
+                do { try db.execute(index.sql) } catch let error as DatabaseError where error.isConstraint {
+                    throw EmulatorStartupError("the seed data has duplicate event ids (\(error.message))")
+                }
+            }
+            // (no ANALYZE: the planner picks these indexes without statistics)
+        }
+    }
+
     func insertEvent(_ draft: EventDraft, workspaceID: String?, seeded: Bool, db: Database) throws {
         do {
             try db.run("""
@@ -101,10 +118,10 @@ extension EmulatorStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [
                     draft.eventID, workspaceID, draft.correlationID, draft.createdMs, draft.modelName, draft.firstSystemMessage,
-                    draft.lastUserMessage, draft.responsePreview, JSON.array(draft.invokedTools.map { .string($0) }).text,
-                    JSON.array(draft.enabledToolNames.map { .string($0) }).text, draft.inputTokens, draft.outputTokens,
-                    draft.nbMessages, draft.totalTimeElapsed, draft.agentID, JSON.object(draft.metadata).text,
-                    JSON.object(draft.extra).text, DatabaseValue.blob(draft.body), seeded,
+                    draft.lastUserMessage, draft.responsePreview, EventDraft.stringArrayText(draft.invokedTools),
+                    EventDraft.stringArrayText(draft.enabledToolNames), draft.inputTokens, draft.outputTokens,
+                    draft.nbMessages, draft.totalTimeElapsed, draft.agentID, draft.metadataText ?? JSON.object(draft.metadata).text,
+                    draft.extraText ?? JSON.object(draft.extra).text, DatabaseValue.blob(draft.body), seeded,
                 ])
         } catch let error as DatabaseError where error.isConstraint {
             throw APIError(409, nil, "event_id \(draft.eventID) already exists")

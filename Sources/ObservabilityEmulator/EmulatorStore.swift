@@ -23,7 +23,11 @@ final class EmulatorStore: @unchecked Sendable {
             resolved = "\(directory)/observability-emulator-\(getpid())-\(UUID().uuidString.prefix(8)).sqlite"
             temporaryPath = resolved
         }
-        pool = try DatabasePool(path: resolved, readerCount: 3, migrations: Schema.migrations) { db in
+        var writerOptions = Database.Options()
+        // The temporary database is deleted at exit: durability buys nothing there.
+        writerOptions.synchronousOff = path == nil
+        writerOptions.cacheKiB = 16 * 1024
+        pool = try DatabasePool(path: resolved, readerCount: 3, writerOptions: writerOptions, migrations: Schema.migrations) { db in
             try SQLFunctions.register(on: db)
         }
         self.clock = clock

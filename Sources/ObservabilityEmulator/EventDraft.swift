@@ -24,6 +24,21 @@ struct EventDraft {
     var body: [UInt8]
     var userText: String
     var assistantText: String
+    /// Serialised `metadata` and `extra`, when the producer already has them (synthetic events).
+    var metadataText: String? = nil
+    var extraText: String? = nil
+
+    /// `["a","b"]` for tool-name lists, without building a JSON tree.
+    static func stringArrayText(_ items: [String]) -> String {
+        if items.isEmpty { return "[]" }
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (index, item) in items.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSON.writeString(item, into: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// Validates one event object in the `ChatCompletionEvent` shape. `path` prefixes messages
     /// (`[3].request_messages`); `makeID` and `nowMs` fill an absent id or timestamp.

@@ -34,10 +34,19 @@ enum UUIDText {
         return format(b)
     }
 
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// 8-4-4-4-12 lower-case hex; written byte by byte (this runs 100 000 times for synthetic data).
     static func format(_ b: [UInt8]) -> String {
-        let hex = b.map { String($0, radix: 16).leftPad2 }.joined()
-        let chars = Array(hex)
-        return String(chars[0..<8]) + "-" + String(chars[8..<12]) + "-" + String(chars[12..<16]) + "-" + String(chars[16..<20]) + "-" + String(chars[20..<32])
+        var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
+        var position = 0
+        for (index, byte) in b.prefix(16).enumerated() {
+            if index == 4 || index == 6 || index == 8 || index == 10 { position += 1 }
+            out[position] = hexDigits[Int(byte >> 4)]
+            out[position + 1] = hexDigits[Int(byte & 0x0F)]
+            position += 2
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -4,11 +4,20 @@ import EmulatorStore
 /// `deleted_ms` marks soft deletes. `workspace_id` NULL on an event means a seeded fixture
 /// shared read-only by every workspace.
 enum Schema {
+    /// The secondary indexes of `events`, dropped during a bulk seed of an empty database and
+    /// built once afterwards: one sort each instead of 100 000 random B-tree insertions.
+    static let eventIndexes: [(name: String, sql: String)] = [
+        ("events_event_id", "CREATE UNIQUE INDEX events_event_id ON events(event_id)"),
+        ("events_order", "CREATE INDEX events_order ON events(created_ms DESC, event_id DESC)"),
+        ("events_model", "CREATE INDEX events_model ON events(model_name)"),
+        ("events_correlation", "CREATE INDEX events_correlation ON events(correlation_id)"),
+    ]
+
     static let migrations: [Migration] = [
         Migration(version: 1, sql: """
         CREATE TABLE events (
             rowid INTEGER PRIMARY KEY,
-            event_id TEXT NOT NULL UNIQUE,
+            event_id TEXT NOT NULL,
             workspace_id TEXT,
             correlation_id TEXT NOT NULL,
             created_ms INTEGER NOT NULL,
@@ -28,8 +37,8 @@ enum Schema {
             body BLOB NOT NULL,
             seeded INTEGER NOT NULL DEFAULT 0
         );
+        CREATE UNIQUE INDEX events_event_id ON events(event_id);
         CREATE INDEX events_order ON events(created_ms DESC, event_id DESC);
-        CREATE INDEX events_workspace ON events(workspace_id, created_ms DESC);
         CREATE INDEX events_model ON events(model_name);
         CREATE INDEX events_correlation ON events(correlation_id);
         CREATE VIRTUAL TABLE events_fts USING fts5(user_text, assistant_text, tokenize = 'unicode61 remove_diacritics 2');

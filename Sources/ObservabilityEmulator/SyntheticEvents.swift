@@ -21,50 +21,72 @@ enum SyntheticEvents {
     static let teams = ["support", "sales", "engineering", "finance", "marketing"]
     static let environments = ["prod", "staging", "dev"]
 
-    static func make(index: Int, generator: inout SplitMix64) -> EventDraft {
-        let (question, answer) = topics[Int(generator.next() % UInt64(topics.count))]
+    /// Pre-serialised pieces, so 100 000 events cost string concatenation, not JSON trees.
+    struct Pieces {
+        let toolJSON: [[UInt8]]
+        let answerJSON: [[UInt8]]
+        init() {
+            toolJSON = SyntheticEvents.tools.map { tool in
+                let json: JSON = ["type": "function", "function": ["name": .string(tool), "description": "Synthetic tool", "parameters": ["type": "object", "properties": [:]]]]
+                return json.serialized()
+            }
+            answerJSON = SyntheticEvents.topics.map { JSON.string($0.1).serialized() }
+        }
+    }
+
+    static func make(index: Int, generator: inout SplitMix64, pieces: Pieces) -> EventDraft {
+        let topic = Int(generator.next() % UInt64(topics.count))
+        let (question, answer) = topics[topic]
         let model = models[Int(generator.next() % UInt64(models.count))]
-        let idBytes = (0..<16).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        var idBytes = [UInt8](repeating: 0, count: 16)
+        let a = generator.next(), b = generator.next()
+        for i in 0..<8 { idBytes[i] = UInt8(truncatingIfNeeded: a >> UInt64(8 * i)); idBytes[8 + i] = UInt8(truncatingIfNeeded: b >> UInt64(8 * i)) }
         let eventID = UUIDText.v4(from: idBytes)
-        // Spread over 60 days before 2025-10-15T00:00:00Z, one event per distinct millisecond.
+        // Spread over 60 days before 2025-10-15T00:00:00Z.
         let createdMs: Int64 = 1_760_486_400_000 - Int64(index) * 51_840 - Int64(generator.next() % 50_000)
         let withTool = generator.next() % 4 == 0
-        let tool = tools[Int(generator.next() % UInt64(tools.count))]
+        let toolIndex = Int(generator.next() % UInt64(tools.count))
         let userText = "Request #\(index): \(question)"
-        let inputTokens = Int64(userText.count / 4 + Int(generator.next() % 200))
-        let outputTokens = Int64(answer.count / 4 + Int(generator.next() % 300))
+        let inputTokens = Int64(userText.utf8.count / 4 + Int(generator.next() % 200))
+        let outputTokens = Int64(answer.utf8.count / 4 + Int(generator.next() % 300))
+        let team = teams[Int(generator.next() % UInt64(teams.count))]
+        let environment = environments[Int(generator.next() % UInt64(environments.count))]
+        let elapsed = (Double(outputTokens) * 12 + Double(generator.next() % 500)).rounded() / 1000
+
+        var body: [UInt8] = []
+        body.reserveCapacity(400)
+        body.append(contentsOf: #"{"enabled_tools":["#.utf8)
+        if withTool { body.append(contentsOf: pieces.toolJSON[toolIndex]) }
+        body.append(contentsOf: #"],"request_messages":[{"role":"user","content":"#.utf8)
+        JSON.writeString(userText, into: &body)
+        body.append(contentsOf: #"}],"response_messages":[{"role":"assistant","content":"#.utf8)
+        body.append(contentsOf: pieces.answerJSON[topic])
+        body.append(contentsOf: #"}],"chat_transcription_events":[]}"#.utf8)
+
         var metadata = JSONObject()
-        metadata["team"] = .string(teams[Int(generator.next() % UInt64(teams.count))])
-        metadata["env"] = .string(environments[Int(generator.next() % UInt64(environments.count))])
-        let toolJSON: JSON = ["type": "function", "function": ["name": .string(tool), "description": "Synthetic tool", "parameters": ["type": "object", "properties": [:]]]]
-        let requestMessages: [JSON] = [["role": "user", "content": .string(userText)]]
-        let responseMessages: [JSON] = [["role": "assistant", "content": .string(answer)]]
-        let body: JSON = .object(JSONObject([
-            ("enabled_tools", .array(withTool ? [toolJSON] : [])), ("request_messages", .array(requestMessages)),
-            ("response_messages", .array(responseMessages)), ("chat_transcription_events", .array([])),
-        ]))
-        let elapsed = (Double(outputTokens) * 0.012 + Double(generator.next() % 1000) / 1000 * 0.5 * 1000).rounded() / 1000
-        var extra = JSONObject()
-        extra["model_name"] = .string(model)
-        extra["api_agent_id"] = .null
-        extra["total_time_elapsed"] = .double(elapsed)
-        extra["metadata"] = .object(metadata)
-        return EventDraft(
+        metadata["team"] = .string(team)
+        metadata["env"] = .string(environment)
+        let metadataText = #"{"team":"\#(team)","env":"\#(environment)"}"#
+        var draft = EventDraft(
             eventID: eventID, correlationID: eventID, createdMs: createdMs, modelName: model, firstSystemMessage: nil,
-            lastUserMessage: userText, responsePreview: answer, invokedTools: [], enabledToolNames: withTool ? [tool] : [],
+            lastUserMessage: userText, responsePreview: answer, invokedTools: [], enabledToolNames: withTool ? [tools[toolIndex]] : [],
             inputTokens: inputTokens, outputTokens: outputTokens, nbMessages: 2, totalTimeElapsed: elapsed, agentID: nil,
-            metadata: metadata, extra: extra, body: body.serialized(), userText: userText, assistantText: answer)
+            metadata: metadata, extra: JSONObject(), body: body, userText: userText, assistantText: answer)
+        draft.metadataText = metadataText
+        draft.extraText = #"{"model_name":"\#(model)","api_agent_id":null,"total_time_elapsed":\#(elapsed),"metadata":\#(metadataText)}"#
+        return draft
     }
 
     static func insert(count: Int, into store: EmulatorStore, logger: Logger) throws {
         var generator = SplitMix64(state: 0x5EED_0B5E_2BAB_1E00)
+        let pieces = Pieces()
         let batch = 10_000
         var done = 0
         while done < count {
             let size = min(batch, count - done)
             var drafts: [EventDraft] = []
             drafts.reserveCapacity(size)
-            for offset in 0..<size { drafts.append(make(index: done + offset, generator: &generator)) }
+            for offset in 0..<size { drafts.append(make(index: done + offset, generator: &generator, pieces: pieces)) }
             try store.insertEvents(drafts, workspaceID: nil, seeded: true)
             done += size
             if count >= 20_000 { logger.notice("synthetic events: \(done)/\(count)") }

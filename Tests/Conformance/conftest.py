@@ -58,8 +58,8 @@ def operations_of(item: pytest.Item) -> list[str]:
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
     # The coverage test reads every other test's markers: run it last so a partial run still
     # reports on what it collected, and record the map for a subprocess that asks for it.
-    coverage = [i for i in items if i.fspath.basename == "test_operation_coverage.py"]
-    others = [i for i in items if i.fspath.basename != "test_operation_coverage.py"]
+    coverage = [i for i in items if i.path.name == "test_operation_coverage.py"]
+    others = [i for i in items if i.path.name != "test_operation_coverage.py"]
     items[:] = others + coverage
     out = os.environ.get("OBS_OPERATION_MAP")
     if out:

@@ -337,8 +337,8 @@ def test_api_key_flag_restricts_tokens():
         assert emu.stop() == 0
 
 
-@pytest.mark.operation(op.CREATE_JUDGE)
-def test_id_seed_and_fixed_clock_make_ids_and_times_reproducible():
+@pytest.mark.operation(op.CREATE_JUDGE, op.JUDGE_CONVERSATION)
+def test_id_seed_and_fixed_clock_make_ids_times_and_verdicts_reproducible():
     runs = []
     for _ in range(2):
         emu = start_emulator("--id-seed", "7", "--clock", "fixed:2025-06-01T12:00:00.000Z")
@@ -347,7 +347,11 @@ def test_id_seed_and_fixed_clock_make_ids_and_times_reproducible():
             requests.get(emu.url + "/__emulator/health", timeout=5)
             a = http.post(f"{API}/judges", json=judge_body(name="Seeded judge A")).json()
             b = http.post(f"{API}/judges", json=judge_body(name="Seeded judge B")).json()
-            runs.append([(j["id"], j["created_at"], j["workspace_id"]) for j in (a, b)])
+            verdict = http.post(f"{API}/judges/{a['id']}/live-judging", json={"messages": [
+                {"role": "user", "content": "How do I export my invoices?"},
+                {"role": "assistant", "content": "Go to Billing, then Invoices, then Export."}]})
+            assert verdict.status_code == 200, verdict.text
+            runs.append([(j["id"], j["created_at"], j["workspace_id"]) for j in (a, b)] + [verdict.content])
         finally:
             assert emu.stop() == 0
     assert runs[0] == runs[1]

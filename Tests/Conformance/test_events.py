@@ -9,7 +9,7 @@ import pytest
 from mistralai.client import errors
 
 import operations as op
-from conftest import API, assert_error, classification_output, judge_body, newest_first, sdk_error
+from conftest import API, assert_error, classification_output, judge_body, make_event, newest_first, sdk_error
 
 INVOICE_EVENT = "e79bf81b-b37f-425e-9dff-071a54592e44"
 PASSWORD_EVENT = "b7be6e08-d068-45fc-b77a-966232e92fd6"
@@ -76,6 +76,27 @@ def test_paging_yields_every_match_once_in_search_ids_order(obs, page_size):
         cursor = page.cursor
     assert len(seen) == len(set(seen)), "an event appeared twice"
     assert seen == expected
+
+
+@pytest.mark.operation(op.SEARCH, op.SEARCH_IDS)
+def test_paging_while_events_are_ingested_yields_every_event_once(http, obs):
+    before = obs.chat_completion_events.search_ids(search_params={"filters": None}).completion_event_ids
+    seen: list[str] = []
+    cursor = None
+    pages = 0
+    while True:
+        page = obs.chat_completion_events.search(search_params={"filters": None}, page_size=25, cursor=cursor).completion_events
+        seen.extend(r.event_id for r in page.results)
+        pages += 1
+        # Between pages, ingest one event newer than everything and one older than everything.
+        http.ingest([make_event(f"new {pages}", "a", created_at=f"2026-01-01T00:00:{pages:02d}.000Z"),
+                     make_event(f"old {pages}", "a", created_at=f"2024-01-01T00:00:{pages:02d}.000Z")])
+        cursor = page.cursor
+        if cursor is None or pages > 40:
+            break
+    assert len(seen) == len(set(seen)), "an event appeared twice"
+    assert set(before) <= set(seen), "an event that existed before paging started was skipped"
+    assert seen[:len(before)] == before, "keyset order is kept"
 
 
 @pytest.mark.operation(op.SEARCH)

@@ -273,3 +273,37 @@ def test_search_pages_agree_with_oracle(name, oracle_client, fixture_events):
         if cursor is None:
             break
     assert got == expected
+
+
+@pytest.mark.operation(op.SEARCH_IDS)
+def test_null_semantics_on_an_event_without_model_agent_system_prompt_or_metadata(http, obs):
+    """SPEC 4.2: a condition on a null value is false for every operator except isnull, negations
+    included; ARRAY fields are never null."""
+    from conftest import make_event
+    bare = make_event("plain question", "plain answer", model=None, created_at="2025-12-01T00:00:00.000Z")
+    [bare_id] = http.ingest(bare)
+    full = make_event("other question", "other answer", model="zz-model", created_at="2025-12-01T00:00:01.000Z",
+                      metadata={"team": "qa"})
+    full["extra_fields"]["api_agent_id"] = "ag_test"
+    full["request_messages"].insert(0, {"role": "system", "content": "Be nice."})
+    [full_id] = http.ingest(full)
+
+    def hits(cond) -> set[str]:
+        ids = obs.chat_completion_events.search_ids(search_params={"filters": cond}).completion_event_ids
+        return set(ids) & {bare_id, full_id}
+
+    negations = [
+        C("model_name", "neq", "x"), C("model_name", "excludes", ["x"]),
+        C("api_agent_id", "neq", "x"), C("api_agent_id", "notcontains", "x"), C("api_agent_id", "inotcontains", "x"),
+        C("first_system_message", "neq", "x"), C("first_system_message", "notcontains", "x"),
+        C("metadata.team", "neq", "x"), C("metadata.team", "inotcontains", "x"),
+    ]
+    for cond in negations:
+        assert hits(cond) == {full_id}, cond
+    for field in ("model_name", "api_agent_id", "first_system_message", "metadata.team"):
+        assert hits(C(field, "isnull", True)) == {bare_id}, field
+        assert hits(C(field, "isnull", False)) == {full_id}, field
+    for field in ("invoked_tools", "enabled_tools"):
+        assert hits(C(field, "isnull", True)) == set(), field
+        assert hits(C(field, "len_eq", 0)) == {bare_id, full_id}, field
+        assert hits(C(field, "excludes", "create_ticket")) == {bare_id, full_id}, field

@@ -110,6 +110,15 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(final.text, "/e:hello")
     }
 
+    func testExpectContinueWithAnOversizeBodyGets413InsteadOf100() throws {
+        let port = try startServer()
+        let client = try RawHTTPClient(port: port)
+        try client.send("PUT /e HTTP/1.1\r\nHost: x\r\nContent-Length: 52428800\r\nExpect: 100-continue\r\n\r\n")
+        let response = try client.readResponse()
+        XCTAssertEqual(response.status, 413)
+        XCTAssertTrue(client.waitForClose())
+    }
+
     func testNoContentResponseHasNoBodyAndKeepsTheConnection() throws {
         let port = try startServer(handler: { request, _, respond in
             respond(request.path == "/204" ? HTTPResponse(status: 204) : HTTPResponse(status: 200, body: Array("ok".utf8)))

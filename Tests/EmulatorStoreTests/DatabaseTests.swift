@@ -187,7 +187,7 @@ final class DatabaseTests: XCTestCase {
         XCTAssertFalse(db.isInTransaction)
         XCTAssertEqual(try db.query("SELECT name, weight FROM items") { "\($0.string(0))/\($0.optionalDouble(1).map { String($0) } ?? "nil")" }, ["before/nil"])
         // The connection is usable afterwards.
-        try db.transaction { try db.run("INSERT INTO items (name) VALUES (?)", ["after"]) }
+        try db.transaction { _ = try db.run("INSERT INTO items (name) VALUES (?)", ["after"]) }
         XCTAssertEqual(try db.count("items"), 2)
     }
 
@@ -207,7 +207,7 @@ final class DatabaseTests: XCTestCase {
         let db = try makeDatabase()
         XCTAssertThrowsError(try db.transaction {
             try db.run("INSERT INTO items (name) VALUES (?)", ["outer"])
-            try db.transaction { try db.run("INSERT INTO items (name) VALUES (?)", ["inner"]) }
+            try db.transaction { _ = try db.run("INSERT INTO items (name) VALUES (?)", ["inner"]) }
             XCTAssertTrue(db.isInTransaction)
             throw Boom()
         })
@@ -274,14 +274,14 @@ final class DatabaseTests: XCTestCase {
         let waiter = try Database(path: file.path, options: options)
         try holder.execute("BEGIN IMMEDIATE")
         let started = Date()
-        XCTAssertThrowsError(try waiter.transaction { try waiter.run("INSERT INTO items (name) VALUES (?)", ["w"]) }) { error in
+        XCTAssertThrowsError(try waiter.transaction { _ = try waiter.run("INSERT INTO items (name) VALUES (?)", ["w"]) }) { error in
             guard let error = error as? DatabaseError else { return XCTFail("\(error)") }
             XCTAssertTrue(error.isBusy, "\(error)")
         }
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.04, "the busy timeout must be waited out")
         XCTAssertFalse(waiter.isInTransaction)
         try holder.execute("COMMIT")
-        try waiter.transaction { try waiter.run("INSERT INTO items (name) VALUES (?)", ["w"]) }
+        try waiter.transaction { _ = try waiter.run("INSERT INTO items (name) VALUES (?)", ["w"]) }
         XCTAssertEqual(try holder.count("items"), 1)
     }
 
