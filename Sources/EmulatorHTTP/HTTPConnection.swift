@@ -242,9 +242,12 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: Deadlines and closing
 
-    func checkDeadlines(now: UInt64) {
+    func checkDeadlines() {
         queue.async { [self] in
             guard !closed else { return }
+            // Read the clock here, on the connection's queue: a time taken before the hop can be
+            // older than a request that started meanwhile, and the unsigned difference would wrap.
+            let now = DispatchTime.now().uptimeNanoseconds
             if let deadline = lingerDeadline {
                 if now >= deadline { close() }
                 return

@@ -207,8 +207,7 @@ public final class HTTPServer: @unchecked Sendable {
         lock.lock()
         let snapshot = Array(connections.values)
         lock.unlock()
-        let now = DispatchTime.now().uptimeNanoseconds
-        for connection in snapshot { connection.checkDeadlines(now: now) }
+        for connection in snapshot { connection.checkDeadlines() }
     }
 
     /// Stops accepting, lets in-flight requests finish (up to `timeout` seconds), closes the rest.

@@ -166,6 +166,8 @@ public final class EmulatorApplication: @unchecked Sendable {
                 return (try route.handler(call), workspaceID)
             } catch let error as APIError {
                 return (error.response, workspaceID)
+            } catch let error as DatabaseError where error.message.contains(BoundedRegex.timeoutMessage) {
+                return (APIError.searchBadRequest("matches: \(BoundedRegex.timeoutMessage); simplify the pattern").response, workspaceID)
             } catch let error as DatabaseError where error.isBusy {
                 logger.warning("database busy", metadata: ["error": "\(error)"])
                 return (APIError(503, "DATABASE_TIMEOUT", "the database is busy; retry").response, workspaceID)

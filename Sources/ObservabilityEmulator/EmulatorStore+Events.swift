@@ -261,7 +261,11 @@ extension EmulatorStore {
         }
     }
 
-    /// Up to 10 other visible events ranked by FTS5 bm25 over the event's own salient terms.
+    /// Up to 10 other visible events most similar in text. FTS5 bm25 over the event's salient
+    /// terms picks 50 candidates; they are then ordered by the Jaccard overlap of their word sets
+    /// (every word, lower-cased) with the event's, then identical text first, then bm25, then id.
+    /// So a verbatim copy ranks first, which bm25 alone, favouring short documents, does not
+    /// guarantee.
     func similarEvents(eventID: String, workspaceID: String) throws -> [JSON]? {
         try pool.read { db in
             guard let rowID = try db.queryOne("SELECT e.rowid FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)", [eventID, workspaceID], { $0.int64(0) }) else {
@@ -271,12 +275,26 @@ extension EmulatorStore {
             let terms = SimilarityTerms.salientTerms(text)
             if terms.isEmpty { return [] }
             let query = terms.map { "\"\($0)\"" }.joined(separator: " OR ")
-            let rows = try db.query("""
-                SELECT \(EventRow.columns) FROM events_fts AS f JOIN events AS e ON e.rowid = f.rowid
+            let reference = SimilarityTerms.words(text)
+            let candidates = try db.query("""
+                SELECT \(EventRow.columns), f.user_text || ' ' || f.assistant_text, bm25(events_fts, 1.0, 1.0)
+                FROM events_fts AS f JOIN events AS e ON e.rowid = f.rowid
                 WHERE events_fts MATCH ? AND f.rowid <> ? AND \(Self.visibleToWorkspace)
-                ORDER BY bm25(events_fts, 1.0, 1.0), e.event_id LIMIT 10
-                """, [query, rowID, workspaceID], EventRow.init)
-            return rows.map { $0.preview(extraFields: [], annotations: [:]) }
+                ORDER BY bm25(events_fts, 1.0, 1.0), e.event_id LIMIT 50
+                """, [query, rowID, workspaceID]) { row -> (event: EventRow, jaccard: Double, identical: Bool, bm25: Double) in
+                let candidateText = row.string(16)
+                let other = SimilarityTerms.words(candidateText)
+                let union = reference.union(other).count
+                let jaccard = union == 0 ? 0 : Double(reference.intersection(other).count) / Double(union)
+                return (EventRow(row), jaccard, candidateText == text, row.double(17))
+            }
+            let ranked = candidates.sorted { a, b in
+                if a.jaccard != b.jaccard { return a.jaccard > b.jaccard }
+                if a.identical != b.identical { return a.identical }
+                if a.bm25 != b.bm25 { return a.bm25 < b.bm25 }
+                return a.event.eventID < b.event.eventID
+            }
+            return ranked.prefix(10).map { $0.event.preview(extraFields: [], annotations: [:]) }
         }
     }
 }
@@ -292,9 +310,25 @@ enum SimilarityTerms {
         "del", "por", "con", "para", "una", "der", "die", "das", "und", "ist", "mit", "sie", "ich",
     ]
 
+    /// Every distinct lower-cased word (letters and digits), for set similarity.
+    static func words(_ text: String) -> Set<String> {
+        var result = Set<String>()
+        var current = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                current.unicodeScalars.append(scalar)
+            } else if !current.isEmpty {
+                result.insert(current.lowercased())
+                current = ""
+            }
+        }
+        if !current.isEmpty { result.insert(current.lowercased()) }
+        return result
+    }
+
     /// Distinct lower-cased words of three or more letters, stopwords removed, longest first
-    /// (longer words tend to be rarer), at most 24; deterministic.
-    static func salientTerms(_ text: String) -> [String] {
+    /// (longer words tend to be rarer), at most `limit`; deterministic.
+    static func salientTerms(_ text: String, limit: Int = 24) -> [String] {
         var seen = Set<String>()
         var words: [String] = []
         var current = ""
@@ -312,6 +346,6 @@ enum SimilarityTerms {
         let ranked = words.enumerated().sorted { a, b in
             a.element.count != b.element.count ? a.element.count > b.element.count : a.offset < b.offset
         }
-        return ranked.prefix(24).map(\.element)
+        return ranked.prefix(limit).map(\.element)
     }
 }

@@ -130,9 +130,8 @@ struct RuleEngine {
         case .endswith: result = x.hasSuffix(y)
         case .iendswith: result = x.lowercased().hasSuffix(y.lowercased())
         case .matches:
-            let regex = try? NSRegularExpression(pattern: y)
-            let subject = String(x.prefix(SQLFunctions.regexSubjectLimit))
-            result = regex?.firstMatch(in: subject, range: NSRange(subject.startIndex..., in: subject)) != nil
+            // A pattern that runs out of its time budget counts as not matching.
+            result = (try? NSRegularExpression(pattern: y)).map { BoundedRegex.firstMatch($0, in: x) == .match } ?? false
         }
         return c.negated ? !result : result
     }

@@ -8,8 +8,6 @@ import Foundation
 /// - `regexp_match(pattern, text)`: `matches`, with the compiled pattern cached per statement via
 ///   `sqlite3_set_auxdata` and the subject capped, so a pattern's cost stays bounded.
 enum SQLFunctions {
-    /// Longest text a regular expression is run against.
-    static let regexSubjectLimit = 64 * 1024
 
     static func register(on db: Database) throws {
         let flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC
@@ -39,11 +37,41 @@ enum SQLFunctions {
                     if let pointer { Unmanaged<NSRegularExpression>.fromOpaque(pointer).release() }
                 }
             }
-            var subject = String(cString: subjectText)
-            if subject.utf8.count > 65_536 { subject = String(subject.utf8.prefix(65_536)) ?? "" }
-            let range = NSRange(subject.startIndex..., in: subject)
-            sqlite3_result_int(context, regex.firstMatch(in: subject, range: range) != nil ? 1 : 0)
+            let subject = String(cString: subjectText)
+            switch BoundedRegex.firstMatch(regex, in: subject) {
+            case .match: sqlite3_result_int(context, 1)
+            case .noMatch: sqlite3_result_int(context, 0)
+            case .timeout: sqlite3_result_error(context, BoundedRegex.timeoutMessage, -1)
+            }
         }, nil, nil, nil)
         guard code == SQLITE_OK else { throw DatabaseError(code: code, message: "cannot register regexp_match") }
+    }
+}
+
+/// Runs a regular expression with a time budget. ICU backtracking can take exponential time on
+/// some patterns; `.reportProgress` calls back during a long match, and the match is abandoned
+/// once the budget is spent. Subjects are capped at 64 KiB.
+enum BoundedRegex {
+    enum Outcome { case match, noMatch, timeout }
+
+    static let subjectLimit = 64 * 1024
+    static let budgetNanoseconds: UInt64 = 50_000_000
+    static let timeoutMessage = "regular expression exceeded its 50 ms budget on one value"
+
+    static func firstMatch(_ regex: NSRegularExpression, in text: String) -> Outcome {
+        var subject = text
+        if subject.utf8.count > subjectLimit { subject = String(decoding: Array(subject.utf8.prefix(subjectLimit)), as: UTF8.self) }
+        let deadline = DispatchTime.now().uptimeNanoseconds + budgetNanoseconds
+        var outcome = Outcome.noMatch
+        regex.enumerateMatches(in: subject, options: [.reportProgress], range: NSRange(subject.startIndex..., in: subject)) { result, _, stop in
+            if result != nil {
+                outcome = .match
+                stop.pointee = true
+            } else if DispatchTime.now().uptimeNanoseconds > deadline {
+                outcome = .timeout
+                stop.pointee = true
+            }
+        }
+        return outcome
     }
 }
