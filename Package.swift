@@ -37,12 +37,20 @@ let package = Package(
             ],
             path: "Sources/observability-emulator"
         ),
+        // Test-only helpers shared by the test targets (a raw-socket HTTP client).
+        .target(name: "EmulatorTestSupport", path: "Tests/EmulatorTestSupport"),
         .testTarget(name: "EmulatorJSONTests", dependencies: ["EmulatorJSON"]),
-        .testTarget(name: "EmulatorHTTPTests", dependencies: ["EmulatorHTTP"]),
+        .testTarget(
+            name: "EmulatorHTTPTests",
+            dependencies: ["EmulatorHTTP", "EmulatorTestSupport", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "EmulatorStoreTests", dependencies: ["EmulatorStore"]),
         .testTarget(
             name: "ObservabilityEmulatorTests",
-            dependencies: ["ObservabilityEmulator", "EmulatorHTTP", "EmulatorJSON", "EmulatorStore"]
+            dependencies: [
+                "ObservabilityEmulator", "EmulatorHTTP", "EmulatorJSON", "EmulatorStore", "EmulatorTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v5]

@@ -1,3 +1,4 @@
+import EmulatorTestSupport
 import EmulatorJSON
 import Foundation
 import XCTest

@@ -1,5 +1,3 @@
-// A copy of Tests/EmulatorHTTPTests/RawHTTPClient.swift: test targets cannot share sources.
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,22 +18,22 @@ private func systemSend(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int, 
 /// send exactly what they mean (pipelining, half requests, malformed heads) and see exactly
 /// what the server wrote (interim responses, `Connection: close`, the socket closing).
 /// Every read is bounded by a deadline polled with `poll(2)`; nothing sleeps.
-final class RawHTTPClient {
-    struct Response {
-        var status: Int
-        var reason: String
-        var headers: [(name: String, value: String)]
-        var body: [UInt8]
+public final class RawHTTPClient {
+    public struct Response {
+        public var status: Int
+        public var reason: String
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
-        var text: String { String(decoding: body, as: UTF8.self) }
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    enum ClientError: Error, CustomStringConvertible {
+    public enum ClientError: Error, CustomStringConvertible {
         case connect(Int32), timeout(String), closed(String), malformed(String)
-        var description: String {
+        public var description: String {
             switch self {
             case .connect(let code): return "connect failed: \(String(cString: strerror(code)))"
             case .timeout(let what): return "timed out waiting for \(what)"
@@ -45,12 +43,12 @@ final class RawHTTPClient {
         }
     }
 
-    let fd: Int32
+    public let fd: Int32
     private var buffer: [UInt8] = []
     private(set) var sawEOF = false
 
     /// Connects to 127.0.0.1:`port`.
-    init(port: Int) throws {
+    public init(port: Int) throws {
         fd = socket(AF_INET, Self.streamType, 0)
         guard fd >= 0 else { throw ClientError.connect(errno) }
         var one: Int32 = 1
@@ -74,7 +72,7 @@ final class RawHTTPClient {
     deinit { disconnect() }
 
     /// Closes the socket, as a client does once it has read its last response.
-    func disconnect() {
+    public func disconnect() {
         guard isConnected else { return }
         isConnected = false
         close(fd)
@@ -88,9 +86,9 @@ final class RawHTTPClient {
     static let sendFlags: Int32 = 0
     #endif
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { raw in
@@ -130,7 +128,7 @@ final class RawHTTPClient {
     }
 
     /// Reads one response. `isHead`: the response to a HEAD request has no body.
-    func readResponse(isHead: Bool = false, timeout: TimeInterval = 5) throws -> Response {
+    public func readResponse(isHead: Bool = false, timeout: TimeInterval = 5) throws -> Response {
         let deadline = Date().addingTimeInterval(timeout)
         var headEnd: Int?
         while headEnd == nil {
@@ -171,7 +169,7 @@ final class RawHTTPClient {
 
     /// True when the server closes the connection (EOF or reset) before the deadline, having sent
     /// nothing more. Fails the wait (returns false) if bytes arrive or the deadline passes.
-    func waitForClose(timeout: TimeInterval = 5) -> Bool {
+    public func waitForClose(timeout: TimeInterval = 5) -> Bool {
         if !buffer.isEmpty { return false }
         let deadline = Date().addingTimeInterval(timeout)
         do {
@@ -183,16 +181,16 @@ final class RawHTTPClient {
     }
 
     /// True when nothing arrives and the connection stays open for `interval` seconds.
-    func staysOpenAndSilent(for interval: TimeInterval) -> Bool {
+    public func staysOpenAndSilent(for interval: TimeInterval) -> Bool {
         if !buffer.isEmpty { return false }
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         return poll(&descriptor, 1, Int32(interval * 1000)) == 0
     }
 
     /// Bytes received but not yet consumed by `readResponse`.
-    var pending: [UInt8] { buffer }
+    public var pending: [UInt8] { buffer }
 
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    public static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
         for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
             if Array(haystack[start..<(start + needle.count)]) == needle { return start }
