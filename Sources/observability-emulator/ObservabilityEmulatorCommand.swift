@@ -159,6 +159,15 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
+        // SIGTERM/SIGINT: stop accepting, drain in-flight requests, close the database, exit 0.
+        // Blocked before any thread exists (threads inherit the mask), then taken with sigwait:
+        // a signal that arrives while the emulator is still starting stays pending and is acted
+        // on, instead of being lost in the window before a handler is registered.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
         let configuration = try makeConfiguration()
         let level = Logger.Level(rawValue: logLevel ?? env("OBS_EMULATOR_LOG_LEVEL") ?? "info") ?? .info
         let json = (logFormat ?? env("OBS_EMULATOR_LOG_FORMAT")) == "json"
@@ -186,22 +195,12 @@ struct Serve: ParsableCommand {
         print("observability-emulator \(EmulatorConfiguration.version) listening on \(url)  —  SDK: Mistral(api_key=\"test\", server_url=\"\(url)\")")
         fflush(stdout)
 
-        // SIGTERM/SIGINT: stop accepting, drain in-flight requests, close the database, exit 0.
-        let stop = DispatchSemaphore(value: 0)
-        var sources: [DispatchSourceSignal] = []
-        for sig in [SIGTERM, SIGINT] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { stop.signal() }
-            source.resume()
-            sources.append(source)
-        }
-        stop.wait()
-        logger.notice("shutting down: draining connections")
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        logger.notice("shutting down: draining connections", metadata: ["signal": "\(received)"])
         app.shutdown()
         if let portFile = connection.resolvedPortFile { unlink(portFile) }
         logger.notice("stopped")
-        _ = sources
     }
 }
 
