@@ -14,7 +14,14 @@ public struct Router<Route> {
         let method: String
         let segments: [Segment]
         let route: Route
-        var literalCount: Int { segments.filter { if case .literal = $0 { return true }; return false }.count }
+        let literalCount: Int
+
+        init(method: String, segments: [Segment], route: Route) {
+            self.method = method
+            self.segments = segments
+            self.route = route
+            literalCount = segments.filter { if case .literal = $0 { return true }; return false }.count
+        }
     }
 
     enum Segment: Equatable {
@@ -31,9 +38,11 @@ public struct Router<Route> {
             if part.hasPrefix("{") && part.hasSuffix("}") { return .parameter(String(part.dropFirst().dropLast())) }
             return .literal(String(part))
         }
-        entries.append(Entry(method: method, segments: segments, route: route))
-        // Most literal segments first, so the first match is the most specific one.
-        entries.sort { $0.literalCount > $1.literalCount }
+        // Most literal segments first, so the first match is the most specific one; among equals,
+        // registration order.
+        let entry = Entry(method: method, segments: segments, route: route)
+        let position = entries.firstIndex { $0.literalCount < entry.literalCount } ?? entries.count
+        entries.insert(entry, at: position)
     }
 
     public func match(method: String, path: String) -> Match {

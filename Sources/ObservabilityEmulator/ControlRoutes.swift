@@ -14,6 +14,7 @@ enum ControlRoutes {
             ("fixture_judges", .int(Int64(app.fixtures.judges.count))),
             ("fixtures_directory", .string(app.fixtures.directory)),
             ("open_connections", .int(Int64(app.openConnections))),
+            ("search_index", .string(call.store.searchIndexGate.wait(timeout: .now()) == .success ? (call.store.searchIndexError == nil ? "ready" : "failed") : "building")),
             ("database", .string(app.configuration.databasePath ?? "ephemeral")),
             ("task_pace", .string(app.configuration.taskPace.description)),
         ])))

@@ -84,11 +84,29 @@ extension EmulatorStore {
     // MARK: Writing
 
     /// Inserts events in one transaction: all or nothing. `workspaceID` nil marks shared fixtures.
-    func insertEvents(_ drafts: [EventDraft], workspaceID: String?, seeded: Bool) throws {
+    func insertEvents(_ drafts: [EventDraft], workspaceID: String?, seeded: Bool, indexText: Bool = true) throws {
         try pool.writeTransaction { db in
             for draft in drafts {
-                try insertEvent(draft, workspaceID: workspaceID, seeded: seeded, db: db)
+                try insertEvent(draft, workspaceID: workspaceID, seeded: seeded, indexText: indexText, db: db)
             }
+        }
+    }
+
+    /// Fills the full-text index for seeded events inserted with `indexText: false` (synthetic
+    /// events, whose user and assistant text are their previews), in one statement, then opens
+    /// the gate that similar-events waits on. Runs after the emulator is ready.
+    func backfillSearchIndex(fromRowID first: Int64) {
+        defer { searchIndexGate.leave() }
+        do {
+            try pool.writeTransaction { db in
+                try db.run("""
+                    INSERT INTO events_fts (rowid, user_text, assistant_text)
+                    SELECT rowid, COALESCE(last_user_message_preview, ''), COALESCE(response_messages_preview, '')
+                    FROM events WHERE seeded = 1 AND rowid >= ?
+                    """, [first])
+            }
+        } catch {
+            searchIndexError = "\(error)"
         }
     }
 
@@ -99,17 +117,22 @@ extension EmulatorStore {
             for index in Schema.eventIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
         }
         try body()
+        try buildEventIndexes()
+    }
+
+    /// Creates the secondary indexes of `events`. A duplicate event id in the seed data fails the
+    /// unique index with a clear message.
+    func buildEventIndexes() throws {
         try pool.write { db in
             for index in Schema.eventIndexes {
-                do { try db.execute(index.sql) } catch let error as DatabaseError where error.isConstraint {
+                do { try db.execute(index.sql.replacingOccurrences(of: "INDEX ", with: "INDEX IF NOT EXISTS ")) } catch let error as DatabaseError where error.isConstraint {
                     throw EmulatorStartupError("the seed data has duplicate event ids (\(error.message))")
                 }
             }
-            // (no ANALYZE: the planner picks these indexes without statistics)
         }
     }
 
-    func insertEvent(_ draft: EventDraft, workspaceID: String?, seeded: Bool, db: Database) throws {
+    func insertEvent(_ draft: EventDraft, workspaceID: String?, seeded: Bool, indexText: Bool = true, db: Database) throws {
         do {
             try db.run("""
                 INSERT INTO events (event_id, workspace_id, correlation_id, created_ms, model_name, first_system_message,
@@ -126,8 +149,10 @@ extension EmulatorStore {
         } catch let error as DatabaseError where error.isConstraint {
             throw APIError(409, nil, "event_id \(draft.eventID) already exists")
         }
-        try db.run("INSERT INTO events_fts (rowid, user_text, assistant_text) VALUES (?, ?, ?)",
-                   [db.lastInsertRowID, draft.userText, draft.assistantText])
+        if indexText {
+            try db.run("INSERT INTO events_fts (rowid, user_text, assistant_text) VALUES (?, ?, ?)",
+                       [db.lastInsertRowID, draft.userText, draft.assistantText])
+        }
     }
 
     // MARK: Reading
@@ -267,7 +292,9 @@ extension EmulatorStore {
     /// So a verbatim copy ranks first, which bm25 alone, favouring short documents, does not
     /// guarantee.
     func similarEvents(eventID: String, workspaceID: String) throws -> [JSON]? {
-        try pool.read { db in
+        // Synthetic events are indexed in the background after start-up; wait for it.
+        searchIndexGate.wait()
+        return try pool.read { db in
             guard let rowID = try db.queryOne("SELECT e.rowid FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)", [eventID, workspaceID], { $0.int64(0) }) else {
                 return nil
             }

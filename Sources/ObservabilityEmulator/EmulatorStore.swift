@@ -1,5 +1,6 @@
 import EmulatorJSON
 import EmulatorStore
+import Dispatch
 import Foundation
 
 /// The product's data: one `DatabasePool`, the clock and the id generator. Feature extensions
@@ -10,6 +11,9 @@ final class EmulatorStore: @unchecked Sendable {
     let ids: IDGenerator
     /// Set when the database is a temporary file the emulator must delete at exit.
     let temporaryPath: String?
+    /// Entered while the full-text index of synthetic events is being built in the background.
+    let searchIndexGate = DispatchGroup()
+    var searchIndexError: String?
 
     init(path: String?, clock: EmulatorClock, ids: IDGenerator) throws {
         let resolved: String

@@ -23,9 +23,12 @@ struct ObservabilityEmulatorCommand: ParsableCommand {
 
 /// Reads `name` from the environment when the flag was not given.
 func env(_ name: String) -> String? {
-    guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+    guard let value = environment[name], !value.isEmpty else { return nil }
     return value
 }
+
+/// Read once: `ProcessInfo.environment` builds a new dictionary on every call.
+let environment = ProcessInfo.processInfo.environment
 
 struct ConnectionOptions: ParsableArguments {
     @Option(help: "Address to listen on (env OBS_EMULATOR_HOST). Default 127.0.0.1; 0.0.0.0 in containers.")
