@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import Foundation
 
 /// One client connection. Every member is touched only on `queue`.
 final class HTTPConnection: @unchecked Sendable {
@@ -110,6 +111,7 @@ final class HTTPConnection: @unchecked Sendable {
             switch parser.next() {
             case .needMore:
                 if peerClosed && pendingWrite.isEmpty { close() }
+                if !closed { resumeReading() }
                 return
             case .sendContinue:
                 write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
@@ -123,19 +125,35 @@ final class HTTPConnection: @unchecked Sendable {
                 let keepAlive = request.wantsKeepAlive && !draining
                 let isHead = request.method == "HEAD"
                 let context = HTTPRequestContext(receivedAt: DispatchTime.now().uptimeNanoseconds, connectionID: id)
+                // Most handlers answer before they return: take that answer here, on this queue,
+                // instead of paying a queue hop per request. A later answer (injected latency)
+                // comes back through the queue.
+                let slot = ResponseSlot()
                 server.handler(request, context) { [self] response in
-                    queue.async { [self] in
-                        inFlight = false
-                        send(response, keepAlive: keepAlive && !draining, isHead: isHead)
-                        requestStart = DispatchTime.now().uptimeNanoseconds
-                        lastActivity = requestStart
-                        if !closed && !closeAfterWrite {
-                            processBuffered()
-                            if !closed && !inFlight { resumeReading() }
-                        }
-                    }
+                    if slot.offer(response) { return }
+                    queue.async { [self] in finish(response, keepAlive: keepAlive, isHead: isHead) }
+                }
+                if let response = slot.close() {
+                    // Answered synchronously: write it and loop on to the next pipelined request
+                    // (a loop, not a recursion, however long the pipeline).
+                    inFlight = false
+                    send(response, keepAlive: keepAlive && !draining, isHead: isHead)
+                    requestStart = DispatchTime.now().uptimeNanoseconds
+                    lastActivity = requestStart
                 }
             }
+        }
+    }
+
+    /// The answer to the request in flight: write it, then go on with pipelined requests.
+    private func finish(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool) {
+        inFlight = false
+        send(response, keepAlive: keepAlive && !draining, isHead: isHead)
+        requestStart = DispatchTime.now().uptimeNanoseconds
+        lastActivity = requestStart
+        if !closed && !closeAfterWrite {
+            processBuffered()
+            if !closed && !inFlight { resumeReading() }
         }
     }
 
@@ -305,5 +323,29 @@ final class HTTPConnection: @unchecked Sendable {
         readSource = nil
         writeSource = nil
         server.remove(self)
+    }
+}
+
+/// Where a handler's answer lands while the handler is still running on the connection's queue.
+/// `offer` keeps it if the handler has not returned yet (`close` then picks it up); afterwards it
+/// refuses, and the answer travels through the queue.
+final class ResponseSlot: @unchecked Sendable {
+    private let lock = NSLock()
+    private var open = true
+    private var response: HTTPResponse?
+
+    func offer(_ response: HTTPResponse) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard open else { return false }
+        self.response = response
+        return true
+    }
+
+    func close() -> HTTPResponse? {
+        lock.lock()
+        defer { lock.unlock() }
+        open = false
+        return response
     }
 }

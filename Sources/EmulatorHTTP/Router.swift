@@ -10,51 +10,76 @@ public struct Router<Route> {
         case notFound
     }
 
-    struct Entry {
-        let method: String
-        let segments: [Segment]
-        let route: Route
-        let literalCount: Int
-
-        init(method: String, segments: [Segment], route: Route) {
-            self.method = method
-            self.segments = segments
-            self.route = route
-            literalCount = segments.filter { if case .literal = $0 { return true }; return false }.count
-        }
-    }
-
-    enum Segment: Equatable {
-        case literal(String)
-        case parameter(String)
-    }
-
-    private var entries: [Entry] = []
+    /// The matching itself is not generic, so it runs specialised from any module.
+    private var table = RouteTable()
+    private var routes: [Route] = []
 
     public init() {}
 
     public mutating func add(_ method: String, _ template: String, _ route: Route) {
-        let segments = template.split(separator: "/", omittingEmptySubsequences: true).map { part -> Segment in
-            if part.hasPrefix("{") && part.hasSuffix("}") { return .parameter(String(part.dropFirst().dropLast())) }
-            return .literal(String(part))
+        table.add(method: method, template: template, routeIndex: routes.count)
+        routes.append(route)
+    }
+
+    public func match(method: String, path: String) -> Match {
+        switch table.match(method: method, path: path) {
+        case .found(let index, let parameters): return .found(routes[index], parameters: parameters)
+        case .methodNotAllowed(let allowed): return .methodNotAllowed(allowed: allowed)
+        case .notFound: return .notFound
         }
-        // Most literal segments first, so the first match is the most specific one; among equals,
-        // registration order.
-        let entry = Entry(method: method, segments: segments, route: route)
+    }
+}
+
+/// Route templates as segment lists, most literal segments first.
+struct RouteTable {
+    enum Match {
+        case found(Int, parameters: [String: String])
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    struct Entry {
+        let method: String
+        /// One element per path segment: the literal, or nil for a parameter.
+        let literals: [String?]
+        let parameterNames: [String?]
+        let literalCount: Int
+        let routeIndex: Int
+    }
+
+    private var entries: [Entry] = []
+
+    mutating func add(method: String, template: String, routeIndex: Int) {
+        var literals: [String?] = []
+        var names: [String?] = []
+        for part in template.split(separator: "/", omittingEmptySubsequences: true) {
+            if part.hasPrefix("{") && part.hasSuffix("}") {
+                literals.append(nil)
+                names.append(String(part.dropFirst().dropLast()))
+            } else {
+                literals.append(String(part))
+                names.append(nil)
+            }
+        }
+        let entry = Entry(method: method, literals: literals, parameterNames: names,
+                          literalCount: literals.filter { $0 != nil }.count, routeIndex: routeIndex)
+        // Most literal segments first, so the first match is the most specific one; among
+        // equals, registration order.
         let position = entries.firstIndex { $0.literalCount < entry.literalCount } ?? entries.count
         entries.insert(entry, at: position)
     }
 
-    public func match(method: String, path: String) -> Match {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+    func match(method: String, path: String) -> Match {
+        var segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        if !segments.isEmpty && segments[0].isEmpty { segments.removeFirst() }
         // A trailing slash is not a different resource, but empty inner segments are not valid.
-        var segments = Array(parts)
-        if segments.last == "" && segments.count > 1 { segments.removeLast() }
+        if segments.count > 1 && segments[segments.count - 1].isEmpty { segments.removeLast() }
         let lookupMethod = method == "HEAD" ? "GET" : method
         var allowed: [String] = []
-        for entry in entries {
-            guard let parameters = bind(entry.segments, to: segments) else { continue }
-            if entry.method == lookupMethod { return .found(entry.route, parameters: parameters) }
+        for entry in entries where entry.literals.count == segments.count && Self.literalsMatch(entry.literals, segments) {
+            if entry.method == lookupMethod {
+                return .found(entry.routeIndex, parameters: Self.parameters(entry.parameterNames, segments))
+            }
             if !allowed.contains(entry.method) { allowed.append(entry.method) }
         }
         if allowed.isEmpty { return .notFound }
@@ -62,17 +87,26 @@ public struct Router<Route> {
         return .methodNotAllowed(allowed: allowed.sorted())
     }
 
-    private func bind(_ template: [Segment], to segments: [Substring]) -> [String: String]? {
-        guard template.count == segments.count else { return nil }
-        var parameters: [String: String] = [:]
-        for (segment, part) in zip(template, segments) {
-            switch segment {
-            case .literal(let literal):
-                if part != literal { return nil }
-            case .parameter(let name):
-                if part.isEmpty { return nil }
-                parameters[name] = PercentDecoding.decode(part)
+    /// Compares literal segments only, allocating nothing: most templates fail here.
+    private static func literalsMatch(_ literals: [String?], _ segments: [Substring]) -> Bool {
+        var index = 0
+        while index < literals.count {
+            if let literal = literals[index] {
+                if segments[index] != literal { return false }
+            } else if segments[index].isEmpty {
+                return false
             }
+            index += 1
+        }
+        return true
+    }
+
+    private static func parameters(_ names: [String?], _ segments: [Substring]) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for index in names.indices {
+            guard let name = names[index] else { continue }
+            let part = segments[index]
+            parameters[name] = part.utf8.contains(UInt8(ascii: "%")) ? PercentDecoding.decode(part) : String(part)
         }
         return parameters
     }

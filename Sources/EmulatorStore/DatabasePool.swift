@@ -55,8 +55,9 @@ public final class DatabasePool: @unchecked Sendable {
             readersLock.unlock()
             readerSemaphore.signal()
         }
-        try reader.execute("BEGIN DEFERRED")
-        defer { try? reader.execute("COMMIT") }
+        // Cached statements: sqlite3_exec would parse BEGIN and COMMIT again on every read.
+        try reader.run("BEGIN DEFERRED")
+        defer { _ = try? reader.run("COMMIT") }
         return try body(reader)
     }
 

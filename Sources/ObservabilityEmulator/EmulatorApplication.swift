@@ -31,6 +31,7 @@ public final class EmulatorApplication: @unchecked Sendable {
     let tasks: TaskRunner
     private let workspaceLock = NSLock()
     private var materializedWorkspaces = Set<String>()
+    private var workspacesByToken: [String: Workspace] = [:]
 
     init(configuration: EmulatorConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -139,7 +140,7 @@ public final class EmulatorApplication: @unchecked Sendable {
             error.allow = allowed
             return (error.response, nil)
         case .found(let route, let parameters):
-            var workspace = Workspace(token: "")
+            var workspace = Workspace.anonymous
             var workspaceID: String?
             do {
                 let token = bearerToken(request)
@@ -149,7 +150,7 @@ public final class EmulatorApplication: @unchecked Sendable {
                     if !configuration.apiKeys.isEmpty && !configuration.apiKeys.contains(token) {
                         throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
                     }
-                    workspace = Workspace(token: token)
+                    workspace = self.workspace(for: token)
                     workspaceID = workspace.id
                     try ensureWorkspace(workspace)
                 case .control:
@@ -157,7 +158,7 @@ public final class EmulatorApplication: @unchecked Sendable {
                         throw APIError.unauthorized("the control plane needs the X-Emulator-Admin-Token header (set by --admin-token)")
                     }
                     if let token {
-                        workspace = Workspace(token: token)
+                        workspace = self.workspace(for: token)
                         workspaceID = workspace.id
                     }
                 case .open:
@@ -183,8 +184,20 @@ public final class EmulatorApplication: @unchecked Sendable {
         guard let header = request.header(HTTPHeader.authorization) else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        var token = parts[1]
+        while let last = token.last, last == " " || last == "\t" { token.removeLast() }
+        return token.isEmpty ? nil : String(token)
+    }
+
+    /// The workspace of a token, derived once (two SHA-1s) and remembered.
+    func workspace(for token: String) -> Workspace {
+        workspaceLock.lock()
+        defer { workspaceLock.unlock() }
+        if let known = workspacesByToken[token] { return known }
+        if workspacesByToken.count > 10_000 { workspacesByToken.removeAll() }
+        let workspace = Workspace(token: token)
+        workspacesByToken[token] = workspace
+        return workspace
     }
 
     /// Gives a workspace its own copies of the seeded judges on its first request.

@@ -24,7 +24,7 @@ struct JudgeRecord {
         var object = JSONObject()
         object["name"] = .string(row.string(6)); object["description"] = .string(row.string(7)); object["model_name"] = .string(row.string(8))
         object["output"] = output; object["instructions"] = .string(row.string(10)); object["tools"] = .array(tools.map { .string($0) })
-        definition = try JudgeDefinition.parse(BodyReader(object: object))
+        definition = try JudgeDefinition.parse(BodyReader(object: object), trusted: true)
         createdMs = row.int64(12); updatedMs = row.int64(13); deletedMs = row.isNull(14) ? nil : row.int64(14)
     }
 

@@ -95,8 +95,12 @@ struct EventDraft {
                 throw APIError.validation("\(extraReader.fieldPath(key)): extra field values must be a string, number, boolean, null or a list of strings")
             }
         }
-        extra["metadata"] = .object(metadata)
         if let modelName { extra["model_name"] = .string(modelName) }
+        // `extra_fields` values are scalars or string lists in the OpenAPI, so the metadata map is
+        // stored flattened into `metadata.<key>` entries, the field names filters use; event
+        // detail then splices the stored text in without parsing it.
+        extra["metadata"] = nil
+        for (key, value) in metadata { extra[FieldCatalog.metadataPrefix + key] = value }
 
         let systemTexts = requestMessages.filter { $0["role"]?.stringValue == "system" }.map(messageText)
         let userTexts = requestMessages.filter { $0["role"]?.stringValue == "user" }.map(messageText)

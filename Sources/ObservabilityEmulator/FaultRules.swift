@@ -13,10 +13,10 @@ struct FaultDirective: Equatable {
     static func parse(header: String) -> Result<FaultDirective, APIError> {
         var directive = FaultDirective()
         for part in header.split(separator: ";") {
-            let item = part.trimmingCharacters(in: .whitespaces)
+            let item = part.trimmedSpaces
             if item.isEmpty { continue }
             if item == "drop" { directive.drop = true; continue }
-            let kv = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let kv = item.split(separator: "=", maxSplits: 1).map { $0.trimmedSpaces }
             guard kv.count == 2 else {
                 return .failure(APIError(400, nil, "X-Emulator-Fault: cannot read '\(item.prefix(40))'; expected status=<code>, delay=<ms> or drop"))
             }

@@ -109,7 +109,7 @@ enum Multipart {
 
     static func parameter(_ key: String, in line: String) -> String? {
         for piece in line.split(separator: ";") {
-            let trimmed = piece.trimmingCharacters(in: .whitespaces)
+            let trimmed = piece.trimmedSpaces
             guard trimmed.lowercased().hasPrefix(key + "=") else { continue }
             var value = String(trimmed.dropFirst(key.count + 1))
             if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }

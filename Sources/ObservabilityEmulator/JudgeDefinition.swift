@@ -30,11 +30,20 @@ struct JudgeDefinition: Equatable {
     var output: JudgeOutputSpec
     var instructions: String
     var tools: [String]
-    var rules: [JudgeRule]
+    /// The rules of the instructions; nil for a definition read back from the database until
+    /// `rules` parses them.
+    var parsedRules: [JudgeRule]?
+
+    /// The rule lines of the instructions (SPEC 5.3), parsed on demand for stored definitions.
+    var rules: [JudgeRule] {
+        parsedRules ?? ((try? RuleParser.parse(instructions, output: output, checkPatterns: false)) ?? [])
+    }
 
     /// Validates a judge body. Every problem is a 422 naming the field (`output.options[1].value`)
     /// or the instruction line of a bad rule.
-    static func parse(_ reader: BodyReader) throws -> JudgeDefinition {
+    /// `trusted`: a definition read back from the database, validated when it was stored; its
+    /// regular expressions are not compiled again just to be checked.
+    static func parse(_ reader: BodyReader, trusted: Bool = false) throws -> JudgeDefinition {
         let name = try reader.requiredString("name", minLength: 5, maxLength: 50)
         let description = try reader.requiredString("description", maxLength: 500)
         let modelName = try reader.requiredString("model_name", maxLength: 500)
@@ -42,8 +51,9 @@ struct JudgeDefinition: Equatable {
         let output = try parseOutput(outputReader)
         let instructions = try reader.requiredString("instructions", maxLength: 10_000)
         let tools = try reader.stringArray("tools") ?? []
-        let rules = try RuleParser.parse(instructions, output: output)
-        return JudgeDefinition(name: name, description: description, modelName: modelName, output: output, instructions: instructions, tools: tools, rules: rules)
+        // A stored definition was checked when it was stored; its rules are parsed when it judges.
+        let rules = trusted ? nil : try RuleParser.parse(instructions, output: output)
+        return JudgeDefinition(name: name, description: description, modelName: modelName, output: output, instructions: instructions, tools: tools, parsedRules: rules)
     }
 
     /// CLASSIFICATION or REGRESSION; `type` is inferred when absent because the official
@@ -66,7 +76,7 @@ struct JudgeDefinition: Equatable {
                 }
                 let optionReader = BodyReader(object: object, path: "\(reader.fieldPath("options"))[\(index)]")
                 let value = try optionReader.requiredString("value")
-                if value.trimmingCharacters(in: .whitespaces).isEmpty { throw optionReader.fail("value", "must not be empty") }
+                if value.trimmedSpaces.isEmpty { throw optionReader.fail("value", "must not be empty") }
                 if options.contains(where: { $0.value == value }) { throw optionReader.fail("value", "duplicate option value '\(value)'") }
                 let description = try optionReader.requiredString("description")
                 options.append(.init(value: value, description: description))

@@ -70,9 +70,15 @@ struct JudgedConversation {
 /// The deterministic judge of SPEC 5.3: rules first, then a transparent heuristic.
 struct RuleEngine {
     let definition: JudgeDefinition
+    let rules: [JudgeRule]
+
+    init(definition: JudgeDefinition) {
+        self.definition = definition
+        rules = definition.rules
+    }
 
     func judge(_ conversation: JudgedConversation) -> (analysis: String, answer: JSON) {
-        for rule in definition.rules {
+        for rule in rules {
             guard let condition = rule.condition else {
                 return (analysis(for: rule, reason: "no earlier rule matched, so the 'otherwise' rule on line \(rule.line) decided"), answerJSON(rule.answer))
             }
@@ -131,7 +137,7 @@ struct RuleEngine {
         case .iendswith: result = x.lowercased().hasSuffix(y.lowercased())
         case .matches:
             // A pattern that runs out of its time budget counts as not matching.
-            result = (try? NSRegularExpression(pattern: y)).map { BoundedRegex.firstMatch($0, in: x) == .match } ?? false
+            result = BoundedRegex.compiled(y).map { BoundedRegex.firstMatch($0, in: x) == .match } ?? false
         }
         return c.negated ? !result : result
     }

@@ -61,10 +61,10 @@ struct JudgeRule: Equatable {
 
 enum RuleParser {
     /// Parses the rule lines of `instructions`, checking each answer against the output.
-    static func parse(_ instructions: String, output: JudgeOutputSpec) throws -> [JudgeRule] {
+    static func parse(_ instructions: String, output: JudgeOutputSpec, checkPatterns: Bool = true) throws -> [JudgeRule] {
         var rules: [JudgeRule] = []
         for (index, rawLine) in instructions.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmedSpaces
             let lower = line.lowercased()
             let isRule = (lower.hasPrefix("when ") || lower.hasPrefix("otherwise")) && line.contains("->")
             guard isRule else { continue }
@@ -72,9 +72,11 @@ enum RuleParser {
             func fail(_ reason: String) -> APIError {
                 .validation("instructions line \(number): \(reason) in rule '\(line.prefix(120))'")
             }
-            guard let arrow = line.range(of: "->", options: .backwards) else { continue }
-            let head = line[..<arrow.lowerBound].trimmingCharacters(in: .whitespaces)
-            let answerText = line[arrow.upperBound...].trimmingCharacters(in: .whitespaces)
+            // The last "->" separates the condition from the answer.
+            let characters = Array(line)
+            guard let arrowIndex = (0..<(characters.count - 1)).last(where: { characters[$0] == "-" && characters[$0 + 1] == ">" }) else { continue }
+            let head = String(characters[..<arrowIndex]).trimmedSpaces
+            let answerText = String(characters[(arrowIndex + 2)...]).trimmedSpaces
             let answer = try parseAnswer(answerText, output: output, fail: fail)
             if head.lowercased() == "otherwise" {
                 rules.append(JudgeRule(condition: nil, answer: answer, line: number, source: line))
@@ -110,7 +112,7 @@ enum RuleParser {
                 throw fail("expected a quoted \"text\" or a subject after '\(opWord)'")
             }
             guard tokens.isAtEnd() else { throw fail("unexpected text before '->'") }
-            if op == .matches, case .text(let pattern) = operand {
+            if checkPatterns, op == .matches, case .text(let pattern) = operand {
                 do { try RegexPolicy.validate(pattern, path: "pattern") } catch let error as APIError {
                     throw fail(error.message.replacingOccurrences(of: "pattern: ", with: ""))
                 }

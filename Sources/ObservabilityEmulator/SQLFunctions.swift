@@ -58,6 +58,20 @@ enum BoundedRegex {
     static let budgetNanoseconds: UInt64 = 50_000_000
     static let timeoutMessage = "regular expression exceeded its 50 ms budget on one value"
 
+    private static let cacheLock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: NSRegularExpression] = [:]
+
+    /// A compiled pattern, from a small cache: judges evaluate the same rules over and over.
+    static func compiled(_ pattern: String) -> NSRegularExpression? {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let regex = cache[pattern] { return regex }
+        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+        if cache.count >= 256 { cache.removeAll() }
+        cache[pattern] = regex
+        return regex
+    }
+
     static func firstMatch(_ regex: NSRegularExpression, in text: String) -> Outcome {
         var subject = text
         if subject.utf8.count > subjectLimit { subject = String(decoding: Array(subject.utf8.prefix(subjectLimit)), as: UTF8.self) }

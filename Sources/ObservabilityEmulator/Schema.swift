@@ -75,6 +75,7 @@ enum Schema {
             analysis TEXT NOT NULL,
             PRIMARY KEY (workspace_id, judge_id, event_rowid)
         );
+        CREATE INDEX annotations_event ON annotations(event_rowid, workspace_id);
 
         CREATE TABLE campaigns (
             id TEXT PRIMARY KEY,

@@ -73,7 +73,7 @@ enum SyntheticEvents {
             inputTokens: inputTokens, outputTokens: outputTokens, nbMessages: 2, totalTimeElapsed: elapsed, agentID: nil,
             metadata: metadata, extra: JSONObject(), body: body, userText: userText, assistantText: answer)
         draft.metadataText = metadataText
-        draft.extraText = #"{"model_name":"\#(model)","api_agent_id":null,"total_time_elapsed":\#(elapsed),"metadata":\#(metadataText)}"#
+        draft.extraText = #"{"model_name":"\#(model)","api_agent_id":null,"total_time_elapsed":\#(elapsed),"metadata.team":"\#(team)","metadata.env":"\#(environment)"}"#
         return draft
     }
 

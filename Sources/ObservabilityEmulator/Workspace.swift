@@ -4,6 +4,9 @@ public struct Workspace: Sendable, Equatable {
     public let id: String
     public let ownerID: String
 
+    /// The placeholder for control-plane calls made without a Bearer token.
+    static let anonymous = Workspace(token: "")
+
     /// Ids are UUIDv5 of the token, so the same token maps to the same workspace on every run.
     public init(token: String) {
         id = UUIDText.v5("workspace:" + token)

@@ -84,7 +84,7 @@ extension JudgeDefinition {
         output: JudgeOutputSpec = .classification(JudgeDefinition.qualityOptions)
     ) throws -> JudgeDefinition {
         JudgeDefinition(name: name, description: "A judge for tests", modelName: "mistral-large-latest", output: output,
-                        instructions: instructions, tools: [], rules: try RuleParser.parse(instructions, output: output))
+                        instructions: instructions, tools: [], parsedRules: try RuleParser.parse(instructions, output: output))
     }
 }
 
