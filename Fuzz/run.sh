@@ -24,10 +24,15 @@ build() {
 
 build http Fuzz/HTTPParserFuzz.swift \
     Sources/EmulatorHTTP/HTTPRequestParser.swift Sources/EmulatorHTTP/HTTPRequest.swift Sources/EmulatorHTTP/HTTPLimits.swift
-build filter Fuzz/FilterFuzz.swift Sources/EmulatorJSON/*.swift \
+build filter Fuzz/FilterFuzz.swift Sources/EmulatorJSON/*.swift Sources/ObservabilityEmulator/BoundedRegex.swift \
     Sources/EmulatorHTTP/HTTPResponse.swift Sources/EmulatorHTTP/HTTPRequest.swift Sources/EmulatorHTTP/HTTPStatus.swift \
     Sources/EmulatorHTTP/HTTPLimits.swift Sources/EmulatorStore/DatabaseValue.swift \
     Sources/ObservabilityEmulator/{APIError,Filter,FilterCompiler,FieldCatalog,EmulatorClock,Identifiers,SHA1,String+Trimming}.swift
+
+# A known leak inside swift-corelibs-foundation (NSRegularExpression on some patterns), outside
+# this project's code; every other leak still fails the run.
+printf 'leak:_CFRegularExpressionCreate\n' > "$out/lsan.supp"
+export LSAN_OPTIONS="suppressions=$PWD/$out/lsan.supp"
 
 status=0
 for target in http filter; do

@@ -312,9 +312,9 @@ public struct HTTPRequestHead: Equatable, Sendable {
             // origin-form
         } else if target == "*" {
             if method != "OPTIONS" { throw HTTPParseError(status: 400, message: "asterisk-form is only valid with OPTIONS") }
-        } else if let schemeEnd = target.range(of: "://"), ["http", "https"].contains(target[..<schemeEnd.lowerBound].lowercased()) {
+        } else if let scheme = ["http://", "https://"].first(where: { target.lowercased().hasPrefix($0) }) {
             // absolute-form: servers must accept it (RFC 9112 section 3.2.2); keep path and query.
-            let afterScheme = target[schemeEnd.upperBound...]
+            let afterScheme = target.dropFirst(scheme.count)
             if let slash = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" }) {
                 let rest = String(afterScheme[slash...])
                 target = rest.hasPrefix("/") ? rest : "/" + rest

@@ -407,3 +407,22 @@ final class FilterCompilerTests: XCTestCase {
         XCTAssertNoThrow(try compile(condition("response_messages_preview", "matches", .string(String(repeating: "a", count: 512)))))
     }
 }
+
+/// Inputs found by Fuzz/run.sh, kept as regression tests.
+final class FuzzRegressionTests: XCTestCase {
+    /// Found by FilterFuzz: compiling this pattern leaked inside Foundation. It must still be
+    /// answered (accepted or refused with 400), and compiling it twice goes through the cache.
+    func testFuzzFoundPatternIsAnsweredAndCached() throws {
+        let pattern = "(r?iu)e" + String(repeating: "0", count: 104) + "nftringn" + String(repeating: "0", count: 40)
+        let compiler = FilterCompiler(workspaceID: "w", judgeOutputType: { _ in nil })
+        for _ in 0..<2 {
+            do {
+                let compiled = try compiler.compile(.condition(field: "last_user_message_preview", op: .matches, value: .string(pattern), path: "f"))
+                XCTAssertFalse(compiled.sql.contains(pattern))
+            } catch let error as APIError {
+                XCTAssertEqual(error.status, 400)
+            }
+        }
+        XCTAssertTrue(BoundedRegex.compiled(pattern) === BoundedRegex.compiled(pattern))
+    }
+}
