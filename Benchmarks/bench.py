@@ -246,6 +246,15 @@ def main():
         eid = some["completion_events"]["results"][0]["event_id"]
         rows.append(("event detail (GET)", f"{args.synthetic // 1000}k", 64, wrk(f"{emu.url}/v1/observability/chat-completion-events/{eid}", 64, args.duration), None))
         sim_p50, sim_p99 = timed(lambda: http("GET", f"{emu.url}/v1/observability/chat-completion-events/{eid}/similar-events"), 50)
+        # A campaign judging 10 000 events: from POST to a COMPLETED status.
+        judge_id = json.loads(http("GET", emu.url + "/v1/observability/judges")[1])["judges"]["results"][0]["id"]
+        started = time.perf_counter()
+        campaign = json.loads(http("POST", emu.url + "/v1/observability/campaigns", {
+            "search_params": {"filters": None}, "judge_id": judge_id, "name": "benchmark campaign",
+            "description": "10k events", "max_nb_events": 10000})[1])
+        while json.loads(http("GET", f"{emu.url}/v1/observability/campaigns/{campaign['id']}/status")[1])["status"] != "COMPLETED":
+            time.sleep(0.01)
+        campaign_ms = (time.perf_counter() - started) * 1000
         loaded_rss_synth = rss_mb(emu.proc.pid)
     finally:
         emu.stop()
@@ -270,6 +279,7 @@ def main():
     lines.append(f"| RSS after load, {args.synthetic:,} events | {loaded_rss_synth:.1f} MB |")
     lines.append(f"| search-ids returning {count:,} ids, one client (p50 / p99 of 20) | {ids_p50:.0f} / {ids_p99:.0f} ms |")
     lines.append(f"| similar events, {args.synthetic:,} events (p50 / p99 of 50) | {sim_p50:.1f} / {sim_p99:.1f} ms |")
+    lines.append(f"| campaign judging 10,000 events, POST to COMPLETED | {campaign_ms:.0f} ms |")
     header = (f"Measured {time.strftime('%Y-%m-%d')} on this machine ({os.cpu_count()} cores; wrk, nginx and the emulator share them), "
               f"`scripts/bench.sh --duration {args.duration} --rounds {args.rounds}`: wrk `-t2 --latency`, keep-alive; medians of {args.rounds} interleaved rounds; "
               f"emulator with `--log-level warning`; nginx `worker_processes auto`, `access_log off`, serving the emulator's own event-detail bytes.\n")

@@ -166,6 +166,44 @@ def kill_trials(binary, trials):
     return errors, acknowledged_total, lost_total
 
 
+def fd_exhaustion(binary):
+    """Runs the emulator with 64 file descriptors, holds 120 idle connections (more than it can
+    accept), then releases them: it must survive the EMFILE storm and serve again."""
+    import resource
+    import socket
+    errors = []
+    proc = subprocess.Popen([binary, "--port", "0", "--log-level", "error", "--max-connections", "1000"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64)))
+    port = int(re.search(r"127\.0\.0\.1:(\d+)", proc.stdout.readline()).group(1))
+    held = []
+    for _ in range(120):
+        try:
+            held.append(socket.create_connection(("127.0.0.1", port), timeout=2))
+        except OSError:
+            break
+    time.sleep(0.5)
+    for c in held:
+        c.close()
+    deadline = time.time() + 10
+    status = None
+    while time.time() < deadline:
+        try:
+            status, _ = call(f"http://127.0.0.1:{port}", "GET", "/__emulator/health", timeout=2)
+            if status == 200:
+                break
+        except Exception:
+            time.sleep(0.1)
+    if status != 200:
+        errors.append(f"not serving after the descriptor storm (last status {status})")
+    if proc.poll() is not None:
+        errors.append(f"exited during the descriptor storm: {proc.returncode}")
+    proc.send_signal(signal.SIGTERM)
+    if proc.wait(timeout=30) != 0:
+        errors.append(f"exit status {proc.returncode} after SIGTERM")
+    return errors, len(held)
+
+
 def shutil_which(name):
     import shutil
     return shutil.which(name)
@@ -200,11 +238,14 @@ def main():
     failures += e2
     e3, cases = bad_databases(args.binary)
     failures += e3
+    e4, held = fd_exhaustion(args.binary)
+    failures += e4
     print("| check | load | result |")
     print("|---|---|---|")
     print(f"| concurrent writers and readers, one workspace each | {args.workers} clients × {args.requests} requests ({total} in {elapsed:.1f} s) | {'zero errors, counts exact' if not e1 else f'{len(e1)} failures'}; statuses {dict(sorted(statuses.items()))} |")
     print(f"| kill -9 during a write burst, then restart (`--db FILE`) | {args.kills} trials, {acknowledged} acknowledged writes | {lost} lost; {'database opens cleanly every time' if not e2 else f'{len(e2)} failures'} |")
     print(f"| corrupt and unwritable database files | {cases} cases | {'clear start-up error, exit 2' if not e3 else f'{len(e3)} failures'} |")
+    print(f"| file descriptors exhausted (RLIMIT_NOFILE 64) | {held} idle connections held, then released | {'survived, serving again' if not e4 else '; '.join(e4)} |")
     for f in failures:
         print("FAIL:", f, file=sys.stderr)
     sys.exit(1 if failures else 0)

@@ -1,17 +1,39 @@
 #!/usr/bin/env bash
 # Runs every test: the Swift unit and integration tests, then the Python conformance suite
-# (the pinned mistralai SDK against the running binary) and schemathesis against the published
-# OpenAPI. Installs what is missing first. Exit status is non-zero if anything failed.
-set -euo pipefail
+# (the pinned mistralai SDK against the running binary, schemathesis against the published
+# OpenAPI, hostile HTTP, the README example). Installs what is missing first. Ends with one line
+# "tests: N passed, M failed"; exit status is non-zero if anything failed.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
+set +e
+logs=$(mktemp -d)
 
 echo "== swift build" >&2
-swift build --build-tests
+swift build --build-tests || { echo "tests: 0 passed, 1 failed (swift build)"; exit 1; }
 
 echo "== swift test" >&2
-swift test --skip-build
+swift test --skip-build --disable-swift-testing 2>&1 | tee "$logs/swift.txt"
+swift_status=${PIPESTATUS[0]}
 
 echo "== conformance (mistralai SDK + schemathesis)" >&2
 export OBS_EMULATOR_BIN="$PWD/.build/debug/observability-emulator"
-bash Tests/Conformance/run.sh
+bash Tests/Conformance/run.sh 2>&1 | tee "$logs/pytest.txt"
+pytest_status=${PIPESTATUS[0]}
+
+# XCTest prints "Executed N tests, with M failures" per bundle and once for all: take the last.
+swift_line=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$logs/swift.txt" | tail -1)
+swift_total=$(echo "$swift_line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); swift_total=${swift_total:-0}
+swift_failed=$(echo "$swift_line" | sed -E 's/.*with ([0-9]+) failures?.*/\1/'); swift_failed=${swift_failed:-0}
+py_line=$(grep -E "^[0-9]+ (passed|failed)|[0-9]+ passed" "$logs/pytest.txt" | tail -1)
+py_passed=$(echo "$py_line" | grep -oE "[0-9]+ passed" | grep -oE "[0-9]+"); py_passed=${py_passed:-0}
+py_failed=0
+for n in $(echo "$py_line" | grep -oE "[0-9]+ (failed|error|errors)" | grep -oE "^[0-9]+"); do py_failed=$((py_failed + n)); done
+if [ "$swift_status" -ne 0 ] && [ "$swift_failed" -eq 0 ]; then swift_failed=1; fi
+if [ "$pytest_status" -ne 0 ] && [ "$py_failed" -eq 0 ]; then py_failed=1; fi
+passed=$((swift_total - swift_failed + py_passed))
+failed=$((swift_failed + py_failed))
+echo "$passed $failed" > "${OBS_TEST_SUMMARY:-/dev/null}"
+rm -rf "$logs"
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

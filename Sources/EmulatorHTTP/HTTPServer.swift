@@ -87,26 +87,22 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func bindListeningSocket() throws -> Int32 {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        #if os(Linux)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        #else
-        hints.ai_socktype = SOCK_STREAM
-        #endif
-        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
-        var result: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(configuration.host, String(configuration.port), &hints, &result)
-        guard status == 0, let info = result else {
-            throw HTTPServerError.bind("cannot resolve host '\(configuration.host)': \(String(cString: gai_strerror(status)))")
+        let resolved = try SocketOS.withAddress(host: configuration.host, port: configuration.port, passive: true) { info in
+            try bindListeningSocket(info)
         }
-        defer { freeaddrinfo(result) }
-        let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        switch resolved {
+        case .success(let fd): return fd
+        case .failure(let error): throw HTTPServerError.bind(error.description)
+        }
+    }
+
+    private func bindListeningSocket(_ address: addrinfo) throws -> Int32 {
+        let fd = socket(address.ai_family, address.ai_socktype, address.ai_protocol)
         guard fd >= 0 else { throw HTTPServerError.bind("socket(): \(SocketOS.errorText(errno))") }
         var one: Int32 = 1
         // Lets a restarted emulator bind its port at once instead of waiting out TIME_WAIT.
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
+        guard bind(fd, address.ai_addr, address.ai_addrlen) == 0 else {
             let code = errno
             SocketOS.closeSocket(fd)
             throw HTTPServerError.bind("cannot listen on \(configuration.host):\(configuration.port): \(SocketOS.errorText(code))")

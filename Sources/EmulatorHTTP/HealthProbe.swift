@@ -7,25 +7,23 @@ import Darwin
 /// A minimal blocking HTTP client for the healthcheck subcommand: one GET, one status line.
 public enum HealthProbe {
     public static func check(host: String, port: Int, timeout: Double, adminToken: String?) -> Result<Void, HealthProbeError> {
-        var hints = addrinfo()
-        hints.ai_family = AF_UNSPEC
-        #if os(Linux)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        #else
-        hints.ai_socktype = SOCK_STREAM
-        #endif
-        var result: UnsafeMutablePointer<addrinfo>?
-        guard getaddrinfo(host, String(port), &hints, &result) == 0, let info = result else {
-            return .failure(HealthProbeError("cannot resolve \(host)"))
+        let resolved = SocketOS.withAddress(host: host, port: port, passive: false) { info in
+            probe(info, host: host, port: port, timeout: timeout, adminToken: adminToken)
         }
-        defer { freeaddrinfo(result) }
-        let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+        switch resolved {
+        case .success(let outcome): return outcome
+        case .failure(let error): return .failure(error)
+        }
+    }
+
+    private static func probe(_ info: addrinfo, host: String, port: Int, timeout: Double, adminToken: String?) -> Result<Void, HealthProbeError> {
+        let fd = socket(info.ai_family, info.ai_socktype, info.ai_protocol)
         guard fd >= 0 else { return .failure(HealthProbeError("socket failed")) }
         defer { SocketOS.closeSocket(fd) }
         var tv = timeval(tv_sec: Int(timeout), tv_usec: .init((timeout - Double(Int(timeout))) * 1_000_000))
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        guard connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
+        guard connect(fd, info.ai_addr, info.ai_addrlen) == 0 else {
             return .failure(HealthProbeError("cannot connect to \(host):\(port): \(SocketOS.errorText(errno))"))
         }
         var request = "GET /__emulator/health HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"

@@ -39,5 +39,25 @@ enum SocketOS {
 
     static var lastError: Int32 { errno }
 
+    /// Resolves a TCP address (numeric service) and calls `body` with the first result, or
+    /// returns the resolver's error text.
+    static func withAddress<T>(host: String, port: Int, passive: Bool, _ body: (addrinfo) throws -> T) rethrows -> Result<T, HealthProbeError> {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        #if os(Linux)
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
+        hints.ai_flags = AI_NUMERICSERV | (passive ? AI_PASSIVE : 0)
+        var result: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &result)
+        guard status == 0, let info = result else {
+            return .failure(HealthProbeError("cannot resolve host '\(host)': \(String(cString: gai_strerror(status)))"))
+        }
+        defer { freeaddrinfo(result) }
+        return .success(try body(info.pointee))
+    }
+
     static func errorText(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

@@ -127,15 +127,9 @@ extension EmulatorStore {
 
     func listCampaigns(workspaceID: String, query: String?, page: Int, pageSize: Int) throws -> (Int, [(CampaignRecord, JudgeRecord?)]) {
         try pool.read { db in
-            var sql = " FROM campaigns WHERE workspace_id = ? AND deleted_ms IS NULL"
-            var arguments: [DatabaseValueConvertible] = [workspaceID]
-            if let query, !query.isEmpty {
-                sql += " AND (instr(ulower(name), ?) > 0 OR instr(ulower(description), ?) > 0)"
-                arguments += [query.lowercased(), query.lowercased()]
-            }
-            let count = try db.queryOne("SELECT COUNT(*)" + sql, arguments) { $0.int(0) } ?? 0
-            let records = try db.query("SELECT \(CampaignRecord.columns)" + sql + " ORDER BY created_ms DESC, id DESC LIMIT ? OFFSET ?",
-                                       arguments + [pageSize, (page - 1) * pageSize], CampaignRecord.init)
+            var list = PageQuery(from: "FROM campaigns WHERE workspace_id = ? AND deleted_ms IS NULL", arguments: [workspaceID])
+            list.matchNameOrDescription(query)
+            let (count, records) = try list.run(db, columns: CampaignRecord.columns, page: page, pageSize: pageSize, CampaignRecord.init)
             return (count, try records.map { ($0, try fetchJudge(id: $0.judgeID, workspaceID: workspaceID, db: db, includeDeleted: true)) })
         }
     }

@@ -192,12 +192,7 @@ enum DatasetRoutes {
         }
         let messages = record["payload"]?["messages"]?.arrayValue ?? []
         let properties = record["properties"]?.objectValue ?? JSONObject()
-        let conversation: JudgedConversation
-        do {
-            conversation = try JudgedConversation.make(messages: messages, properties: properties, path: "payload.messages")
-        } catch let error as APIError where error.status == 422 {
-            throw APIError(400, "JUDGE_CONVERSATION_FORMAT_ERROR", error.message)
-        }
+        let conversation = try JudgedConversation.stored(messages: messages, properties: properties, path: "payload.messages")
         return JudgeRoutes.output(RuleEngine(definition: definition).judge(conversation))
     }
 }

@@ -67,16 +67,9 @@ extension EmulatorStore {
 
     func listDatasets(workspaceID: String, query: String?, page: Int, pageSize: Int) throws -> (Int, [JSON]) {
         try pool.read { db in
-            var sql = " FROM datasets WHERE workspace_id = ? AND deleted_ms IS NULL"
-            var arguments: [DatabaseValueConvertible] = [workspaceID]
-            if let query, !query.isEmpty {
-                sql += " AND (instr(ulower(name), ?) > 0 OR instr(ulower(description), ?) > 0)"
-                arguments += [query.lowercased(), query.lowercased()]
-            }
-            let count = try db.queryOne("SELECT COUNT(*)" + sql, arguments) { $0.int(0) } ?? 0
-            let items = try db.query("SELECT \(DatasetJSON.datasetColumns)" + sql + " ORDER BY created_ms DESC, id DESC LIMIT ? OFFSET ?",
-                                     arguments + [pageSize, (page - 1) * pageSize], DatasetJSON.dataset)
-            return (count, items)
+            var list = PageQuery(from: "FROM datasets WHERE workspace_id = ? AND deleted_ms IS NULL", arguments: [workspaceID])
+            list.matchNameOrDescription(query)
+            return try list.run(db, columns: DatasetJSON.datasetColumns, page: page, pageSize: pageSize, DatasetJSON.dataset)
         }
     }
 
@@ -127,10 +120,8 @@ extension EmulatorStore {
     func listRecords(datasetID: String, workspaceID: String, page: Int, pageSize: Int) throws -> (Int, [JSON]) {
         try pool.read { db in
             try requireDataset(id: datasetID, workspaceID: workspaceID, db: db)
-            let count = try db.queryOne("SELECT COUNT(*) FROM records WHERE dataset_id = ? AND deleted_ms IS NULL", [datasetID]) { $0.int(0) } ?? 0
-            let items = try db.query("SELECT \(DatasetJSON.recordColumns) FROM records WHERE dataset_id = ? AND deleted_ms IS NULL ORDER BY created_ms DESC, seq DESC LIMIT ? OFFSET ?",
-                                     [datasetID, pageSize, (page - 1) * pageSize], DatasetJSON.record)
-            return (count, items)
+            return try PageQuery(from: "FROM records WHERE dataset_id = ? AND deleted_ms IS NULL", arguments: [datasetID])
+                .run(db, columns: DatasetJSON.recordColumns, order: "created_ms DESC, seq DESC", page: page, pageSize: pageSize, DatasetJSON.record)
         }
     }
 
@@ -208,10 +199,8 @@ extension EmulatorStore {
     func listTasks(datasetID: String, workspaceID: String, page: Int, pageSize: Int) throws -> (Int, [JSON]) {
         try pool.read { db in
             try requireDataset(id: datasetID, workspaceID: workspaceID, db: db)
-            let count = try db.queryOne("SELECT COUNT(*) FROM tasks WHERE dataset_id = ? AND deleted_ms IS NULL", [datasetID]) { $0.int(0) } ?? 0
-            let items = try db.query("SELECT \(DatasetJSON.taskColumns) FROM tasks WHERE dataset_id = ? AND deleted_ms IS NULL ORDER BY created_ms DESC, id DESC LIMIT ? OFFSET ?",
-                                     [datasetID, pageSize, (page - 1) * pageSize]) { taskJSON($0, extraRead: 0) }
-            return (count, items)
+            return try PageQuery(from: "FROM tasks WHERE dataset_id = ? AND deleted_ms IS NULL", arguments: [datasetID])
+                .run(db, columns: DatasetJSON.taskColumns, page: page, pageSize: pageSize) { taskJSON($0, extraRead: 0) }
         }
     }
 

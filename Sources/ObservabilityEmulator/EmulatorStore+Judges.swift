@@ -128,24 +128,11 @@ extension EmulatorStore {
     /// The newest live revision of each judge, newest first, filtered and paged.
     func listJudges(workspaceID: String, query: String?, types: [String], models: [String], page: Int, pageSize: Int) throws -> (Int, [JudgeRecord]) {
         try pool.read { db in
-            var sql = " FROM judges WHERE workspace_id = ? AND deleted_ms IS NULL AND up_revision IS NULL"
-            var arguments: [DatabaseValueConvertible] = [workspaceID]
-            if let query, !query.isEmpty {
-                sql += " AND (instr(ulower(name), ?) > 0 OR instr(ulower(description), ?) > 0)"
-                arguments += [query.lowercased(), query.lowercased()]
-            }
-            if !types.isEmpty {
-                sql += " AND output_type IN (\(Array(repeating: "?", count: types.count).joined(separator: ",")))"
-                arguments += types.map { $0 as DatabaseValueConvertible }
-            }
-            if !models.isEmpty {
-                sql += " AND model_name IN (\(Array(repeating: "?", count: models.count).joined(separator: ",")))"
-                arguments += models.map { $0 as DatabaseValueConvertible }
-            }
-            let count = try db.queryOne("SELECT COUNT(*)" + sql, arguments) { $0.int(0) } ?? 0
-            let rows = try db.query("SELECT \(JudgeRecord.columns)" + sql + " ORDER BY created_ms DESC, id DESC LIMIT ? OFFSET ?",
-                                    arguments + [pageSize, (page - 1) * pageSize], JudgeRecord.init)
-            return (count, rows)
+            var list = PageQuery(from: "FROM judges WHERE workspace_id = ? AND deleted_ms IS NULL AND up_revision IS NULL", arguments: [workspaceID])
+            list.matchNameOrDescription(query)
+            list.restrict("output_type", to: types)
+            list.restrict("model_name", to: models)
+            return try list.run(db, columns: JudgeRecord.columns, page: page, pageSize: pageSize, JudgeRecord.init)
         }
     }
 

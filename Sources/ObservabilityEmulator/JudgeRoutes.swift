@@ -82,10 +82,6 @@ extension EmulatorStore {
         let parsed = try JSON.parse(body)
         let messages = (parsed["request_messages"]?.arrayValue ?? []) + (parsed["response_messages"]?.arrayValue ?? [])
         let properties = (try? JSON.parse(metadata))?.objectValue ?? JSONObject()
-        do {
-            return try JudgedConversation.make(messages: messages, properties: properties, path: "event \(eventID) messages")
-        } catch let error as APIError where error.status == 422 {
-            throw APIError(400, "JUDGE_CONVERSATION_FORMAT_ERROR", error.message)
-        }
+        return try JudgedConversation.stored(messages: messages, properties: properties, path: "event \(eventID) messages")
     }
 }

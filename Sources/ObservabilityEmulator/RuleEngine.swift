@@ -27,6 +27,16 @@ struct JudgedConversation {
         return conversation
     }
 
+    /// A conversation stored by the emulator (an event, a dataset record): a malformed message is
+    /// not the caller's body at fault, so it is the 400 JUDGE_CONVERSATION_FORMAT_ERROR, not a 422.
+    static func stored(messages: [JSON], properties: JSONObject, path: String) throws -> JudgedConversation {
+        do {
+            return try make(messages: messages, properties: properties, path: path)
+        } catch let error as APIError where error.status == 422 {
+            throw APIError(400, "JUDGE_CONVERSATION_FORMAT_ERROR", error.message)
+        }
+    }
+
     /// The judged answer: the last assistant message with content or tool calls.
     var answerMessage: JSONObject? {
         messages.last { m in
