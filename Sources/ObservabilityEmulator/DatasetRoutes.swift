@@ -184,9 +184,7 @@ enum DatasetRoutes {
     /// An inline judge on the record's messages and properties.
     static func judgeRecord(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("dataset_record_id")
-        let body = try call.body()
-        guard let definitionReader = try body.object("judge_definition") else { throw APIError.validation("judge_definition: field required") }
-        let definition = try JudgeDefinition.parse(definitionReader)
+        let definition = try JudgeDefinition.inline(in: try call.body())
         guard let record = try call.store.record(id: id, workspaceID: call.workspace.id) else {
             throw APIError.notFound("DATASET_RECORD_NOT_FOUND", "dataset record \(id) not found")
         }

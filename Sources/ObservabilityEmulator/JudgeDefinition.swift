@@ -56,6 +56,12 @@ struct JudgeDefinition: Equatable {
         return JudgeDefinition(name: name, description: description, modelName: modelName, output: output, instructions: instructions, tools: tools, parsedRules: rules)
     }
 
+    /// The `judge_definition` of a live-judging body (events and dataset records).
+    static func inline(in body: BodyReader) throws -> JudgeDefinition {
+        guard let reader = try body.object("judge_definition") else { throw APIError.validation("judge_definition: field required") }
+        return try parse(reader)
+    }
+
     /// CLASSIFICATION or REGRESSION; `type` is inferred when absent because the official
     /// documentation's own examples omit it (SPEC 5.1).
     static func parseOutput(_ reader: BodyReader) throws -> JudgeOutputSpec {

@@ -60,9 +60,7 @@ enum JudgeRoutes {
     /// An inline judge definition on a stored event: its request and response messages.
     static func judgeEvent(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("event_id")
-        let body = try call.body()
-        guard let definitionReader = try body.object("judge_definition") else { throw APIError.validation("judge_definition: field required") }
-        let definition = try JudgeDefinition.parse(definitionReader)
+        let definition = try JudgeDefinition.inline(in: try call.body())
         guard let conversation = try call.store.eventConversation(eventID: id, workspaceID: call.workspace.id) else {
             throw APIError.notFound("SEARCH_NOT_FOUND", "event \(id) not found")
         }

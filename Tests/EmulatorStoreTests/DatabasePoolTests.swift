@@ -5,18 +5,7 @@ import XCTest
 
 /// The writer plus readers on one WAL file: readers see committed writes, never uncommitted ones,
 /// and are not blocked by a writer holding a transaction.
-final class DatabasePoolTests: XCTestCase {
-    private var file = TemporaryDatabasePath()
-
-    override func setUp() {
-        super.setUp()
-        file = TemporaryDatabasePath()
-    }
-
-    override func tearDown() {
-        file.remove()
-        super.tearDown()
-    }
+final class DatabasePoolTests: TemporaryDatabaseTestCase {
 
     func makePool(readers: Int = 2) throws -> DatabasePool {
         try DatabasePool(path: file.path, readerCount: readers, migrations: Migration.testSchema)

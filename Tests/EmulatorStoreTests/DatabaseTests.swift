@@ -3,18 +3,7 @@ import XCTest
 @testable import EmulatorStore
 
 /// One SQLite connection: pragmas, migrations, the statement cache, transactions and errors.
-final class DatabaseTests: XCTestCase {
-    private var file = TemporaryDatabasePath()
-
-    override func setUp() {
-        super.setUp()
-        file = TemporaryDatabasePath()
-    }
-
-    override func tearDown() {
-        file.remove()
-        super.tearDown()
-    }
+final class DatabaseTests: TemporaryDatabaseTestCase {
 
     func makeDatabase(migrations: [Migration] = Migration.testSchema) throws -> Database {
         let db = try Database(path: file.path)

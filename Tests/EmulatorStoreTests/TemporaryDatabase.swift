@@ -33,3 +33,18 @@ extension Database {
         try queryOne("PRAGMA user_version") { $0.int(0) } ?? -1
     }
 }
+
+/// A test case with a fresh temporary database path per test, removed afterwards.
+class TemporaryDatabaseTestCase: XCTestCase {
+    var file = TemporaryDatabasePath()
+
+    override func setUp() {
+        super.setUp()
+        file = TemporaryDatabasePath()
+    }
+
+    override func tearDown() {
+        file.remove()
+        super.tearDown()
+    }
+}
