@@ -18,6 +18,24 @@ with open(os.path.join(root, "docs", "control-plane.yaml"), encoding="utf-8") as
 # The control-plane paths are appended under `paths:`; they are indented like the reference's.
 marker = "\ncomponents:\n"
 head, tail = spec.split(marker, 1)
+# The emulator's own schemas go first under components.schemas.
+extra_schemas = """    EmulatorFile:
+      type: object
+      required: [id, object, bytes, created_at, filename, purpose, sample_type, source, deleted]
+      properties:
+        id: {type: string, format: uuid}
+        object: {type: string, enum: [file]}
+        bytes: {type: integer}
+        created_at: {type: integer, description: Unix seconds}
+        filename: {type: string}
+        purpose: {type: string}
+        sample_type: {type: string}
+        source: {type: string}
+        deleted: {type: boolean}
+        num_lines: {type: [integer, 'null']}
+        mimetype: {type: [string, 'null']}
+"""
+tail = tail.replace("  schemas:\n", "  schemas:\n" + extra_schemas, 1)
 merged = head.rstrip("\n") + "\n" + control.rstrip("\n") + "\n" + marker.lstrip("\n") + tail
 with open(os.path.join(root, "docs", "openapi.yaml"), "w", encoding="utf-8") as f:
     f.write(merged)

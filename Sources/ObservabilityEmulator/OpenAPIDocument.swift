@@ -2476,8 +2476,78 @@ paths:
       tags: [emulator.control]
       responses:
         '200': {description: The OpenAPI document, content: {application/yaml: {schema: {type: string}}}}
+  /__emulator/exports/{token}:
+    get:
+      operationId: emulator_export_download
+      summary: Download a dataset export (the file_url of export-to-jsonl); no Bearer, valid for an hour
+      tags: [emulator.control]
+      parameters:
+      - {name: token, in: path, required: true, schema: {type: string}}
+      responses:
+        '200': {description: One JSON object per line, content: {application/x-ndjson: {schema: {type: string}}}}
+        '404': {description: Unknown or expired export}
+  /v1/files:
+    post:
+      operationId: emulator_files_upload
+      summary: Upload a file (the minimal Files API the dataset imports need; as the SDK's files.upload sends it)
+      tags: [emulator.files]
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file]
+              properties:
+                file: {type: string, format: binary}
+                purpose: {type: string}
+                visibility: {type: string}
+                expiry: {type: integer}
+      responses:
+        '200':
+          description: The stored file
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/EmulatorFile'}
+  /v1/files/{file_id}:
+    get:
+      operationId: emulator_files_retrieve
+      summary: A stored file's metadata
+      tags: [emulator.files]
+      parameters:
+      - {name: file_id, in: path, required: true, schema: {type: string, format: uuid}}
+      responses:
+        '200':
+          description: The file
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/EmulatorFile'}
+  /v1/files/{file_id}/content:
+    get:
+      operationId: emulator_files_download
+      summary: A stored file's bytes
+      tags: [emulator.files]
+      parameters:
+      - {name: file_id, in: path, required: true, schema: {type: string, format: uuid}}
+      responses:
+        '200': {description: The bytes, content: {application/octet-stream: {schema: {type: string, format: binary}}}}
 components:
   schemas:
+    EmulatorFile:
+      type: object
+      required: [id, object, bytes, created_at, filename, purpose, sample_type, source, deleted]
+      properties:
+        id: {type: string, format: uuid}
+        object: {type: string, enum: [file]}
+        bytes: {type: integer}
+        created_at: {type: integer, description: Unix seconds}
+        filename: {type: string}
+        purpose: {type: string}
+        sample_type: {type: string}
+        source: {type: string}
+        deleted: {type: boolean}
+        num_lines: {type: [integer, 'null']}
+        mimetype: {type: [string, 'null']}
     BaseFieldDefinition:
       type: object
       properties:
