@@ -256,12 +256,14 @@ public final class EmulatorApplication: @unchecked Sendable {
         clock.reset()
         ids.reset()
         faults.clear()
+        tasks.clearPaces()
     }
 
     func resetWorkspace(_ workspace: Workspace) throws {
         tasks.waitUntilIdle(timeout: 10)
         try store.resetWorkspace(workspace.id)
         forgetWorkspaces(workspace.id)
+        tasks.setPace(nil, for: workspace.id)
     }
 }
 

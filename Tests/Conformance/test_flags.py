@@ -111,3 +111,21 @@ def test_invalid_flag_values_are_refused():
         result = subprocess.run([BIN, *flags], capture_output=True, text=True, timeout=30)
         assert result.returncode != 0, flags
         assert result.stderr.strip(), flags
+
+
+def test_reset_clears_task_paces_set_through_the_control_plane():
+    with emulator() as url:
+        assert requests.post(f"{url}/__emulator/task-pace", json={"pace": "polls:5"}, headers=AUTH).status_code == 204
+        assert requests.post(f"{url}/__emulator/reset", json={"scope": "workspace"}, headers=AUTH).status_code == 204
+        judge = requests.get(f"{url}/v1/observability/judges", headers=AUTH).json()["judges"]["results"][0]["id"]
+        created = requests.post(f"{url}/v1/observability/campaigns", headers=AUTH, json={
+            "search_params": {"filters": None}, "judge_id": judge, "name": "unpaced campaign", "description": "", "max_nb_events": 3})
+        # Wait for the real work (the annotations), without reading the status...
+        annotated = {"search_params": {"filters": {"field": f"__judge_{judge}", "op": "isnull", "value": False}}}
+        deadline = time.time() + 10
+        while len(requests.post(f"{url}/v1/observability/chat-completion-events/search-ids", json=annotated, headers=AUTH).json().get("completion_event_ids", [])) < 3:
+            assert time.time() < deadline
+            time.sleep(0.05)
+        # ...then the first status read is the real one: the polls:5 pace went with the reset.
+        status = requests.get(f"{url}/v1/observability/campaigns/{created.json()['id']}/status", headers=AUTH).json()["status"]
+        assert status == "COMPLETED"
