@@ -44,7 +44,7 @@ struct BodyReader {
             return nil
         }
         if value.isNull {
-            if nullable || !required && nullable { return nil }
+            if nullable { return nil }
             throw fail(key, "expected a string, got null")
         }
         guard case .string(let text) = value else { throw fail(key, "expected a string, got \(value.typeDescription)") }

@@ -182,8 +182,6 @@ enum ControlRoutes {
     }
 
     static func openAPI(_ call: Call) throws -> HTTPResponseBox {
-        var response = HTTPResponse(status: 200, headers: [(HTTPHeader.contentType, "application/yaml")], body: Array(OpenAPIDocument.yaml.utf8))
-        response.closeConnection = false
-        return .raw(response)
+        .raw(HTTPResponse(status: 200, headers: [(HTTPHeader.contentType, "application/yaml")], body: Array(OpenAPIDocument.yaml.utf8)))
     }
 }

@@ -56,9 +56,7 @@ public final class EmulatorApplication: @unchecked Sendable {
             configuration: .init(host: configuration.host, port: configuration.port, limits: configuration.limits),
             logger: logger,
             errorResponder: { status, message in
-                var error = APIError(status, status == 500 ? "UNKNOWN_ERROR" : nil, message)
-                if status == 503 { error = APIError(503, nil, message) }
-                return error.response
+                APIError(status, status == 500 ? "UNKNOWN_ERROR" : nil, message).response
             },
             handler: { [unowned self] request, context, respond in self.handle(request, context, respond) })
     }
@@ -119,8 +117,10 @@ public final class EmulatorApplication: @unchecked Sendable {
 
     private func finish(_ request: HTTPRequest, _ context: HTTPRequestContext, _ response: HTTPResponse, workspaceID: String?, _ respond: @Sendable (HTTPResponse) -> Void) {
         let durationMs = Double(DispatchTime.now().uptimeNanoseconds &- context.receivedAt) / 1e6
+        // Wall time, not the emulator's clock: the journal is for people, and reading a step
+        // clock would advance it.
         if !request.path.hasPrefix("/__emulator/requests") {
-            journal.record(request: request, response: response, durationMs: durationMs, workspaceID: workspaceID, time: Timestamp.format(clock.mode == .system ? clock.nowMs() : Int64(Date().timeIntervalSince1970 * 1000)))
+            journal.record(request: request, response: response, durationMs: durationMs, workspaceID: workspaceID, time: Timestamp.format(Int64(Date().timeIntervalSince1970 * 1000)))
         }
         if logger.logLevel <= .info {
             logger.info("\(request.method) \(request.path) \(response.drop ? "dropped" : String(response.status)) \(String(format: "%.2f", durationMs))ms", metadata: [
