@@ -196,21 +196,12 @@ enum RegexPolicy {
     /// atoms, or a broad class (`.`, `\w`, `\S`, `\D`, `\W`, a negated set) beside anything it covers.
     static func hasOverlappingQuantifiedAlternation(_ pattern: String) -> Bool {
         let chars = Array(pattern)
-        var index = 0
         var groupStarts: [Int] = []
-        var escaped = false
-        var inClass = false
-        while index < chars.count {
-            let c = chars[index]
-            defer { index += 1 }
-            if escaped { escaped = false; continue }
-            if c == "\\" { escaped = true; continue }
-            if inClass { if c == "]" { inClass = false }; continue }
-            if c == "[" { inClass = true; continue }
-            if c == "(" { groupStarts.append(index); continue }
-            guard c == ")", let start = groupStarts.popLast() else { continue }
+        return scanStructure(chars) { index, c in
+            if c == "(" { groupStarts.append(index); return false }
+            guard c == ")", let start = groupStarts.popLast() else { return false }
             let next = index + 1 < chars.count ? chars[index + 1] : " "
-            guard next == "*" || next == "+" || next == "{" else { continue }
+            guard next == "*" || next == "+" || next == "{" else { return false }
             var body = Array(chars[(start + 1)..<index])
             if body.first == "?", body.count > 1 { body.removeFirst(2) }  // (?:...) and similar
             let firsts = alternatives(body).map(firstAtom)
@@ -219,6 +210,21 @@ enum RegexPolicy {
                     if overlaps(firsts[i], firsts[j]) { return true }
                 }
             }
+            return false
+        }
+    }
+
+    /// Calls `visit` with each character outside escapes and `[...]` sets, with its index, until
+    /// `visit` returns true; returns whether it did. Both screens above walk patterns this way.
+    private static func scanStructure(_ chars: [Character], _ visit: (Int, Character) -> Bool) -> Bool {
+        var escaped = false
+        var inClass = false
+        for (index, c) in chars.enumerated() {
+            if escaped { escaped = false; continue }
+            if c == "\\" { escaped = true; continue }
+            if inClass { if c == "]" { inClass = false }; continue }
+            if c == "[" { inClass = true; continue }
+            if visit(index, c) { return true }
         }
         return false
     }
@@ -267,17 +273,8 @@ enum RegexPolicy {
     static func hasNestedQuantifier(_ pattern: String) -> Bool {
         let chars = Array(pattern)
         var stack: [Bool] = []   // per open group: does it contain a quantifier?
-        var index = 0
-        var escaped = false
-        var inClass = false
-        while index < chars.count {
-            let c = chars[index]
-            defer { index += 1 }
-            if escaped { escaped = false; continue }
-            if c == "\\" { escaped = true; continue }
-            if inClass { if c == "]" { inClass = false }; continue }
+        return scanStructure(chars) { index, c in
             switch c {
-            case "[": inClass = true
             case "(": stack.append(false)
             case ")":
                 let inner = stack.popLast() ?? false
@@ -289,7 +286,7 @@ enum RegexPolicy {
                 if !stack.isEmpty { stack[stack.count - 1] = true }
             default: break
             }
+            return false
         }
-        return false
     }
 }
