@@ -13,10 +13,11 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         .target(name: "EmulatorJSON", path: "Sources/EmulatorJSON"),
         .target(
             name: "EmulatorHTTP",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["CEpoll", .product(name: "Logging", package: "swift-log")],
             path: "Sources/EmulatorHTTP"
         ),
         .target(name: "EmulatorStore", dependencies: ["CSQLite"], path: "Sources/EmulatorStore"),

@@ -6,17 +6,17 @@ import Darwin
 import Dispatch
 import Foundation
 
-/// One client connection. Every member is touched only on `queue`.
-final class HTTPConnection: @unchecked Sendable {
+/// One client connection, owned by one event loop: every member is touched only on its thread.
+///
+/// What epoll watches follows from the state (`refreshInterest`): input unless the peer has
+/// closed or too much is buffered, output while a response is only partly written.
+final class HTTPConnection: EventLoopChannel {
     let id: UInt64
     let fd: Int32
     unowned let server: HTTPServer
-    let queue: DispatchQueue
+    let loop: EventLoop
     private var parser: HTTPRequestParser
-    private var readSource: DispatchSourceRead?
-    private var writeSource: DispatchSourceWrite?
-    private var writeSourceSuspended = true
-    private var readSuspended = false
+    private var interest: UInt32 = 0
     private var pendingWrite: [UInt8] = []
     private var pendingWriteOffset = 0
     private var inFlight = false
@@ -24,38 +24,69 @@ final class HTTPConnection: @unchecked Sendable {
     private var peerClosed = false
     private var closed = false
     private var draining = false
-    private var sourcesAlive = 0
     /// Monotonic nanoseconds of the last useful activity and of the current request's first byte.
     private var lastActivity: UInt64
     private var requestStart: UInt64 = 0
     private var writeStalledSince: UInt64 = 0
     /// After a final response: write side shut, input drained until EOF or this deadline.
     private var lingerDeadline: UInt64?
+    /// Responses a client has not read yet, beyond which its further requests wait unread.
+    static let maxPendingWrite = 1 << 20
 
-    init(id: UInt64, fd: Int32, server: HTTPServer) {
+    init(id: UInt64, fd: Int32, server: HTTPServer, loop: EventLoop) {
         self.id = id
         self.fd = fd
         self.server = server
-        self.queue = DispatchQueue(label: "http.connection", target: server.connectionTargetQueue)
+        self.loop = loop
         self.parser = HTTPRequestParser(limits: server.configuration.limits)
         self.lastActivity = DispatchTime.now().uptimeNanoseconds
     }
 
+    /// On the loop's thread.
     func start() {
-        queue.async { [self] in
-            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [self] in onReadable() }
-            source.setCancelHandler { [self] in sourceCancelled() }
-            sourcesAlive += 1
-            readSource = source
-            source.resume()
+        interest = EventLoop.readable
+        guard loop.register(self, token: id, fd: fd, events: interest) else {
+            closed = true
+            SocketOS.closeSocket(fd)
+            server.remove(self)
+            return
         }
     }
+
+    private var pendingBytes: Int { pendingWrite.count - pendingWriteOffset }
+
+    func handle(events: UInt32) {
+        guard !closed else { return }
+        if events & EventLoop.writable != 0 && pendingBytes > 0 { onWritable() }
+        if !closed && events & (EventLoop.readable | EventLoop.failed) != 0 { onReadable() }
+        // Error or hang-up: the peer reset, or both directions are shut. Nothing more can be
+        // written, and epoll would report it again on every round.
+        if !closed && events & EventLoop.failed != 0 { close() }
+        refreshInterest()
+    }
+
+    private func refreshInterest() {
+        guard !closed else { return }
+        var wanted: UInt32 = 0
+        if pendingBytes > 0 { wanted |= EventLoop.writable }
+        if lingerDeadline != nil {
+            wanted |= EventLoop.readable
+        } else if !peerClosed && pendingBytes <= Self.maxPendingWrite
+                    && !(inFlight && parser.bufferedCount > readAheadLimit) {
+            wanted |= EventLoop.readable
+        }
+        if wanted != interest {
+            interest = wanted
+            loop.modify(token: id, fd: fd, events: wanted)
+        }
+    }
+
+    /// Bounds what one connection may buffer while a request is being handled.
+    private var readAheadLimit: Int { server.configuration.limits.maxHeaderBytes + server.configuration.limits.maxBodyBytes }
 
     // MARK: Reading
 
     private func onReadable() {
-        guard !closed else { return }
         if lingerDeadline != nil { drainWhileLingering(); return }
         var gotBytes = false
         let chunk = 64 * 1024
@@ -71,11 +102,8 @@ final class HTTPConnection: @unchecked Sendable {
             if count > 0 {
                 gotBytes = true
                 if count < chunk { break readLoop }
-                // Bound what one connection may buffer while a request is being handled.
-                if inFlight && parser.bufferedCount > server.configuration.limits.maxHeaderBytes + server.configuration.limits.maxBodyBytes {
-                    suspendReading()
-                    break readLoop
-                }
+                if inFlight && parser.bufferedCount > readAheadLimit { break readLoop }
+                if pendingBytes > Self.maxPendingWrite { break readLoop }
                 continue
             }
             if count == 0 { peerClosed = true; break readLoop }
@@ -86,32 +114,16 @@ final class HTTPConnection: @unchecked Sendable {
             return
         }
         if gotBytes { lastActivity = DispatchTime.now().uptimeNanoseconds }
-        if peerClosed {
-            // Nothing more will arrive. Finish what is buffered; close once idle.
-            suspendReading()
-        }
         processBuffered()
-    }
-
-    private func suspendReading() {
-        guard !readSuspended, let source = readSource else { return }
-        readSuspended = true
-        source.suspend()
-    }
-
-    private func resumeReading() {
-        guard readSuspended, !peerClosed, let source = readSource else { return }
-        readSuspended = false
-        source.resume()
     }
 
     /// Parses and handles buffered requests one at a time, in order.
     private func processBuffered() {
-        while !inFlight && !closed && !closeAfterWrite {
+        while !inFlight && !closed && !closeAfterWrite && pendingBytes <= Self.maxPendingWrite {
             switch parser.next() {
             case .needMore:
-                if peerClosed && pendingWrite.isEmpty { close() }
-                if !closed { resumeReading() }
+                // Nothing more will arrive: close once every answer is written.
+                if peerClosed && pendingBytes == 0 { close() }
                 return
             case .sendContinue:
                 write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
@@ -125,13 +137,13 @@ final class HTTPConnection: @unchecked Sendable {
                 let keepAlive = request.wantsKeepAlive && !draining
                 let isHead = request.method == "HEAD"
                 let context = HTTPRequestContext(receivedAt: DispatchTime.now().uptimeNanoseconds, connectionID: id)
-                // Most handlers answer before they return: take that answer here, on this queue,
-                // instead of paying a queue hop per request. A later answer (injected latency)
-                // comes back through the queue.
+                // Most handlers answer before they return: take that answer here instead of
+                // paying a task hop per request. A later answer (work moved off the loop,
+                // injected latency) comes back as a task on this connection's loop.
                 let slot = ResponseSlot()
                 server.handler(request, context) { [self] response in
                     if slot.offer(response) { return }
-                    queue.async { [self] in finish(response, keepAlive: keepAlive, isHead: isHead) }
+                    loop.execute { [self] in finish(response, keepAlive: keepAlive, isHead: isHead) }
                 }
                 if let response = slot.close() {
                     // Answered synchronously: write it and loop on to the next pipelined request
@@ -147,14 +159,13 @@ final class HTTPConnection: @unchecked Sendable {
 
     /// The answer to the request in flight: write it, then go on with pipelined requests.
     private func finish(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool) {
+        guard !closed else { return }
         inFlight = false
         send(response, keepAlive: keepAlive && !draining, isHead: isHead)
         requestStart = DispatchTime.now().uptimeNanoseconds
         lastActivity = requestStart
-        if !closed && !closeAfterWrite {
-            processBuffered()
-            if !closed && !inFlight { resumeReading() }
-        }
+        processBuffered()
+        refreshInterest()
     }
 
     private func send(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool) {
@@ -169,7 +180,11 @@ final class HTTPConnection: @unchecked Sendable {
 
     private func write(_ bytes: [UInt8]) {
         guard !closed else { return }
-        if !pendingWrite.isEmpty {
+        if pendingBytes > 0 {
+            if pendingWriteOffset > 0 {
+                pendingWrite.removeFirst(pendingWriteOffset)
+                pendingWriteOffset = 0
+            }
             pendingWrite.append(contentsOf: bytes)
             return
         }
@@ -178,7 +193,7 @@ final class HTTPConnection: @unchecked Sendable {
         if written < bytes.count {
             pendingWrite = bytes
             pendingWriteOffset = written
-            waitForWritable()
+            writeStalledSince = DispatchTime.now().uptimeNanoseconds
         } else if closeAfterWrite {
             lingerThenClose()
         }
@@ -200,37 +215,18 @@ final class HTTPConnection: @unchecked Sendable {
         return offset
     }
 
-    private func waitForWritable() {
-        writeStalledSince = DispatchTime.now().uptimeNanoseconds
-        if writeSource == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [self] in onWritable() }
-            source.setCancelHandler { [self] in sourceCancelled() }
-            sourcesAlive += 1
-            writeSource = source
-        }
-        if writeSourceSuspended {
-            writeSourceSuspended = false
-            writeSource?.resume()
-        }
-    }
-
     private func onWritable() {
-        guard !closed else { return }
         let offset = writeNow(pendingWrite, from: pendingWriteOffset)
         if offset < 0 { close(); return }
         pendingWriteOffset = offset
         lastActivity = DispatchTime.now().uptimeNanoseconds
         writeStalledSince = lastActivity
-        guard offset == pendingWrite.count else { return }
-        pendingWrite = []
-        pendingWriteOffset = 0
-        if !writeSourceSuspended {
-            writeSourceSuspended = true
-            writeSource?.suspend()
+        if offset == pendingWrite.count {
+            pendingWrite = []
+            pendingWriteOffset = 0
+            if closeAfterWrite { lingerThenClose(); return }
         }
-        if closeAfterWrite { lingerThenClose(); return }
-        processBuffered()
+        if pendingBytes <= Self.maxPendingWrite { processBuffered() }
     }
 
     /// Closing a socket with unread input makes the kernel answer RST, which can destroy the
@@ -241,10 +237,6 @@ final class HTTPConnection: @unchecked Sendable {
         if peerClosed { close(); return }
         shutdown(fd, Int32(SHUT_WR))
         lingerDeadline = DispatchTime.now().uptimeNanoseconds + 2_000_000_000
-        if readSuspended, let source = readSource {
-            readSuspended = false
-            source.resume()
-        }
     }
 
     private func drainWhileLingering() {
@@ -260,68 +252,45 @@ final class HTTPConnection: @unchecked Sendable {
 
     // MARK: Deadlines and closing
 
-    func checkDeadlines() {
-        queue.async { [self] in
-            guard !closed else { return }
-            // Read the clock here, on the connection's queue: a time taken before the hop can be
-            // older than a request that started meanwhile, and the unsigned difference would wrap.
-            let now = DispatchTime.now().uptimeNanoseconds
-            if let deadline = lingerDeadline {
-                if now >= deadline { close() }
-                return
-            }
-            let limits = server.configuration.limits
-            if !pendingWrite.isEmpty {
-                // A client that stops reading its response is cut off after the read timeout.
-                if Double(now &- writeStalledSince) / 1e9 > limits.readTimeout { close() }
-                return
-            }
-            if inFlight { return }
-            if parser.isIdle {
-                if draining || Double(now &- lastActivity) / 1e9 > limits.idleTimeout { close() }
-            } else if Double(now &- requestStart) / 1e9 > limits.readTimeout {
-                var response = server.errorResponder(408, "request not received within \(limits.readTimeout) seconds")
-                response.closeConnection = true
-                send(response, keepAlive: false, isHead: false)
-            }
+    /// Once a second, from the loop.
+    func tick(now: UInt64) {
+        guard !closed else { return }
+        defer { refreshInterest() }
+        if let deadline = lingerDeadline {
+            if now >= deadline { close() }
+            return
+        }
+        let limits = server.configuration.limits
+        if pendingBytes > 0 {
+            // A client that stops reading its response is cut off after the read timeout.
+            if Double(now &- writeStalledSince) / 1e9 > limits.readTimeout { close() }
+            return
+        }
+        if inFlight { return }
+        if parser.isIdle {
+            if draining || Double(now &- lastActivity) / 1e9 > limits.idleTimeout { close() }
+        } else if Double(now &- requestStart) / 1e9 > limits.readTimeout {
+            var response = server.errorResponder(408, "request not received within \(limits.readTimeout) seconds")
+            response.closeConnection = true
+            send(response, keepAlive: false, isHead: false)
         }
     }
 
     /// Server shutdown: idle connections close now, busy ones after their current response.
+    /// On the loop's thread.
     func drain() {
-        queue.async { [self] in
-            draining = true
-            if !inFlight && pendingWrite.isEmpty && parser.isIdle { close() }
-        }
+        guard !closed else { return }
+        draining = true
+        if !inFlight && pendingBytes == 0 && parser.isIdle { close() }
     }
 
-    func forceClose() { queue.async { [self] in close() } }
-
-    private func close() {
+    /// On the loop's thread.
+    func close() {
         guard !closed else { return }
         closed = true
-        if let source = writeSource {
-            if writeSourceSuspended { writeSourceSuspended = false; source.resume() }
-            source.cancel()
-        }
-        if let source = readSource {
-            if readSuspended { readSuspended = false; source.resume() }
-            source.cancel()
-        }
-        if sourcesAlive == 0 { finishClose() }
-    }
-
-    /// The descriptor is closed only after every Dispatch source on it is cancelled, so a reused
-    /// descriptor number can never receive another connection's events.
-    private func sourceCancelled() {
-        sourcesAlive -= 1
-        if sourcesAlive == 0 && closed { finishClose() }
-    }
-
-    private func finishClose() {
+        loop.deregister(token: id, fd: fd)
         SocketOS.closeSocket(fd)
-        readSource = nil
-        writeSource = nil
+        pendingWrite = []
         server.remove(self)
     }
 }

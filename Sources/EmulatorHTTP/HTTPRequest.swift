@@ -20,9 +20,10 @@ public struct HTTPRequest: Sendable {
         self.versionMinor = versionMinor
         self.headers = headers
         self.body = body
-        if let q = target.firstIndex(of: "?") {
+        // On the UTF-8 view: a Character search would run grapheme breaking over the target.
+        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             path = String(target[..<q])
-            rawQuery = String(target[target.index(after: q)...])
+            rawQuery = String(target[target.utf8.index(after: q)...])
         } else {
             path = target
             rawQuery = ""
@@ -120,14 +121,18 @@ public enum PercentDecoding {
 extension String {
     /// ASCII case-insensitive comparison, enough for header names and tokens.
     public func caseInsensitiveEquals(_ other: String) -> Bool {
-        let a = utf8, b = other.utf8
-        guard a.count == b.count else { return false }
-        for (x, y) in zip(a, b) where x != y {
-            let lx = (x >= 65 && x <= 90) ? x + 32 : x
-            let ly = (y >= 65 && y <= 90) ? y + 32 : y
-            if lx != ly { return false }
+        guard utf8.count == other.utf8.count else { return false }
+        var a = self, b = other
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                for index in 0..<x.count where x[index] != y[index] {
+                    let lx = (x[index] >= 65 && x[index] <= 90) ? x[index] + 32 : x[index]
+                    let ly = (y[index] >= 65 && y[index] <= 90) ? y[index] + 32 : y[index]
+                    if lx != ly { return false }
+                }
+                return true
+            }
         }
-        return true
     }
 
     func trimmingCharacters(in set: String) -> String {

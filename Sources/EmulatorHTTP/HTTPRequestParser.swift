@@ -353,15 +353,26 @@ public struct HTTPRequestHead: Equatable, Sendable {
             }
         }
 
-        func values(_ name: String) -> [String] { headers.filter { $0.name.caseInsensitiveEquals(name) }.map(\.value) }
-
-        let hosts = values(HTTPHeader.host)
-        if versionMinor == 1 && hosts.count != 1 {
-            throw HTTPParseError(status: 400, message: hosts.isEmpty ? "missing Host header" : "more than one Host header")
+        // One pass over the fields for the ones that decide framing.
+        var hostCount = 0
+        var transferEncodings: [String] = []
+        var contentLengths: [String] = []
+        var expectation: String?
+        for field in headers {
+            if field.name.caseInsensitiveEquals(HTTPHeader.host) {
+                hostCount += 1
+            } else if field.name.caseInsensitiveEquals(HTTPHeader.transferEncoding) {
+                transferEncodings.append(field.value)
+            } else if field.name.caseInsensitiveEquals(HTTPHeader.contentLength) {
+                contentLengths.append(field.value)
+            } else if expectation == nil && field.name.caseInsensitiveEquals(HTTPHeader.expect) {
+                expectation = field.value
+            }
+        }
+        if versionMinor == 1 && hostCount != 1 {
+            throw HTTPParseError(status: 400, message: hostCount == 0 ? "missing Host header" : "more than one Host header")
         }
 
-        let transferEncodings = values(HTTPHeader.transferEncoding)
-        let contentLengths = values(HTTPHeader.contentLength)
         var framing: Framing = .none
         if !transferEncodings.isEmpty {
             if !contentLengths.isEmpty {
@@ -390,7 +401,7 @@ public struct HTTPRequestHead: Equatable, Sendable {
         }
 
         var expectsContinue = false
-        if let expect = values(HTTPHeader.expect).first {
+        if let expect = expectation {
             if expect.lowercased() == "100-continue" {
                 expectsContinue = versionMinor == 1 && framing != .none
             } else {

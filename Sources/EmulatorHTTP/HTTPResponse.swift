@@ -31,8 +31,14 @@ public struct HTTPResponse: Sendable {
     public func serialized(keepAlive: Bool, date: String, isHead: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(160 + body.count)
-        out.append(contentsOf: "HTTP/1.1 \(status) \(HTTPStatus.reason(status))\r\n".utf8)
-        out.append(contentsOf: "Date: \(date)\r\n".utf8)
+        if status == 200 {
+            out.append(contentsOf: "HTTP/1.1 200 OK\r\n".utf8)
+        } else {
+            out.append(contentsOf: "HTTP/1.1 \(status) \(HTTPStatus.reason(status))\r\n".utf8)
+        }
+        out.append(contentsOf: "Date: ".utf8)
+        out.append(contentsOf: date.utf8)
+        out.append(contentsOf: "\r\n".utf8)
         for (name, value) in headers {
             out.append(contentsOf: name.utf8)
             out.append(contentsOf: ": ".utf8)
@@ -40,11 +46,18 @@ public struct HTTPResponse: Sendable {
             out.append(contentsOf: "\r\n".utf8)
         }
         if status != 204 && status >= 200 {
-            out.append(contentsOf: "Content-Length: \(body.count)\r\n".utf8)
+            out.append(contentsOf: "Content-Length: ".utf8)
+            Self.appendDecimal(body.count, to: &out)
+            out.append(contentsOf: "\r\n".utf8)
         }
         if !keepAlive { out.append(contentsOf: "Connection: close\r\n".utf8) }
         out.append(contentsOf: "\r\n".utf8)
         if !isHead && status != 204 { out.append(contentsOf: body) }
         return out
+    }
+
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        if value >= 10 { appendDecimal(value / 10, to: &out) }
+        out.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 }

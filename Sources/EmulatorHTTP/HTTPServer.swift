@@ -21,18 +21,21 @@ public typealias HTTPHandler = @Sendable (HTTPRequest, HTTPRequestContext, @esca
 /// so the product decides the error shape and this layer stays ignorant of it.
 public typealias HTTPErrorResponder = @Sendable (_ status: Int, _ message: String) -> HTTPResponse
 
-/// An HTTP/1.1 server on non-blocking POSIX sockets driven by Dispatch sources.
+/// An HTTP/1.1 server on non-blocking POSIX sockets and epoll event loops.
 ///
-/// One accept source; per connection a serial queue owning a read source, a write source when a
-/// response does not fit the socket buffer, and an incremental parser. Requests on a connection
-/// are handled one after another, so pipelined requests are answered in order. A sweeper checks
-/// idle and read deadlines once a second.
+/// One loop per core, each a thread owning its connections: reads, parsing, handlers that answer
+/// at once, and writes all happen on that thread, with no queue hop per request. Loop 0 also
+/// accepts and deals new connections round-robin. Requests on a connection are handled one after
+/// another, so pipelined requests are answered in order. Each loop checks its connections' idle
+/// and read deadlines once a second.
 public final class HTTPServer: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var host: String
         public var port: Int
         public var limits: HTTPLimits
         public var backlog: Int32 = 1024
+        /// Event loop threads; 0 means one per core.
+        public var eventLoops: Int = 0
 
         public init(host: String = "127.0.0.1", port: Int = 8080, limits: HTTPLimits = HTTPLimits()) {
             self.host = host
@@ -49,12 +52,9 @@ public final class HTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var connections: [UInt64: HTTPConnection] = [:]
     private var nextConnectionID: UInt64 = 0
-    private var listenFD: Int32 = -1
-    private var acceptSource: DispatchSourceRead?
-    private var sweeper: DispatchSourceTimer?
-    private var acceptPaused = false
-    private let acceptQueue = DispatchQueue(label: "http.accept")
-    let connectionTargetQueue = DispatchQueue(label: "http.connections", qos: .userInitiated, attributes: .concurrent)
+    private var loops: [EventLoop] = []
+    private var acceptor: Acceptor?
+    private var nextLoop = 0
     private(set) var isDraining = false
 
     public init(configuration: Configuration, logger: Logger, errorResponder: @escaping HTTPErrorResponder, handler: @escaping HTTPHandler) {
@@ -71,18 +71,18 @@ public final class HTTPServer: @unchecked Sendable {
     public func start() throws -> Int {
         signal(SIGPIPE, SIG_IGN)
         let fd = try bindListeningSocket()
-        listenFD = fd
         let port = boundPort(fd)
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: acceptQueue)
-        source.setEventHandler { [weak self] in self?.acceptPending() }
-        acceptSource = source
-        source.resume()
-
-        let timer = DispatchSource.makeTimerSource(queue: acceptQueue)
-        timer.schedule(deadline: .now() + 1, repeating: 1.0, leeway: .milliseconds(200))
-        timer.setEventHandler { [weak self] in self?.sweep() }
-        sweeper = timer
-        timer.resume()
+        let count = configuration.eventLoops > 0 ? configuration.eventLoops : max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
+        do {
+            loops = try (0..<count).map { try EventLoop(index: $0) }
+        } catch {
+            SocketOS.closeSocket(fd)
+            throw error
+        }
+        let acceptor = Acceptor(fd: fd, server: self, loop: loops[0])
+        self.acceptor = acceptor
+        loops[0].execute { acceptor.start() }
+        for loop in loops { loop.start() }
         return port
     }
 
@@ -130,51 +130,19 @@ public final class HTTPServer: @unchecked Sendable {
         return withUnsafePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) } }
     }
 
-    private func acceptPending() {
-        while true {
-            let fd = accept(listenFD, nil, nil)
-            if fd < 0 {
-                let code = errno
-                if code == EAGAIN || code == EWOULDBLOCK { return }
-                if code == EINTR || code == ECONNABORTED { continue }
-                if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM {
-                    // Out of descriptors: pause accepting briefly instead of spinning; connections
-                    // wait in the backlog and are taken once others close.
-                    logger.warning("accept failed, pausing 100 ms", metadata: ["error": "\(SocketOS.errorText(code))"])
-                    pauseAccepting()
-                    return
-                }
-                logger.error("accept failed", metadata: ["error": "\(SocketOS.errorText(code))"])
-                return
-            }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            SocketOS.configureAccepted(fd)
-            lock.lock()
-            let overloaded = connections.count >= configuration.limits.maxConnections || isDraining
-            nextConnectionID += 1
-            let id = nextConnectionID
-            lock.unlock()
-            if overloaded {
-                refuse(fd)
-                continue
-            }
-            let connection = HTTPConnection(id: id, fd: fd, server: self)
-            lock.lock()
-            connections[id] = connection
-            lock.unlock()
-            connection.start()
-        }
-    }
-
-    private func pauseAccepting() {
-        guard !acceptPaused, let source = acceptSource else { return }
-        acceptPaused = true
-        source.suspend()
-        acceptQueue.asyncAfter(deadline: .now() + .milliseconds(100)) { [weak self] in
-            guard let self, self.acceptPaused else { return }
-            self.acceptPaused = false
-            self.acceptSource?.resume()
-        }
+    /// A new connection from the acceptor (on loop 0): deal it to the next loop, or refuse it.
+    func adopt(_ fd: Int32, from acceptingLoop: EventLoop) {
+        lock.lock()
+        let overloaded = connections.count >= configuration.limits.maxConnections || isDraining
+        nextConnectionID += 1
+        let id = nextConnectionID
+        let loop = loops[nextLoop % loops.count]
+        nextLoop &+= 1
+        let connection = overloaded ? nil : HTTPConnection(id: id, fd: fd, server: self, loop: loop)
+        if let connection { connections[id] = connection }
+        lock.unlock()
+        guard let connection else { refuse(fd); return }
+        if loop === acceptingLoop { connection.start() } else { loop.execute { connection.start() } }
     }
 
     /// Answers 503 to a connection over the limit, best effort and without blocking, then closes.
@@ -186,7 +154,7 @@ public final class HTTPServer: @unchecked Sendable {
         // Shut the write side and drain what the client sent before closing, so the kernel does
         // not answer its unread request with an RST that would destroy the 503.
         _ = Glibc.shutdown(fd, Int32(SHUT_WR))
-        acceptQueue.asyncAfter(deadline: .now() + .milliseconds(500)) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(500)) {
             var buffer = [UInt8](repeating: 0, count: 4096)
             while read(fd, &buffer, buffer.count) > 0 {}
             SocketOS.closeSocket(fd)
@@ -199,37 +167,98 @@ public final class HTTPServer: @unchecked Sendable {
         lock.unlock()
     }
 
-    private func sweep() {
+    private func eachConnection(_ body: @escaping (HTTPConnection) -> Void) {
         lock.lock()
         let snapshot = Array(connections.values)
         lock.unlock()
-        for connection in snapshot { connection.checkDeadlines() }
+        for connection in snapshot { connection.loop.execute { body(connection) } }
     }
 
-    /// Stops accepting, lets in-flight requests finish (up to `timeout` seconds), closes the rest.
-    /// Blocks the caller until done.
+    /// Stops accepting, lets in-flight requests finish (up to `timeout` seconds), closes the rest,
+    /// then stops the event loops. Blocks the caller until done; not for a loop's own thread.
     public func shutdown(timeout: Double = 10) {
-        acceptQueue.sync {
-            isDraining = true
-            if acceptPaused { acceptPaused = false; acceptSource?.resume() }
-            acceptSource?.cancel()
-            acceptSource = nil
-            sweeper?.cancel()
-            sweeper = nil
-            if listenFD >= 0 { SocketOS.closeSocket(listenFD); listenFD = -1 }
-        }
+        guard let acceptor, let first = loops.first else { return }
         lock.lock()
-        let snapshot = Array(connections.values)
+        isDraining = true
         lock.unlock()
-        for connection in snapshot { connection.drain() }
+        let closed = DispatchSemaphore(value: 0)
+        first.execute {
+            acceptor.close()
+            closed.signal()
+        }
+        _ = closed.wait(timeout: .now() + 2)
+        eachConnection { $0.drain() }
         let deadline = Date().addingTimeInterval(timeout)
         while connectionCount > 0 && Date() < deadline { usleep(5_000) }
-        lock.lock()
-        let remaining = Array(connections.values)
-        lock.unlock()
-        for connection in remaining { connection.forceClose() }
+        eachConnection { $0.close() }
         let hardDeadline = Date().addingTimeInterval(1)
         while connectionCount > 0 && Date() < hardDeadline { usleep(5_000) }
+        for loop in loops { loop.stop(timeout: 2) }
+        self.acceptor = nil
+    }
+}
+
+/// The listening socket, on loop 0.
+final class Acceptor: EventLoopChannel {
+    private static let token: UInt64 = 0
+    let fd: Int32
+    unowned let server: HTTPServer
+    let loop: EventLoop
+    private var paused = false
+    private var closed = false
+
+    init(fd: Int32, server: HTTPServer, loop: EventLoop) {
+        self.fd = fd
+        self.server = server
+        self.loop = loop
+    }
+
+    func start() {
+        if !loop.register(self, token: Self.token, fd: fd, events: EventLoop.readable) {
+            server.logger.error("cannot watch the listening socket", metadata: ["error": "\(SocketOS.errorText(errno))"])
+        }
+    }
+
+    func handle(events: UInt32) {
+        while !closed && !paused {
+            let fd = accept(self.fd, nil, nil)
+            if fd < 0 {
+                let code = errno
+                if code == EAGAIN || code == EWOULDBLOCK { return }
+                if code == EINTR || code == ECONNABORTED { continue }
+                if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM {
+                    // Out of descriptors: stop watching for 100 ms instead of spinning;
+                    // connections wait in the backlog and are taken once others close.
+                    server.logger.warning("accept failed, pausing 100 ms", metadata: ["error": "\(SocketOS.errorText(code))"])
+                    pause()
+                    return
+                }
+                server.logger.error("accept failed", metadata: ["error": "\(SocketOS.errorText(code))"])
+                return
+            }
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            SocketOS.configureAccepted(fd)
+            server.adopt(fd, from: loop)
+        }
+    }
+
+    func tick(now: UInt64) {}
+
+    private func pause() {
+        paused = true
+        loop.modify(token: Self.token, fd: fd, events: 0)
+        loop.schedule(afterMilliseconds: 100) { [self] in
+            guard paused, !closed else { return }
+            paused = false
+            loop.modify(token: Self.token, fd: fd, events: EventLoop.readable)
+        }
+    }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        loop.deregister(token: Self.token, fd: fd)
+        SocketOS.closeSocket(fd)
     }
 }
 

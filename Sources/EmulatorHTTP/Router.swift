@@ -40,8 +40,8 @@ struct RouteTable {
 
     struct Entry {
         let method: String
-        /// One element per path segment: the literal, or nil for a parameter.
-        let literals: [String?]
+        /// One element per path segment: the literal's bytes, or nil for a parameter.
+        let literals: [[UInt8]?]
         let parameterNames: [String?]
         let literalCount: Int
         let routeIndex: Int
@@ -50,14 +50,14 @@ struct RouteTable {
     private var entries: [Entry] = []
 
     mutating func add(method: String, template: String, routeIndex: Int) {
-        var literals: [String?] = []
+        var literals: [[UInt8]?] = []
         var names: [String?] = []
         for part in template.split(separator: "/", omittingEmptySubsequences: true) {
             if part.hasPrefix("{") && part.hasSuffix("}") {
                 literals.append(nil)
                 names.append(String(part.dropFirst().dropLast()))
             } else {
-                literals.append(String(part))
+                literals.append(Array(part.utf8))
                 names.append(nil)
             }
         }
@@ -70,30 +70,58 @@ struct RouteTable {
     }
 
     func match(method: String, path: String) -> Match {
-        var segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        if !segments.isEmpty && segments[0].isEmpty { segments.removeFirst() }
-        // A trailing slash is not a different resource, but empty inner segments are not valid.
-        if segments.count > 1 && segments[segments.count - 1].isEmpty { segments.removeLast() }
-        let lookupMethod = method == "HEAD" ? "GET" : method
-        var allowed: [String] = []
-        for entry in entries where entry.literals.count == segments.count && Self.literalsMatch(entry.literals, segments) {
-            if entry.method == lookupMethod {
-                return .found(entry.routeIndex, parameters: Self.parameters(entry.parameterNames, segments))
+        var path = path
+        return path.withUTF8 { match(method: method, bytes: $0) }
+    }
+
+    /// Works on the path's bytes: segment boundaries go in a stack buffer and literals are
+    /// compared in place, so a request that matches allocates only its parameters.
+    private func match(method: String, bytes: UnsafeBufferPointer<UInt8>) -> Match {
+        let slash = UInt8(ascii: "/")
+        let maxSegments = bytes.reduce(1) { $1 == slash ? $0 + 1 : $0 }
+        return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: maxSegments) { buffer -> Match in
+            // Same segments as splitting on "/": a leading slash opens no segment, a trailing
+            // one (after at least one segment) is not a different resource.
+            var count = 0
+            var start = bytes.first == slash ? 1 : 0
+            var index = start
+            while index <= bytes.count {
+                if index == bytes.count || bytes[index] == slash {
+                    buffer[count] = start..<index
+                    count += 1
+                    start = index + 1
+                }
+                index += 1
             }
-            if !allowed.contains(entry.method) { allowed.append(entry.method) }
+            if count > 1 && buffer[count - 1].isEmpty { count -= 1 }
+            let segments = UnsafeBufferPointer(rebasing: buffer[0..<count])
+            let lookupMethod = method == "HEAD" ? "GET" : method
+            var allowed: [String] = []
+            for entry in entries where entry.literals.count == count && Self.literalsMatch(entry.literals, segments, bytes) {
+                if entry.method == lookupMethod {
+                    return .found(entry.routeIndex, parameters: Self.parameters(entry.parameterNames, segments, bytes))
+                }
+                if !allowed.contains(entry.method) { allowed.append(entry.method) }
+            }
+            if allowed.isEmpty { return .notFound }
+            if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
+            return .methodNotAllowed(allowed: allowed.sorted())
         }
-        if allowed.isEmpty { return .notFound }
-        if allowed.contains("GET") && !allowed.contains("HEAD") { allowed.append("HEAD") }
-        return .methodNotAllowed(allowed: allowed.sorted())
     }
 
     /// Compares literal segments only, allocating nothing: most templates fail here.
-    private static func literalsMatch(_ literals: [String?], _ segments: [Substring]) -> Bool {
+    private static func literalsMatch(_ literals: [[UInt8]?], _ segments: UnsafeBufferPointer<Range<Int>>, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         while index < literals.count {
+            let range = segments[index]
             if let literal = literals[index] {
-                if segments[index] != literal { return false }
-            } else if segments[index].isEmpty {
+                guard literal.count == range.count else { return false }
+                var offset = 0
+                while offset < literal.count {
+                    if literal[offset] != bytes[range.lowerBound + offset] { return false }
+                    offset += 1
+                }
+            } else if range.isEmpty {
                 return false
             }
             index += 1
@@ -101,12 +129,13 @@ struct RouteTable {
         return true
     }
 
-    private static func parameters(_ names: [String?], _ segments: [Substring]) -> [String: String] {
+    private static func parameters(_ names: [String?], _ segments: UnsafeBufferPointer<Range<Int>>, _ bytes: UnsafeBufferPointer<UInt8>) -> [String: String] {
         var parameters: [String: String] = [:]
         for index in names.indices {
             guard let name = names[index] else { continue }
-            let part = segments[index]
-            parameters[name] = part.utf8.contains(UInt8(ascii: "%")) ? PercentDecoding.decode(part) : String(part)
+            let part = UnsafeBufferPointer(rebasing: bytes[segments[index]])
+            let text = String(decoding: part, as: UTF8.self)
+            parameters[name] = part.contains(UInt8(ascii: "%")) ? PercentDecoding.decode(text) : text
         }
         return parameters
     }

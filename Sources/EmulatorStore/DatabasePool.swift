@@ -31,10 +31,18 @@ public final class DatabasePool: @unchecked Sendable {
         readerSemaphore = DispatchSemaphore(value: readers.count)
     }
 
+    /// Called after every `write`, once its changes are committed (or rolled back), still
+    /// holding the writer: caches of query results drop what may have changed. Set it before
+    /// the pool is shared.
+    public var didWrite: (@Sendable () -> Void)?
+
     /// Runs `body` with exclusive use of the writer connection.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         writerLock.lock()
-        defer { writerLock.unlock() }
+        defer {
+            didWrite?()
+            writerLock.unlock()
+        }
         return try body(writer)
     }
 

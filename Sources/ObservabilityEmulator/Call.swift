@@ -19,7 +19,8 @@ struct Call {
         guard UUIDText.isValid(value) else {
             throw APIError.validation("\(name): '\(value.prefix(64))' is not a valid UUID")
         }
-        return value.lowercased()
+        // Valid means ASCII: lower-case only when needed, without Unicode case mapping.
+        return value.utf8.contains(where: { $0 >= 65 && $0 <= 70 }) ? value.lowercased() : value
     }
 
     func body() throws -> BodyReader { try BodyReader.parse(request.body) }

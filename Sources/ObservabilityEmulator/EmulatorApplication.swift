@@ -11,6 +11,21 @@ struct Route {
     let operation: String
     let kind: Kind
     let handler: (Call) throws -> HTTPResponse
+
+    /// Operations cheap enough to run on the event loop that read the request: reads of one
+    /// resource or one small page through the reader pool. Everything else (writes, which wait
+    /// for the writer; searches and judging, which can run a regular expression for up to its
+    /// budget; exports) runs on the handler queue, so a slow request never holds up the other
+    /// connections of its loop.
+    static let loopOperations: Set<String> = [
+        "events.fetch", "fields.list", "judges.list", "judges.fetch",
+        "campaigns.list", "campaigns.fetch", "campaigns.fetch_status",
+        "datasets.list", "datasets.fetch", "datasets.fetch_task", "datasets.list_tasks",
+        "records.fetch", "files.retrieve",
+        "control.health", "control.faults_list", "control.openapi",
+    ]
+
+    var runsOnLoop: Bool { Self.loopOperations.contains(operation) }
 }
 
 /// The emulator: store, router, HTTP server, background work and the control plane's state.
@@ -80,6 +95,9 @@ public final class EmulatorApplication: @unchecked Sendable {
 
     // MARK: Request pipeline
 
+    /// Runs the handlers that may block (see `Route.loopOperations`).
+    let handlerQueue = DispatchQueue(label: "emulator.handlers", qos: .userInitiated, attributes: .concurrent)
+
     func handle(_ request: HTTPRequest, _ context: HTTPRequestContext, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let isControl = request.path.hasPrefix("/__emulator")
         var directive: FaultDirective?  // decided before the work closure captures it
@@ -94,6 +112,8 @@ public final class EmulatorApplication: @unchecked Sendable {
             directive = faults.match(method: request.method, path: request.path)
         }
         let decided = directive
+        let match = router.match(method: request.method, path: request.path)
+        let token = bearerToken(request)
         let work: @Sendable () -> Void = { [unowned self] in
             let directive = decided
             if let directive, directive.drop {
@@ -105,14 +125,29 @@ public final class EmulatorApplication: @unchecked Sendable {
                 finish(request, context, error.response, workspaceID: nil, respond)
                 return
             }
-            let (response, workspaceID) = route(request)
+            let (response, workspaceID) = route(request, match, token: token)
             finish(request, context, response, workspaceID: workspaceID, respond)
         }
         if let delay = decided?.delayMs, delay > 0 {
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay), execute: work)
-        } else {
+            handlerQueue.asyncAfter(deadline: .now() + .milliseconds(delay), execute: work)
+        } else if runsOnLoop(match, token: token) {
             work()
+        } else {
+            handlerQueue.async(execute: work)
         }
+    }
+
+    /// Whether a request can be answered on the event loop: errors of routing, and the cheap
+    /// reads, unless the caller's workspace still has to be written on its first request.
+    private func runsOnLoop(_ match: Router<Route>.Match, token: String?) -> Bool {
+        guard case .found(let route, _) = match else { return true }
+        guard route.runsOnLoop else { return false }
+        guard route.kind == .api else { return true }
+        guard let token else { return true }
+        let id = workspace(for: token).id
+        workspaceLock.lock()
+        defer { workspaceLock.unlock() }
+        return materializedWorkspaces.contains(id)
     }
 
     private func finish(_ request: HTTPRequest, _ context: HTTPRequestContext, _ response: HTTPResponse, workspaceID: String?, _ respond: @Sendable (HTTPResponse) -> Void) {
@@ -120,7 +155,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         // Wall time, not the emulator's clock: the journal is for people, and reading a step
         // clock would advance it.
         if !request.path.hasPrefix("/__emulator/requests") {
-            journal.record(request: request, response: response, durationMs: durationMs, workspaceID: workspaceID, time: Timestamp.format(Int64(Date().timeIntervalSince1970 * 1000)))
+            journal.record(request: request, response: response, durationMs: durationMs, workspaceID: workspaceID, timeMs: Int64(Date().timeIntervalSince1970 * 1000))
         }
         if logger.logLevel <= .info {
             logger.info("\(request.method) \(request.path) \(response.drop ? "dropped" : String(response.status)) \(String(format: "%.2f", durationMs))ms", metadata: [
@@ -131,8 +166,8 @@ public final class EmulatorApplication: @unchecked Sendable {
     }
 
     /// Routes, authenticates and runs a request; returns the response and the caller's workspace.
-    func route(_ request: HTTPRequest) -> (HTTPResponse, String?) {
-        switch router.match(method: request.method, path: request.path) {
+    func route(_ request: HTTPRequest, _ match: Router<Route>.Match, token: String?) -> (HTTPResponse, String?) {
+        switch match {
         case .notFound:
             return (APIError(404, nil, "no route for \(request.method) \(request.path.prefix(200))").response, nil)
         case .methodNotAllowed(let allowed):
@@ -143,7 +178,6 @@ public final class EmulatorApplication: @unchecked Sendable {
             var workspace = Workspace.anonymous
             var workspaceID: String?
             do {
-                let token = bearerToken(request)
                 switch route.kind {
                 case .api:
                     guard let token else { throw APIError.unauthorized("missing or empty bearer token: send 'Authorization: Bearer <api key>'") }
@@ -182,6 +216,12 @@ public final class EmulatorApplication: @unchecked Sendable {
 
     func bearerToken(_ request: HTTPRequest) -> String? {
         guard let header = request.header(HTTPHeader.authorization) else { return nil }
+        // The usual form, "Bearer <token>" with nothing to trim, without splitting.
+        let utf8 = header.utf8
+        if utf8.starts(with: "Bearer ".utf8), let first = utf8.dropFirst(7).first, first != 0x20, first != 0x09,
+           let last = utf8.last, last != 0x20, last != 0x09 {
+            return String(header.dropFirst(7))
+        }
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         var token = parts[1]
@@ -232,13 +272,12 @@ public final class EmulatorApplication: @unchecked Sendable {
         // indexes (about 0.5 s per 100 000 events) and the synthetic events' full-text index
         // (about 1.4 s) are built in the background: queries are correct meanwhile, only
         // unindexed; similar-events waits for the full-text index; health says "building".
-        var firstSynthetic: Int64 = 0
         let store = self.store
         try store.pool.write { db in
             for index in Schema.eventIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
         }
         try store.insertEvents(fixtures.events, workspaceID: nil, seeded: true)
-        firstSynthetic = try store.pool.read { db in try db.queryOne("SELECT COALESCE(MAX(rowid), 0) + 1 FROM events") { $0.int64(0) } } ?? 1
+        let firstSynthetic = try store.pool.read { db in try db.queryOne("SELECT COALESCE(MAX(rowid), 0) + 1 FROM events") { $0.int64(0) } } ?? 1
         try SyntheticEvents.insert(count: configuration.syntheticEvents, into: store, logger: logger)
         let logger = self.logger
         store.searchIndexGate.enter()

@@ -237,6 +237,15 @@ extension EmulatorStore {
 
     /// The full `ChatCompletionEvent` JSON, or nil when the workspace cannot see it.
     func eventDetail(eventID: String, workspaceID: String) throws -> [UInt8]? {
+        let key = workspaceID + "/" + eventID
+        if let cached = detailCache.value(for: key) { return cached }
+        let generation = detailCache.generation
+        let detail = try readEventDetail(eventID: eventID, workspaceID: workspaceID)
+        if let detail { detailCache.store(detail, for: key, readAt: generation) }
+        return detail
+    }
+
+    private func readEventDetail(eventID: String, workspaceID: String) throws -> [UInt8]? {
         try pool.read { db in
             guard let (rowID, head, extraText, body) = try db.queryOne(
                 "SELECT e.rowid, e.event_id, e.correlation_id, e.created_ms, e.input_tokens, e.output_tokens, e.nb_messages, e.extra, e.body FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)",

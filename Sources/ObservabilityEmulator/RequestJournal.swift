@@ -7,7 +7,8 @@ import Foundation
 final class RequestJournal: @unchecked Sendable {
     struct Entry {
         let id: Int64
-        let time: String
+        /// Wall time in Unix milliseconds; formatted only when the journal is read.
+        let timeMs: Int64
         let method: String
         let path: String
         let query: String
@@ -16,6 +17,8 @@ final class RequestJournal: @unchecked Sendable {
         let workspaceID: String?
         let requestBody: String?
         let responseBody: String?
+
+        var time: String { Timestamp.format(timeMs) }
     }
 
     private let lock = NSLock()
@@ -31,7 +34,7 @@ final class RequestJournal: @unchecked Sendable {
         self.keepBodies = keepBodies
     }
 
-    func record(request: HTTPRequest, response: HTTPResponse, durationMs: Double, workspaceID: String?, time: String) {
+    func record(request: HTTPRequest, response: HTTPResponse, durationMs: Double, workspaceID: String?, timeMs: Int64) {
         guard capacity > 0 else { return }
         func text(_ bytes: [UInt8]) -> String? {
             guard keepBodies, !bytes.isEmpty else { return nil }
@@ -40,7 +43,7 @@ final class RequestJournal: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         counter += 1
-        let entry = Entry(id: counter, time: time, method: request.method, path: request.path, query: request.rawQuery,
+        let entry = Entry(id: counter, timeMs: timeMs, method: request.method, path: request.path, query: request.rawQuery,
                           status: response.drop ? 0 : response.status, durationMs: (durationMs * 1000).rounded() / 1000,
                           workspaceID: workspaceID, requestBody: text(request.body), responseBody: text(response.body))
         if entries.count < capacity { entries.append(entry) } else { entries[nextIndex] = entry }

@@ -264,6 +264,48 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(try first.readResponse().text, "/b:")
     }
 
+    // MARK: Event loops
+
+    func testConnectionsAreDealtAcrossTheEventLoops() throws {
+        let threads = ThreadNames()
+        let port = try startServer(handler: { request, _, respond in
+            threads.record()
+            respond(HTTPResponse(status: 200))
+        })
+        let clients = try (0..<4).map { _ in try RawHTTPClient(port: port) }
+        for client in clients {
+            try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            XCTAssertEqual(try client.readResponse().status, 200)
+        }
+        let expected = min(ProcessInfo.processInfo.activeProcessorCount, 4)
+        XCTAssertEqual(threads.distinct, expected, "handlers ran on \(threads.distinct) loop threads")
+    }
+
+    /// A client that pipelines requests and never reads the answers must not make the server
+    /// buffer answers without bound: it stops reading, so the client's sends back up.
+    func testAClientThatNeverReadsIsNotReadWithoutBound() throws {
+        let large = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
+        let answered = Counter()
+        let port = try startServer(handler: { _, _, respond in
+            answered.increment()
+            respond(HTTPResponse(status: 200, body: large))
+        })
+        let client = try RawHTTPClient(port: port)
+        let request = Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        let batch = Array([[UInt8]](repeating: request, count: 1024).joined())
+        var sent = 0
+        var backedUp = false
+        // 64 MB of requests would ask for 128 GB of answers.
+        while sent < 64 << 20 {
+            guard let count = client.sendWithoutBlocking(batch, waitMilliseconds: 1000) else { backedUp = true; break }
+            sent += count
+        }
+        XCTAssertTrue(backedUp, "the server read \(sent) bytes of requests without its answers being read")
+        // What the socket buffers hold (a few MB each way) plus the 1 MB the server keeps; far
+        // from the 64 MB of answers a thousand requests would pile up.
+        XCTAssertLessThan(answered.value, 1000, "answers kept piling up for a client that reads none")
+    }
+
     // MARK: Shutdown
 
     func testShutdownDrainsTheInFlightRequestAndRefusesNewConnections() throws {
@@ -349,4 +391,26 @@ final class Flag: @unchecked Sendable {
     private var value = false
     func set() { lock.lock(); value = true; lock.unlock() }
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+}
+
+/// The distinct threads a handler ran on.
+final class ThreadNames: @unchecked Sendable {
+    private let lock = NSLock()
+    private var threads: [pthread_t] = []
+
+    func record() {
+        let current = pthread_self()
+        lock.lock()
+        if !threads.contains(where: { pthread_equal($0, current) != 0 }) { threads.append(current) }
+        lock.unlock()
+    }
+
+    var distinct: Int { lock.lock(); defer { lock.unlock() }; return threads.count }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }

@@ -102,6 +102,23 @@ public final class RawHTTPClient {
         }
     }
 
+    /// Sends what the socket takes within `waitMilliseconds` of it becoming unwritable; returns
+    /// the bytes sent, or nil if the socket stayed full (or failed) for that long.
+    public func sendWithoutBlocking(_ bytes: [UInt8], waitMilliseconds: Int32) -> Int? {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in
+                systemSend(fd, raw.baseAddress! + offset, raw.count - offset, Self.sendFlags | Int32(MSG_DONTWAIT))
+            }
+            if n > 0 { offset += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            guard n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) else { return nil }
+            var descriptor = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            if poll(&descriptor, 1, waitMilliseconds) <= 0 { return nil }
+        }
+        return offset
+    }
+
     /// Reads more bytes into the buffer; false on EOF or reset. Throws when the deadline passes.
     @discardableResult
     private func fill(until deadline: Date, what: String) throws -> Bool {

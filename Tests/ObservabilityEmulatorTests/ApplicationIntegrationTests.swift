@@ -153,6 +153,38 @@ final class ApplicationIntegrationTests: ApplicationTestCase {
         assertError(try call("GET", "\(v1)/chat-completion-events/00000000-0000-4000-8000-000000000000"), 404, "SEARCH_NOT_FOUND")
     }
 
+    /// Event details are served from a cache; a campaign's annotations must still show at once.
+    func testEventDetailShowsAnnotationsWrittenAfterItWasFirstServed() throws {
+        let id = try XCTUnwrap(try searchIDs(.null).first)
+        let before = try call("GET", "\(v1)/chat-completion-events/\(id)")
+        XCTAssertEqual(before.status, 200, before.text)
+        let judges = try call("GET", "\(v1)/judges")
+        let judgeID = try XCTUnwrap(judges.json["judges"]?["results"]?.arrayValue?.first?["id"]?.stringValue, judges.text)
+        let field = "__judge_\(judgeID)"
+        XCTAssertNil(before.json["extra_fields"]?[field])
+
+        let campaign = try call("POST", "\(v1)/campaigns", json: .object(JSONObject([
+            ("search_params", ["filters": .null]), ("judge_id", .string(judgeID)), ("name", "cache"),
+            ("description", "detail cache"), ("max_nb_events", 1),
+        ])))
+        XCTAssertEqual(campaign.status, 201, campaign.text)
+        let campaignID = try XCTUnwrap(campaign.json["id"]?.stringValue)
+        let deadline = Date().addingTimeInterval(10)
+        var status = ""
+        while Date() < deadline {
+            status = try call("GET", "\(v1)/campaigns/\(campaignID)/status").json["status"]?.stringValue ?? ""
+            if status != "RUNNING" { break }
+            usleep(20_000)
+        }
+        XCTAssertEqual(status, "COMPLETED")
+        let selected = try call("GET", "\(v1)/campaigns/\(campaignID)/selected-events")
+        XCTAssertEqual(selected.json["completion_events"]?["results"]?.arrayValue?.first?["event_id"]?.stringValue, id, selected.text)
+
+        let after = try call("GET", "\(v1)/chat-completion-events/\(id)")
+        XCTAssertEqual(after.status, 200, after.text)
+        XCTAssertNotNil(after.json["extra_fields"]?[field], "the cached detail hid the new annotation: \(after.text)")
+    }
+
     func testIngestThenFetchInTheOwningWorkspaceOnly() throws {
         let event: JSON = .object(JSONObject([
             ("created_at", "2030-01-01T00:00:00.000Z"),
