@@ -13,18 +13,18 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
-        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "EmulatorJSON", path: "Sources/EmulatorJSON"),
         .target(
             name: "EmulatorHTTP",
-            dependencies: ["CEpoll", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
             path: "Sources/EmulatorHTTP"
         ),
         .target(name: "EmulatorStore", dependencies: ["CSQLite"], path: "Sources/EmulatorStore"),
         .target(
             name: "ObservabilityEmulator",
             dependencies: [
-                "EmulatorHTTP", "EmulatorStore", "EmulatorJSON", "CSQLite",
+                "EmulatorHTTP", "EmulatorStore", "EmulatorJSON", "CSQLite", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/ObservabilityEmulator"

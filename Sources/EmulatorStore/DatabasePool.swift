@@ -69,6 +69,11 @@ public final class DatabasePool: @unchecked Sendable {
         return try body(reader)
     }
 
+    /// Releases the writer's page cache (`sqlite3_db_release_memory`), for after a bulk load.
+    public func shrinkWriterMemory() {
+        _ = try? write { db in try db.execute("PRAGMA shrink_memory") }
+    }
+
     /// Checkpoints the WAL into the main file and closes nothing (connections close on deinit).
     public func checkpoint() {
         _ = try? write { db in try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }

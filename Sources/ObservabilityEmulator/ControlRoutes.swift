@@ -10,7 +10,7 @@ enum ControlRoutes {
         return .json(.object(JSONObject([
             ("status", "ok"), ("version", .string(EmulatorConfiguration.version)),
             ("uptime_s", .double((Date().timeIntervalSince(app.startedAt) * 1000).rounded() / 1000)),
-            ("events", .int(Int64(events))), ("fixture_events", .int(Int64(app.fixtures.events.count))),
+            ("events", .int(Int64(events))), ("fixture_events", .int(Int64(app.fixtures.eventCount))),
             ("fixture_judges", .int(Int64(app.fixtures.judges.count))),
             ("fixtures_directory", .string(app.fixtures.directory)),
             ("open_connections", .int(Int64(app.openConnections))),

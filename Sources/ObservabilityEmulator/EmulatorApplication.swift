@@ -1,3 +1,4 @@
+import CLinux
 import Dispatch
 import EmulatorHTTP
 import EmulatorJSON
@@ -40,7 +41,7 @@ public final class EmulatorApplication: @unchecked Sendable {
     private(set) var server: HTTPServer!
     public private(set) var boundPort = 0
     let startedAt = Date()
-    let fixtures: Fixtures
+    private(set) var fixtures: Fixtures
     let journal: RequestJournal
     let faults: FaultRules
     let tasks: TaskRunner
@@ -56,12 +57,14 @@ public final class EmulatorApplication: @unchecked Sendable {
         }
         clock = EmulatorClock(mode: clockMode)
         ids = IDGenerator(seed: configuration.idSeed)
+        // Parsing the fixtures (most of the start-up time) overlaps opening the database.
+        let fixtureLoad = BackgroundResult { try Fixtures.load(directory: configuration.fixturesDirectory, enabled: configuration.seed) }
         do {
             store = try EmulatorStore(path: configuration.databasePath, clock: clock, ids: ids)
         } catch let error as DatabaseError {
             throw EmulatorStartupError("cannot open the database\(configuration.databasePath.map { " at \($0)" } ?? ""): \(error.message)")
         }
-        fixtures = try Fixtures.load(directory: configuration.fixturesDirectory, enabled: configuration.seed)
+        fixtures = try fixtureLoad.value()
         journal = RequestJournal(capacity: configuration.journalSize, keepBodies: configuration.journalBodies)
         faults = FaultRules()
         tasks = TaskRunner(defaultPace: configuration.taskPace)
@@ -261,30 +264,53 @@ public final class EmulatorApplication: @unchecked Sendable {
     // MARK: Seeding
 
     /// Loads fixtures and synthetic events into an empty database (a persistent one keeps its data).
+    ///
+    /// The emulator is ready once the rows are stored. The full-text index that similar-events
+    /// uses (and, with synthetic events, the secondary indexes: about 0.5 s per 100 000 events)
+    /// is built in the background: queries are correct meanwhile, only unindexed;
+    /// similar-events waits for the full-text index; health says "building".
     func seedIfNeeded() throws {
         let existing = try store.pool.read { db in try db.queryOne("SELECT COUNT(*) FROM events WHERE seeded = 1") { $0.int(0) } ?? 0 }
-        guard existing == 0 else { return }
-        guard configuration.syntheticEvents > 0 else {
-            try store.bulkLoadEvents { try self.store.insertEvents(self.fixtures.events, workspaceID: nil, seeded: true) }
-            return
-        }
-        // With synthetic events the emulator is ready once the rows are stored. The secondary
-        // indexes (about 0.5 s per 100 000 events) and the synthetic events' full-text index
-        // (about 1.4 s) are built in the background: queries are correct meanwhile, only
-        // unindexed; similar-events waits for the full-text index; health says "building".
+        let drafts = fixtures.events
+        // The drafts are only needed for seeding: the background indexing keeps them until done.
+        fixtures.events = []
+        guard existing == 0 else { settleMemory(); return }
         let store = self.store
-        try store.pool.write { db in
-            for index in Schema.eventIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
-        }
-        try store.insertEvents(fixtures.events, workspaceID: nil, seeded: true)
-        let firstSynthetic = try store.pool.read { db in try db.queryOne("SELECT COALESCE(MAX(rowid), 0) + 1 FROM events") { $0.int64(0) } } ?? 1
-        try SyntheticEvents.insert(count: configuration.syntheticEvents, into: store, logger: logger)
         let logger = self.logger
-        store.searchIndexGate.enter()
-        DispatchQueue.global(qos: .utility).async {
-            do { try store.buildEventIndexes() } catch { logger.error("building event indexes failed: \(error)") }
-            store.backfillSearchIndex(fromRowID: firstSynthetic)
+        let synthetic = configuration.syntheticEvents
+        var fixtureRows: [Int64] = []
+        var firstSynthetic: Int64?
+        if synthetic == 0 {
+            try store.bulkLoadEvents { fixtureRows = try store.insertEvents(drafts, workspaceID: nil, seeded: true, indexText: false) }
+        } else {
+            try store.pool.write { db in
+                for index in Schema.eventIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+            }
+            fixtureRows = try store.insertEvents(drafts, workspaceID: nil, seeded: true, indexText: false)
+            firstSynthetic = try store.pool.read { db in try db.queryOne("SELECT COALESCE(MAX(rowid), 0) + 1 FROM events") { $0.int64(0) } } ?? 1
+            try SyntheticEvents.insert(count: synthetic, into: store, logger: logger)
         }
+        store.searchIndexGate.enter()
+        let rows = fixtureRows
+        let syntheticStart = firstSynthetic
+        DispatchQueue.global(qos: .utility).async { [self] in
+            if let syntheticStart {
+                do { try store.buildEventIndexes() } catch { logger.error("building event indexes failed: \(error)") }
+                store.indexEventText(drafts, rowIDs: rows)
+                store.backfillSearchIndex(fromRowID: syntheticStart)
+            } else {
+                store.indexEventText(drafts, rowIDs: rows)
+                store.searchIndexGate.leave()
+            }
+            settleMemory()
+        }
+    }
+
+    /// Gives back what start-up used and no longer needs: the writer's page cache and the
+    /// allocator's free memory (parsed fixtures, statement buffers).
+    private func settleMemory() {
+        store.pool.shrinkWriterMemory()
+        _ = malloc_trim(0)
     }
 
     /// Everything back to the seeded state.
@@ -315,4 +341,24 @@ public struct EmulatorStartupError: Error, CustomStringConvertible {
 /// Builds the application the binary runs; tests call it with their own configuration.
 public func buildApplication(_ configuration: EmulatorConfiguration, logger: Logger) throws -> EmulatorApplication {
     try EmulatorApplication(configuration: configuration, logger: logger)
+}
+
+/// A value computed on another thread from the moment it is created.
+final class BackgroundResult<T>: @unchecked Sendable {
+    private var result: Result<T, Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping () throws -> T) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            result = Result(catching: work)
+            done.signal()
+        }
+    }
+
+    /// Waits for the work; rethrows what it threw.
+    func value() throws -> T {
+        done.wait()
+        done.signal()
+        return try result!.get()
+    }
 }

@@ -84,11 +84,29 @@ extension EmulatorStore {
     // MARK: Writing
 
     /// Inserts events in one transaction: all or nothing. `workspaceID` nil marks shared fixtures.
-    func insertEvents(_ drafts: [EventDraft], workspaceID: String?, seeded: Bool, indexText: Bool = true) throws {
+    /// Inserts events in one transaction; returns their row ids, in order.
+    @discardableResult
+    func insertEvents(_ drafts: [EventDraft], workspaceID: String?, seeded: Bool, indexText: Bool = true) throws -> [Int64] {
         try pool.writeTransaction { db in
-            for draft in drafts {
+            try drafts.map { draft in
                 try insertEvent(draft, workspaceID: workspaceID, seeded: seeded, indexText: indexText, db: db)
+                return db.lastInsertRowID
             }
+        }
+    }
+
+    /// Adds events inserted with `indexText: false` to the full-text index, with their whole
+    /// user and assistant text. Failures are reported by health.
+    func indexEventText(_ drafts: [EventDraft], rowIDs: [Int64]) {
+        do {
+            try pool.writeTransaction { db in
+                for (draft, rowID) in zip(drafts, rowIDs) {
+                    try db.run("INSERT INTO events_fts (rowid, user_text, assistant_text) VALUES (?, ?, ?)",
+                               [rowID, draft.userText, draft.assistantText])
+                }
+            }
+        } catch {
+            searchIndexError = "\(error)"
         }
     }
 
@@ -153,8 +171,9 @@ extension EmulatorStore {
             throw APIError(409, nil, "event_id \(draft.eventID) already exists")
         }
         if indexText {
+            let rowID = db.lastInsertRowID
             try db.run("INSERT INTO events_fts (rowid, user_text, assistant_text) VALUES (?, ?, ?)",
-                       [db.lastInsertRowID, draft.userText, draft.assistantText])
+                       [rowID, draft.userText, draft.assistantText])
         }
     }
 

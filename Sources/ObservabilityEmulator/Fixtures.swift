@@ -4,7 +4,11 @@ import Foundation
 /// The seed data: `events.jsonl` (one `ChatCompletionEvent` per line) and `judges.json` (an array
 /// of `PostJudgeInSchema` bodies) from the fixtures directory.
 struct Fixtures {
-    var events: [EventDraft] = []
+    /// Parsed events; emptied once they are seeded (`eventCount` stays).
+    var events: [EventDraft] = [] {
+        didSet { eventCount = max(eventCount, events.count) }
+    }
+    private(set) var eventCount = 0
     var judges: [JudgeDefinition] = []
     var directory: String?
 
