@@ -57,19 +57,22 @@ public final class EmulatorApplication: @unchecked Sendable {
         }
         clock = EmulatorClock(mode: clockMode)
         ids = IDGenerator(seed: configuration.idSeed)
-        // Parsing the fixtures (most of the start-up time) overlaps opening the database.
-        let fixtureLoad = BackgroundResult { try Fixtures.load(directory: configuration.fixturesDirectory, enabled: configuration.seed) }
+        // Parsing the fixture events (most of the start-up time) overlaps opening the database,
+        // checking the judges and storing the events parsed so far.
+        let fixtureDirectory = try Fixtures.resolve(directory: configuration.fixturesDirectory, enabled: configuration.seed)
+        let parsedEvents = DraftChannel.parsing(fixtureDirectory)
         do {
             store = try EmulatorStore(path: configuration.databasePath, clock: clock, ids: ids)
         } catch let error as DatabaseError {
             throw EmulatorStartupError("cannot open the database\(configuration.databasePath.map { " at \($0)" } ?? ""): \(error.message)")
         }
-        fixtures = try fixtureLoad.value()
+        fixtures = Fixtures(directory: fixtureDirectory)
+        fixtures.judges = try fixtureDirectory.map(Fixtures.loadJudges) ?? []
         journal = RequestJournal(capacity: configuration.journalSize, keepBodies: configuration.journalBodies)
         faults = FaultRules()
         tasks = TaskRunner(defaultPace: configuration.taskPace)
         registerRoutes()
-        try seedIfNeeded()
+        try seedIfNeeded(parsedEvents)
         server = HTTPServer(
             configuration: .init(host: configuration.host, port: configuration.port, limits: configuration.limits),
             logger: logger,
@@ -269,37 +272,51 @@ public final class EmulatorApplication: @unchecked Sendable {
     /// uses (and, with synthetic events, the secondary indexes: about 0.5 s per 100 000 events)
     /// is built in the background: queries are correct meanwhile, only unindexed;
     /// similar-events waits for the full-text index; health says "building".
-    func seedIfNeeded() throws {
+    func seedIfNeeded(_ parsed: DraftChannel) throws {
         let existing = try store.pool.read { db in try db.queryOne("SELECT COUNT(*) FROM events WHERE seeded = 1") { $0.int(0) } ?? 0 }
-        let drafts = fixtures.events
-        // The drafts are only needed for seeding: the background indexing keeps them until done.
-        fixtures.events = []
-        guard existing == 0 else { settleMemory(); return }
+        guard existing == 0 else {
+            // A persistent database seeded earlier: the fixtures are still checked and counted.
+            while let batch = try parsed.next() { fixtures.eventCount += batch.count }
+            settleMemory()
+            return
+        }
         let store = self.store
         let logger = self.logger
         let synthetic = configuration.syntheticEvents
-        var fixtureRows: [Int64] = []
+        // A bulk load: the secondary indexes are built once, after the rows are in.
+        try store.pool.write { db in
+            for index in Schema.eventIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+        }
+        var drafts: [EventDraft] = []
+        var rows: [Int64] = []
+        try store.pool.writeTransaction { db in
+            while let batch = try parsed.next() {
+                for draft in batch {
+                    try store.insertEvent(draft, workspaceID: nil, seeded: true, indexText: false, db: db)
+                    rows.append(db.lastInsertRowID)
+                }
+                drafts += batch
+            }
+        }
+        fixtures.eventCount = drafts.count
         var firstSynthetic: Int64?
         if synthetic == 0 {
-            try store.bulkLoadEvents { fixtureRows = try store.insertEvents(drafts, workspaceID: nil, seeded: true, indexText: false) }
+            try store.buildEventIndexes()
         } else {
-            try store.pool.write { db in
-                for index in Schema.eventIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
-            }
-            fixtureRows = try store.insertEvents(drafts, workspaceID: nil, seeded: true, indexText: false)
             firstSynthetic = try store.pool.read { db in try db.queryOne("SELECT COALESCE(MAX(rowid), 0) + 1 FROM events") { $0.int64(0) } } ?? 1
             try SyntheticEvents.insert(count: synthetic, into: store, logger: logger)
         }
         store.searchIndexGate.enter()
-        let rows = fixtureRows
+        let fixtureDrafts = drafts
+        let fixtureRows = rows
         let syntheticStart = firstSynthetic
         DispatchQueue.global(qos: .utility).async { [self] in
             if let syntheticStart {
                 do { try store.buildEventIndexes() } catch { logger.error("building event indexes failed: \(error)") }
-                store.indexEventText(drafts, rowIDs: rows)
+                store.indexEventText(fixtureDrafts, rowIDs: fixtureRows)
                 store.backfillSearchIndex(fromRowID: syntheticStart)
             } else {
-                store.indexEventText(drafts, rowIDs: rows)
+                store.indexEventText(fixtureDrafts, rowIDs: fixtureRows)
                 store.searchIndexGate.leave()
             }
             settleMemory()
@@ -341,24 +358,4 @@ public struct EmulatorStartupError: Error, CustomStringConvertible {
 /// Builds the application the binary runs; tests call it with their own configuration.
 public func buildApplication(_ configuration: EmulatorConfiguration, logger: Logger) throws -> EmulatorApplication {
     try EmulatorApplication(configuration: configuration, logger: logger)
-}
-
-/// A value computed on another thread from the moment it is created.
-final class BackgroundResult<T>: @unchecked Sendable {
-    private var result: Result<T, Error>?
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ work: @escaping () throws -> T) {
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
-            result = Result(catching: work)
-            done.signal()
-        }
-    }
-
-    /// Waits for the work; rethrows what it threw.
-    func value() throws -> T {
-        done.wait()
-        done.signal()
-        return try result!.get()
-    }
 }

@@ -84,13 +84,10 @@ extension EmulatorStore {
     // MARK: Writing
 
     /// Inserts events in one transaction: all or nothing. `workspaceID` nil marks shared fixtures.
-    /// Inserts events in one transaction; returns their row ids, in order.
-    @discardableResult
-    func insertEvents(_ drafts: [EventDraft], workspaceID: String?, seeded: Bool, indexText: Bool = true) throws -> [Int64] {
+    func insertEvents(_ drafts: [EventDraft], workspaceID: String?, seeded: Bool, indexText: Bool = true) throws {
         try pool.writeTransaction { db in
-            try drafts.map { draft in
+            for draft in drafts {
                 try insertEvent(draft, workspaceID: workspaceID, seeded: seeded, indexText: indexText, db: db)
-                return db.lastInsertRowID
             }
         }
     }
@@ -116,7 +113,7 @@ extension EmulatorStore {
     func backfillSearchIndex(fromRowID first: Int64) {
         defer { searchIndexGate.leave() }
         do {
-            try pool.writeTransaction { db in
+            _ = try pool.writeTransaction { db in
                 try db.run("""
                     INSERT INTO events_fts (rowid, user_text, assistant_text)
                     SELECT rowid, COALESCE(last_user_message_preview, ''), COALESCE(response_messages_preview, '')
@@ -126,16 +123,6 @@ extension EmulatorStore {
         } catch {
             searchIndexError = "\(error)"
         }
-    }
-
-    /// Runs a bulk load into an empty `events` table with its indexes deferred, then builds them.
-    /// A duplicate event id in the seed data fails the index build with a clear message.
-    func bulkLoadEvents(_ body: () throws -> Void) throws {
-        try pool.write { db in
-            for index in Schema.eventIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
-        }
-        try body()
-        try buildEventIndexes()
     }
 
     /// Creates the secondary indexes of `events`. A duplicate event id in the seed data fails the

@@ -1,28 +1,33 @@
+import Dispatch
 import EmulatorJSON
 import Foundation
 
 /// The seed data: `events.jsonl` (one `ChatCompletionEvent` per line) and `judges.json` (an array
 /// of `PostJudgeInSchema` bodies) from the fixtures directory.
 struct Fixtures {
-    /// Parsed events; emptied once they are seeded (`eventCount` stays).
-    var events: [EventDraft] = [] {
-        didSet { eventCount = max(eventCount, events.count) }
-    }
-    private(set) var eventCount = 0
+    /// Events in `events.jsonl`, counted as they are seeded (the parsed events are not kept).
+    var eventCount = 0
     var judges: [JudgeDefinition] = []
     var directory: String?
 
-    static func load(directory: String?, enabled: Bool) throws -> Fixtures {
-        guard enabled else { return Fixtures() }
+    /// The directory to seed from: the given one, or the default; nil when seeding is off.
+    static func resolve(directory: String?, enabled: Bool) throws -> String? {
+        guard enabled else { return nil }
         guard let directory = directory ?? locateDefault() else {
             throw EmulatorStartupError("no Fixtures directory found (looked beside the binary, in the working directory and in the source tree); pass --fixtures DIR, or --no-seed to start empty")
         }
-        var fixtures = Fixtures(directory: directory)
+        return directory
+    }
+
+    /// Parses `events.jsonl`, handing the events to `send` in batches as it goes, so they can be
+    /// stored while the rest is parsed.
+    static func loadEvents(from directory: String, batchSize: Int = 32, send: ([EventDraft]) -> Void) throws {
         let eventsPath = directory + "/events.jsonl"
         guard let eventsData = FileManager.default.contents(atPath: eventsPath) else {
             throw EmulatorStartupError("cannot read \(eventsPath)")
         }
         let bytes = [UInt8](eventsData)
+        var batch: [EventDraft] = []
         var lineNumber = 0
         var lineStart = 0
         // A plain scan for newlines: `Data.split` costs more than parsing the JSON itself.
@@ -34,30 +39,37 @@ struct Fixtures {
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
             do {
                 let value = try JSON.parse(Array(line))
-                fixtures.events.append(try EventDraft.make(from: value, path: "", makeID: { UUID().uuidString.lowercased() }, nowMs: { 0 }))
+                batch.append(try EventDraft.make(from: value, path: "", makeID: { UUID().uuidString.lowercased() }, nowMs: { 0 }))
             } catch let error as JSONParseError {
                 throw EmulatorStartupError("\(eventsPath) line \(lineNumber): invalid JSON: \(error)")
             } catch let error as APIError {
                 throw EmulatorStartupError("\(eventsPath) line \(lineNumber): \(error.message)")
             }
-        }
-        let judgesPath = directory + "/judges.json"
-        if let judgesData = FileManager.default.contents(atPath: judgesPath) {
-            do {
-                guard case .array(let items) = try JSON.parse(Array(judgesData)) else {
-                    throw EmulatorStartupError("\(judgesPath): expected a JSON array of judges")
-                }
-                for (index, item) in items.enumerated() {
-                    guard case .object(let object) = item else { throw EmulatorStartupError("\(judgesPath)[\(index)]: expected an object") }
-                    fixtures.judges.append(try JudgeDefinition.parse(BodyReader(object: object, path: "[\(index)]")))
-                }
-            } catch let error as JSONParseError {
-                throw EmulatorStartupError("\(judgesPath): invalid JSON: \(error)")
-            } catch let error as APIError {
-                throw EmulatorStartupError("\(judgesPath): \(error.message)")
+            if batch.count == batchSize {
+                send(batch)
+                batch = []
             }
         }
-        return fixtures
+        if !batch.isEmpty { send(batch) }
+    }
+
+    /// The judges, their rules checked (patterns compiled); none when `judges.json` is absent.
+    static func loadJudges(from directory: String) throws -> [JudgeDefinition] {
+        let judgesPath = directory + "/judges.json"
+        guard let judgesData = FileManager.default.contents(atPath: judgesPath) else { return [] }
+        do {
+            guard case .array(let items) = try JSON.parse(Array(judgesData)) else {
+                throw EmulatorStartupError("\(judgesPath): expected a JSON array of judges")
+            }
+            return try items.enumerated().map { index, item in
+                guard case .object(let object) = item else { throw EmulatorStartupError("\(judgesPath)[\(index)]: expected an object") }
+                return try JudgeDefinition.parse(BodyReader(object: object, path: "[\(index)]"))
+            }
+        } catch let error as JSONParseError {
+            throw EmulatorStartupError("\(judgesPath): invalid JSON: \(error)")
+        } catch let error as APIError {
+            throw EmulatorStartupError("\(judgesPath): \(error.message)")
+        }
     }
 
     /// `Fixtures/` beside the executable, in the image's share folder, in the working directory,
@@ -71,5 +83,49 @@ struct Fixtures {
         let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         candidates.append(sourceRoot.appendingPathComponent("Fixtures").path)
         return candidates.first { FileManager.default.fileExists(atPath: $0 + "/events.jsonl") }
+    }
+}
+
+/// Parsed fixture events on their way from the parsing thread to the thread that stores them.
+final class DraftChannel: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var batches: [[EventDraft]] = []
+    private var outcome: Result<Void, Error>?
+
+    /// Parses the events of `directory` on another thread into a new channel.
+    static func parsing(_ directory: String?) -> DraftChannel {
+        let channel = DraftChannel()
+        guard let directory else {
+            channel.finish(.success(()))
+            return channel
+        }
+        DispatchQueue.global(qos: .userInitiated).async {
+            channel.finish(Result { try Fixtures.loadEvents(from: directory, send: channel.send) })
+        }
+        return channel
+    }
+
+    func send(_ batch: [EventDraft]) {
+        condition.lock()
+        batches.append(batch)
+        condition.signal()
+        condition.unlock()
+    }
+
+    func finish(_ result: Result<Void, Error>) {
+        condition.lock()
+        outcome = result
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next batch, waiting for it; nil after the last. Throws what the parser threw.
+    func next() throws -> [EventDraft]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.isEmpty && outcome == nil { condition.wait() }
+        if !batches.isEmpty { return batches.removeFirst() }
+        try outcome?.get()
+        return nil
     }
 }
