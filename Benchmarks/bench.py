@@ -24,6 +24,8 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "observability-emulator")
+# The container image's binary: the same code with the Swift runtime linked statically.
+STATIC_BIN = os.path.join(ROOT, ".build-static", "release", "observability-emulator")
 TOKEN = "bench"
 
 
@@ -33,12 +35,19 @@ def free_port():
         return s.getsockname()[1]
 
 
-def rss_mb(pid):
+def rss_mb(pid, field="VmRSS"):
+    """Resident memory in MB: VmRSS, or its parts RssAnon (private) and RssFile (mapped files)."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def idle_rss(pid):
+    """RSS once start-up work in the background (full-text index, memory trim) has settled."""
+    time.sleep(1.0)
+    return rss_mb(pid), rss_mb(pid, "RssAnon"), rss_mb(pid, "RssFile")
 
 
 def http(method, url, body=None, token=TOKEN):
@@ -49,11 +58,11 @@ def http(method, url, body=None, token=TOKEN):
 
 
 class Emulator:
-    def __init__(self, extra):
+    def __init__(self, extra, binary=BIN):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         start = time.perf_counter()
-        self.proc = subprocess.Popen([BIN, "--port", str(self.port), "--log-level", "warning"] + extra,
+        self.proc = subprocess.Popen([binary, "--port", str(self.port), "--log-level", "warning"] + extra,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         # Ready time: process start to the first 200 from /__emulator/health, polled every ms.
         while True:
@@ -185,13 +194,23 @@ def main():
     rows = []
 
     # Phase 1: default fixtures, event detail vs nginx.
-    readies = []
-    for _ in range(5):
+    readies, static_readies = [], []
+    has_static = os.path.exists(STATIC_BIN)
+    for _ in range(11):
         e = Emulator([])
         readies.append(e.ready_ms)
         e.stop()
+        if has_static:
+            e = Emulator([], STATIC_BIN)
+            static_readies.append(e.ready_ms)
+            e.stop()
+    static_rss = None
+    if has_static:
+        e = Emulator([], STATIC_BIN)
+        static_rss = idle_rss(e.proc.pid)
+        e.stop()
     emu = Emulator([])
-    idle_rss = rss_mb(emu.proc.pid)
+    fixtures_rss = idle_rss(emu.proc.pid)
     ids = json.loads(http("POST", emu.url + "/v1/observability/chat-completion-events/search-ids", {"search_params": {"filters": None}})[1])["completion_event_ids"]
     event_url = f"{emu.url}/v1/observability/chat-completion-events/{ids[0]}"
     body = http("GET", event_url)[1]
@@ -230,7 +249,7 @@ def main():
         while json.loads(http("GET", emu.url + "/__emulator/health")[1]).get("search_index") != "ready":
             time.sleep(0.02)
         index_ms = (time.perf_counter() - index_wait) * 1000 + emu.ready_ms
-        idle_rss_synth = rss_mb(emu.proc.pid)
+        idle_rss_synth = idle_rss(emu.proc.pid)[0]
         search = {"search_params": {"filters": {"AND": [
             {"field": "model_name", "op": "eq", "value": "mistral-small-latest"},
             {"field": "output_tokens", "op": "gt", "value": 100}]}}}
@@ -270,10 +289,14 @@ def main():
     lines.append("")
     lines.append("| measure | value |")
     lines.append("|---|---|")
-    lines.append(f"| ready (start → health 200), fixtures, median of 5 | {statistics.median(readies):.1f} ms |")
+    lines.append(f"| ready (start → health 200), fixtures, median of 11 | {statistics.median(readies):.1f} ms |")
+    if static_readies:
+        lines.append(f"| ready, fixtures, static build (the image's binary), median of 11 | {statistics.median(static_readies):.1f} ms |")
     lines.append(f"| ready, {args.synthetic:,} synthetic events, median of 2 | {statistics.median(synth_readies):.0f} ms |")
     lines.append(f"| background indexes ready, {args.synthetic:,} events (from start) | {index_ms:.0f} ms |")
-    lines.append(f"| idle RSS, fixtures | {idle_rss:.1f} MB |")
+    lines.append(f"| idle RSS, fixtures (private / file-backed) | {fixtures_rss[0]:.1f} MB ({fixtures_rss[1]:.1f} / {fixtures_rss[2]:.1f}) |")
+    if static_rss:
+        lines.append(f"| idle RSS, fixtures, static build (private / file-backed) | {static_rss[0]:.1f} MB ({static_rss[1]:.1f} / {static_rss[2]:.1f}) |")
     lines.append(f"| RSS after load, fixtures | {loaded_rss_fixtures:.1f} MB |")
     lines.append(f"| idle RSS, {args.synthetic:,} events | {idle_rss_synth:.1f} MB |")
     lines.append(f"| RSS after load, {args.synthetic:,} events | {loaded_rss_synth:.1f} MB |")
