@@ -11,6 +11,6 @@ if [ "${#need[@]}" -gt 0 ]; then
     $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 swift build -c release --product observability-emulator >&2
-# The image's binary too (static Swift runtime), for its ready time and RSS.
-swift build -c release --static-swift-stdlib --product observability-emulator --scratch-path .build-static >&2
+# The image's binary too (scripts/build-release.sh), for its ready time and RSS.
+scripts/build-release.sh >/dev/null
 exec python3 Benchmarks/bench.py "$@"

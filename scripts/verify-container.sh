@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Verifies what can be verified of docker/Dockerfile without a Docker engine:
-#  1. builds the release binary with --static-swift-stdlib, as the build stage does;
+#  1. builds the release binary as the build stage does (scripts/build-release.sh);
 #  2. lists its shared libraries with ldd and checks that the Debian packages providing them are
 #     exactly what the runtime stage installs (plus libc6 from the base image);
 #  3. lays the binary and fixtures out as the image does (/usr/local/bin, /usr/local/share/…)
@@ -12,9 +12,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
 
-echo "== release build with --static-swift-stdlib (scratch path .build-static)" >&2
-swift build -c release --static-swift-stdlib --product observability-emulator --scratch-path .build-static
-BIN=.build-static/release/observability-emulator
+echo "== release build, static Swift runtime, non-PIE (scripts/build-release.sh)" >&2
+BIN=$(scripts/build-release.sh)
+if command -v readelf >/dev/null 2>&1 && ! readelf -h "$BIN" | grep -q "EXEC"; then
+    echo "FAIL: expected a fixed-address (non-PIE) executable" >&2; exit 1
+fi
 
 echo "== shared libraries" >&2
 ldd "$BIN" | tee /tmp/observability-emulator-ldd.txt >&2
