@@ -307,19 +307,27 @@ public final class EmulatorApplication: @unchecked Sendable {
             try SyntheticEvents.insert(count: synthetic, into: store, logger: logger)
         }
         store.searchIndexGate.enter()
-        let fixtureDrafts = drafts
+        // The drafts travel in a box the background work empties, so they are freed before the
+        // memory is trimmed rather than when the closure is.
+        let parsedDrafts = Handoff(drafts)
+        drafts = []
         let fixtureRows = rows
         let syntheticStart = firstSynthetic
         DispatchQueue.global(qos: .utility).async { [self] in
-            if let syntheticStart {
-                do { try store.buildEventIndexes() } catch { logger.error("building event indexes failed: \(error)") }
-                store.indexEventText(fixtureDrafts, rowIDs: fixtureRows)
-                store.backfillSearchIndex(fromRowID: syntheticStart)
-            } else {
-                store.indexEventText(fixtureDrafts, rowIDs: fixtureRows)
-                store.searchIndexGate.leave()
-            }
+            buildSearchIndexes(parsedDrafts.take(), rowIDs: fixtureRows, firstSynthetic: syntheticStart)
             settleMemory()
+        }
+    }
+
+    /// The background part of seeding; opens the search-index gate when done.
+    private func buildSearchIndexes(_ drafts: [EventDraft], rowIDs: [Int64], firstSynthetic: Int64?) {
+        if let firstSynthetic {
+            do { try store.buildEventIndexes() } catch { logger.error("building event indexes failed: \(error)") }
+            store.indexEventText(drafts, rowIDs: rowIDs)
+            store.backfillSearchIndex(fromRowID: firstSynthetic)
+        } else {
+            store.indexEventText(drafts, rowIDs: rowIDs)
+            store.searchIndexGate.leave()
         }
     }
 
@@ -358,4 +366,14 @@ public struct EmulatorStartupError: Error, CustomStringConvertible {
 /// Builds the application the binary runs; tests call it with their own configuration.
 public func buildApplication(_ configuration: EmulatorConfiguration, logger: Logger) throws -> EmulatorApplication {
     try EmulatorApplication(configuration: configuration, logger: logger)
+}
+
+/// One value passed to another thread, which takes it out so that its lifetime ends there.
+final class Handoff<T>: @unchecked Sendable {
+    private var value: T?
+    init(_ value: T) { self.value = value }
+    func take() -> T {
+        defer { value = nil }
+        return value!
+    }
 }
