@@ -43,6 +43,43 @@ final class EmulatorClock: @unchecked Sendable {
 /// RFC 3339 timestamps with milliseconds, always UTC (`2025-10-07T20:56:01.974Z`).
 enum Timestamp {
     static func format(_ ms: Int64) -> String {
+        // Days since the epoch to a civil date (Howard Hinnant's algorithm), digits written
+        // straight into the 24 bytes: every event preview has one, so this is on the search path.
+        let millis = Int((ms % 1000 + 1000) % 1000)
+        let totalSeconds = (ms - Int64(millis)) / 1000
+        let days = Int(totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400)
+        let secondOfDay = Int(totalSeconds - Int64(days) * 86_400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        guard (0...9999).contains(year) else { return formatWithCLibrary(ms) }
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var value = value
+                for index in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[index] = UInt8(48 + value % 10)
+                    value /= 10
+                }
+            }
+            put(year, 4, at: 0); buffer[4] = 45
+            put(month, 2, at: 5); buffer[7] = 45
+            put(day, 2, at: 8); buffer[10] = UInt8(ascii: "T")
+            put(secondOfDay / 3600, 2, at: 11); buffer[13] = 58
+            put(secondOfDay / 60 % 60, 2, at: 14); buffer[16] = 58
+            put(secondOfDay % 60, 2, at: 17); buffer[19] = UInt8(ascii: ".")
+            put(millis, 3, at: 20); buffer[23] = UInt8(ascii: "Z")
+            return 24
+        }
+    }
+
+    /// Through gmtime_r: years outside 0…9999, and the reference the tests compare with.
+    static func formatWithCLibrary(_ ms: Int64) -> String {
         var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
         let millis = Int((ms % 1000 + 1000) % 1000)
         var parts = tm()
