@@ -108,6 +108,19 @@ final class JSONParserTests: XCTestCase {
         XCTAssertThrowsError(try JSON.parse(bytes))
         let escaped: [UInt8] = Array(#""\n"#.utf8) + [0xFF, 0x22]
         XCTAssertThrowsError(try JSON.parse(escaped))
+        // A truncated 4-byte sequence decodes to one U+FFFD of the same length: still refused.
+        XCTAssertThrowsError(try JSON.parse([0x22, 0xF0, 0x9F, 0x98, 0x22]))
+        // Surrogates, overlong forms and code points past U+10FFFF.
+        for invalid: [UInt8] in [[0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xF4, 0x90, 0x80, 0x80]] {
+            XCTAssertThrowsError(try JSON.parse([0x22] + invalid + [0x22]), "\(invalid)")
+        }
+    }
+
+    func testValidUTF8IsKeptAsIs() throws {
+        // Includes a literal U+FFFD, which is valid text, and a 4-byte emoji.
+        let text = "caf\u{E9} \u{FFFD} \u{1F600} \u{4E2D}"
+        XCTAssertEqual(try JSON.parse(Array("\"\(text)\"".utf8)), .string(text))
+        XCTAssertEqual(try JSON.parse(Array("\"\(text)\\n\"".utf8)), .string(text + "\n"))
     }
 
     // MARK: Malformed documents
