@@ -10,6 +10,17 @@ struct Call {
     /// False on control-plane calls made without a Bearer token.
     let hasBearer: Bool
     let app: EmulatorApplication
+    /// The query string, decoded once (handlers look several parameters up).
+    let queryItems: [(name: String, value: String)]
+
+    init(request: HTTPRequest, parameters: [String: String], workspace: Workspace, hasBearer: Bool, app: EmulatorApplication) {
+        self.request = request
+        self.parameters = parameters
+        self.workspace = workspace
+        self.hasBearer = hasBearer
+        self.app = app
+        queryItems = request.queryItems
+    }
 
     var store: EmulatorStore { app.store }
 
@@ -25,9 +36,9 @@ struct Call {
 
     func body() throws -> BodyReader { try BodyReader.parse(request.body) }
 
-    func query(_ name: String) -> String? { request.queryItems.last(where: { $0.name == name })?.value }
+    func query(_ name: String) -> String? { queryItems.last(where: { $0.name == name })?.value }
 
-    func queryAll(_ name: String) -> [String] { request.queryItems.filter { $0.name == name }.map(\.value) }
+    func queryAll(_ name: String) -> [String] { queryItems.filter { $0.name == name }.map(\.value) }
 
     /// An integer query parameter within bounds, 422 otherwise.
     func queryInt(_ name: String, default defaultValue: Int, min: Int? = nil, max: Int? = nil) throws -> Int {
@@ -49,7 +60,7 @@ struct Call {
     /// `{count, results, next, previous}` with absolute links to the neighbouring pages.
     func paginated(count: Int, results: [JSON], page: Int, pageSize: Int) -> JSON {
         func link(_ target: Int) -> JSON {
-            var items = request.queryItems.filter { $0.name != "page" && $0.name != "page_size" }
+            var items = queryItems.filter { $0.name != "page" && $0.name != "page_size" }
             items.append(("page_size", String(pageSize)))
             items.append(("page", String(target)))
             let query = items.map { PercentDecoding.encode($0.name) + "=" + PercentDecoding.encode($0.value) }.joined(separator: "&")
