@@ -47,6 +47,7 @@ public final class EmulatorApplication: @unchecked Sendable {
     let tasks: TaskRunner
     private let workspaceLock = NSLock()
     private var materializedWorkspaces = Set<String>()
+    private var resetGeneration: UInt64 = 0
     private var workspacesByToken: [String: Workspace] = [:]
 
     init(configuration: EmulatorConfiguration, logger: Logger) throws {
@@ -247,19 +248,25 @@ public final class EmulatorApplication: @unchecked Sendable {
     }
 
     /// Gives a workspace its own copies of the seeded judges on its first request.
+    /// A reset that ran while a workspace was being materialised may have deleted its judges
+    /// again: the workspace is only remembered if no reset ran meanwhile (materialising twice is
+    /// harmless; remembering a deleted workspace would leave it without judges).
     func ensureWorkspace(_ workspace: Workspace) throws {
         workspaceLock.lock()
         let known = materializedWorkspaces.contains(workspace.id)
+        let generation = resetGeneration
         workspaceLock.unlock()
         if known { return }
         try store.materializeWorkspace(workspace, judges: fixtures.judges)
         workspaceLock.lock()
-        materializedWorkspaces.insert(workspace.id)
+        if generation == resetGeneration { materializedWorkspaces.insert(workspace.id) }
         workspaceLock.unlock()
     }
 
+    /// After a reset of the store: the workspaces are materialised again on their next request.
     func forgetWorkspaces(_ id: String? = nil) {
         workspaceLock.lock()
+        resetGeneration &+= 1
         if let id { materializedWorkspaces.remove(id) } else { materializedWorkspaces.removeAll() }
         workspaceLock.unlock()
     }
