@@ -254,12 +254,12 @@ def main():
             {"field": "model_name", "op": "eq", "value": "mistral-small-latest"},
             {"field": "output_tokens", "op": "gt", "value": 100}]}}}
         search_url = emu.url + "/v1/observability/chat-completion-events/search?page_size=50"
-        for c in [1, 16, 64]:
+        for c in conns:
             rows.append(("search, 2 conditions, page 50 (POST)", f"{args.synthetic // 1000}k", c, wrk(search_url, c, args.duration, "POST", search), None))
         ids_url = emu.url + "/v1/observability/chat-completion-events/search-ids"
         count = len(json.loads(http("POST", ids_url, {"search_params": {"filters": None}})[1])["completion_event_ids"])
         ids_p50, ids_p99 = timed(lambda: http("POST", ids_url, {"search_params": {"filters": None}}), 20)
-        for c in [1, 16]:
+        for c in conns:
             rows.append((f"search-ids ({count} ids, POST)", f"{args.synthetic // 1000}k", c, wrk(ids_url, c, args.duration, "POST", {"search_params": {"filters": None}}), None))
         some = json.loads(http("POST", emu.url + "/v1/observability/chat-completion-events/search?page_size=1", {"search_params": {"filters": None}})[1])
         eid = some["completion_events"]["results"][0]["event_id"]

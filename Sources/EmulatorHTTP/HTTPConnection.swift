@@ -30,6 +30,8 @@ final class HTTPConnection: EventLoopChannel {
     private var writeStalledSince: UInt64 = 0
     /// After a final response: write side shut, input drained until EOF or this deadline.
     private var lingerDeadline: UInt64?
+    /// Shared with the handlers of this connection's requests.
+    private let presence = ClientPresence()
     /// Responses a client has not read yet, beyond which its further requests wait unread.
     static let maxPendingWrite = 1 << 20
 
@@ -106,7 +108,11 @@ final class HTTPConnection: EventLoopChannel {
                 if pendingBytes > Self.maxPendingWrite { break readLoop }
                 continue
             }
-            if count == 0 { peerClosed = true; break readLoop }
+            if count == 0 {
+                peerClosed = true
+                presence.markClosed()
+                break readLoop
+            }
             let code = errno
             if code == EINTR { continue }
             if code == EAGAIN || code == EWOULDBLOCK { break readLoop }
@@ -136,7 +142,7 @@ final class HTTPConnection: EventLoopChannel {
                 let request = head.makeRequest(body: body)
                 let keepAlive = request.wantsKeepAlive && !draining
                 let isHead = request.method == "HEAD"
-                let context = HTTPRequestContext(receivedAt: DispatchTime.now().uptimeNanoseconds, connectionID: id)
+                let context = HTTPRequestContext(receivedAt: DispatchTime.now().uptimeNanoseconds, connectionID: id, client: presence)
                 // Most handlers answer before they return: take that answer here instead of
                 // paying a task hop per request. A later answer (work moved off the loop,
                 // injected latency) comes back as a task on this connection's loop.
@@ -288,6 +294,7 @@ final class HTTPConnection: EventLoopChannel {
     func close() {
         guard !closed else { return }
         closed = true
+        presence.markClosed()
         loop.deregister(token: id, fd: fd)
         SocketOS.closeSocket(fd)
         pendingWrite = []

@@ -12,6 +12,38 @@ public struct HTTPRequestContext: Sendable {
     /// When the last byte of the request arrived, in monotonic nanoseconds.
     public var receivedAt: UInt64
     public var connectionID: UInt64
+    /// Whether the client has closed its side since; readable from any thread.
+    public var client: ClientPresence
+
+    public init(receivedAt: UInt64, connectionID: UInt64, client: ClientPresence = ClientPresence()) {
+        self.receivedAt = receivedAt
+        self.connectionID = connectionID
+        self.client = client
+    }
+}
+
+/// Set once the client has closed its side of the connection (or the connection is gone).
+///
+/// Work queued for a request can check it before it starts, as nginx does with its 499: a
+/// client that has hung up will not read the answer, and a burst of abandoned heavy requests
+/// would otherwise delay everyone after them.
+public final class ClientPresence: @unchecked Sendable {
+    private let lock = NSLock()
+    private var gone = false
+
+    public init() {}
+
+    public var hasClosed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return gone
+    }
+
+    func markClosed() {
+        lock.lock()
+        gone = true
+        lock.unlock()
+    }
 }
 
 /// Handlers answer through `respond`, at once or later (for injected latency); exactly once.

@@ -95,6 +95,7 @@ public final class EmulatorApplication: @unchecked Sendable {
     /// Stops accepting, drains in-flight requests, waits for background tasks, closes the store.
     public func shutdown() {
         server.shutdown(timeout: configuration.drainTimeout)
+        handlers.stop()
         _ = store.searchIndexGate.wait(timeout: .now() + 10)
         tasks.waitUntilIdle(timeout: 5)
         store.close()
@@ -102,8 +103,9 @@ public final class EmulatorApplication: @unchecked Sendable {
 
     // MARK: Request pipeline
 
-    /// Runs the handlers that may block (see `Route.loopOperations`).
-    let handlerQueue = DispatchQueue(label: "emulator.handlers", qos: .userInitiated, attributes: .concurrent)
+    /// Runs the handlers that may block (see `Route.loopOperations`): one per core plus one per
+    /// SQLite reader, so reads can use every reader while a write waits for the writer.
+    let handlers = HandlerPool(workers: ProcessInfo.processInfo.activeProcessorCount + 3)
 
     func handle(_ request: HTTPRequest, _ context: HTTPRequestContext, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
         let isControl = request.path.hasPrefix("/__emulator")
@@ -122,6 +124,13 @@ public final class EmulatorApplication: @unchecked Sendable {
         let match = router.match(method: request.method, path: request.path)
         let token = bearerToken(request)
         let work: @Sendable () -> Void = { [unowned self] in
+            if context.client.hasClosed {
+                // Queued behind other work while the client hung up: nobody will read the answer.
+                var abandoned = HTTPResponse(status: 499)
+                abandoned.drop = true
+                finish(request, context, abandoned, workspaceID: nil, respond)
+                return
+            }
             let directive = decided
             if let directive, directive.drop {
                 finish(request, context, .dropped(), workspaceID: nil, respond)
@@ -136,11 +145,11 @@ public final class EmulatorApplication: @unchecked Sendable {
             finish(request, context, response, workspaceID: workspaceID, respond)
         }
         if let delay = decided?.delayMs, delay > 0 {
-            handlerQueue.asyncAfter(deadline: .now() + .milliseconds(delay), execute: work)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { [handlers] in handlers.submit(work) }
         } else if runsOnLoop(match, token: token) {
             work()
         } else {
-            handlerQueue.async(execute: work)
+            handlers.submit(work)
         }
     }
 
@@ -165,7 +174,7 @@ public final class EmulatorApplication: @unchecked Sendable {
             journal.record(request: request, response: response, durationMs: durationMs, workspaceID: workspaceID, timeMs: Int64(Date().timeIntervalSince1970 * 1000))
         }
         if logger.logLevel <= .info {
-            logger.info("\(request.method) \(request.path) \(response.drop ? "dropped" : String(response.status)) \(String(format: "%.2f", durationMs))ms", metadata: [
+            logger.info("\(request.method) \(request.path) \(response.drop && response.status == 0 ? "dropped" : String(response.status)) \(String(format: "%.2f", durationMs))ms", metadata: [
                 "workspace": .string(workspaceID ?? "-"),
             ])
         }

@@ -44,7 +44,7 @@ final class RequestJournal: @unchecked Sendable {
         defer { lock.unlock() }
         counter += 1
         let entry = Entry(id: counter, timeMs: timeMs, method: request.method, path: request.path, query: request.rawQuery,
-                          status: response.drop ? 0 : response.status, durationMs: (durationMs * 1000).rounded() / 1000,
+                          status: response.status, durationMs: (durationMs * 1000).rounded() / 1000,
                           workspaceID: workspaceID, requestBody: text(request.body), responseBody: text(response.body))
         if entries.count < capacity { entries.append(entry) } else { entries[nextIndex] = entry }
         nextIndex = (nextIndex + 1) % capacity

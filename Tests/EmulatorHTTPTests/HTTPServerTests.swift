@@ -306,6 +306,25 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertLessThan(answered.value, 1000, "answers kept piling up for a client that reads none")
     }
 
+    func testHandlersCanSeeThatTheClientClosedItsSide() throws {
+        let held = HeldResponder()
+        let presence = Box<ClientPresence>()
+        let port = try startServer(handler: { _, context, respond in
+            presence.value = context.client
+            held.hold(respond)
+        })
+        let client = try RawHTTPClient(port: port)
+        try client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertTrue(held.waitUntilHeld(timeout: 5))
+        let seen = try XCTUnwrap(presence.value)
+        XCTAssertFalse(seen.hasClosed, "the client is still there")
+        client.closeWrite()
+        let deadline = Date().addingTimeInterval(5)
+        while !seen.hasClosed && Date() < deadline { usleep(5_000) }
+        XCTAssertTrue(seen.hasClosed, "the server never noticed the client's end-of-stream")
+        held.release(HTTPResponse(status: 200))
+    }
+
     // MARK: Shutdown
 
     func testShutdownDrainsTheInFlightRequestAndRefusesNewConnections() throws {
@@ -413,4 +432,13 @@ final class Counter: @unchecked Sendable {
     private var count = 0
     func increment() { lock.lock(); count += 1; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
+
+final class Box<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T?
+    var value: T? {
+        get { lock.lock(); defer { lock.unlock() }; return stored }
+        set { lock.lock(); stored = newValue; lock.unlock() }
+    }
 }

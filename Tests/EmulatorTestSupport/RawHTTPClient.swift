@@ -86,6 +86,11 @@ public final class RawHTTPClient {
     static let sendFlags: Int32 = 0
     #endif
 
+    /// Shuts the write side: the server reads end-of-stream, as from a client that hung up.
+    public func closeWrite() {
+        _ = shutdown(fd, Int32(SHUT_WR))
+    }
+
     public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     public func send(_ bytes: [UInt8]) throws {

@@ -1,4 +1,5 @@
 import EmulatorJSON
+import EmulatorTestSupport
 import Foundation
 import XCTest
 @testable import ObservabilityEmulator
@@ -183,6 +184,17 @@ final class ApplicationIntegrationTests: ApplicationTestCase {
         let after = try call("GET", "\(v1)/chat-completion-events/\(id)")
         XCTAssertEqual(after.status, 200, after.text)
         XCTAssertNotNil(after.json["extra_fields"]?[field], "the cached detail hid the new annotation: \(after.text)")
+    }
+
+    /// Queued work whose client hung up is not run; the journal records it as 499, as nginx does.
+    func testQueuedRequestOfAClientThatHungUpIsAbandoned() throws {
+        let client = try RawHTTPClient(port: port)
+        try client.send("GET \(v1)/judges?abandoned=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nX-Emulator-Fault: delay=300\r\n\r\n")
+        client.closeWrite()
+        XCTAssertTrue(client.waitForClose(timeout: 5), "the server kept the connection of a client that hung up")
+        let journal = try call("GET", "/__emulator/requests?path_prefix=\(v1)/judges")
+        let entry = journal.json["requests"]?.arrayValue?.first { $0["query"]?.stringValue == "abandoned=1" }
+        XCTAssertEqual(entry?["status"], 499, journal.text)
     }
 
     func testIngestThenFetchInTheOwningWorkspaceOnly() throws {
