@@ -62,18 +62,31 @@ public final class EmulatorApplication: @unchecked Sendable {
         // checking the judges and storing the events parsed so far.
         let fixtureDirectory = try Fixtures.resolve(directory: configuration.fixturesDirectory, enabled: configuration.seed)
         let parsedEvents = DraftChannel.parsing(fixtureDirectory)
+        let store: EmulatorStore
         do {
             store = try EmulatorStore(path: configuration.databasePath, clock: clock, ids: ids)
         } catch let error as DatabaseError {
             throw EmulatorStartupError("cannot open the database\(configuration.databasePath.map { " at \($0)" } ?? ""): \(error.message)")
         }
+        self.store = store
         fixtures = Fixtures(directory: fixtureDirectory)
-        fixtures.judges = try fixtureDirectory.map(Fixtures.loadJudges) ?? []
+        // From here a failure (bad fixtures) must not leave the temporary database behind.
+        do {
+            fixtures.judges = try fixtureDirectory.map(Fixtures.loadJudges) ?? []
+        } catch {
+            store.close()
+            throw error
+        }
         journal = RequestJournal(capacity: configuration.journalSize, keepBodies: configuration.journalBodies)
         faults = FaultRules()
         tasks = TaskRunner(defaultPace: configuration.taskPace)
         registerRoutes()
-        try seedIfNeeded(parsedEvents)
+        do {
+            try seedIfNeeded(parsedEvents)
+        } catch {
+            store.close()
+            throw error
+        }
         server = HTTPServer(
             configuration: .init(host: configuration.host, port: configuration.port, limits: configuration.limits),
             logger: logger,
@@ -87,8 +100,15 @@ public final class EmulatorApplication: @unchecked Sendable {
 
     /// Starts listening; returns the bound port.
     @discardableResult
+    /// A failure to listen (port in use) closes the store, so a temporary database goes too.
     public func start() throws -> Int {
-        boundPort = try server.start()
+        do {
+            boundPort = try server.start()
+        } catch {
+            handlers.stop()
+            store.close()
+            throw error
+        }
         return boundPort
     }
 

@@ -57,10 +57,25 @@ def test_fixtures_directory_is_loaded(tmp_path):
 
 
 def test_bad_fixtures_directory_is_a_clear_startup_error(tmp_path):
-    (tmp_path / "events.jsonl").write_text('{"request_messages": "nope", "response_messages": []}\n')
-    result = subprocess.run([BIN, "--port", "0", "--fixtures", str(tmp_path)], capture_output=True, text=True, timeout=30)
+    fixtures, scratch = tmp_path / "fixtures", tmp_path / "tmp"
+    fixtures.mkdir()
+    scratch.mkdir()
+    (fixtures / "events.jsonl").write_text('{"request_messages": "nope", "response_messages": []}\n')
+    result = subprocess.run([BIN, "--port", "0", "--fixtures", str(fixtures)], capture_output=True, text=True, timeout=30,
+                            env={**os.environ, "TMPDIR": str(scratch)})
     assert result.returncode == 2
     assert "events.jsonl line 1" in result.stderr and "request_messages" in result.stderr
+    assert list(scratch.iterdir()) == [], "the temporary database was left behind"
+
+
+def test_port_in_use_is_a_clear_startup_error_and_leaves_nothing(tmp_path):
+    with emulator() as url:
+        port = url.rsplit(":", 1)[1]
+        result = subprocess.run([BIN, "--port", port], capture_output=True, text=True, timeout=30,
+                                env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert result.returncode == 2
+    assert f"127.0.0.1:{port}" in result.stderr
+    assert list(tmp_path.iterdir()) == [], "the temporary database was left behind"
 
 
 def test_journal_size_bounds_the_journal():
