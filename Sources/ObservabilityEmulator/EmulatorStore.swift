@@ -24,6 +24,7 @@ final class EmulatorStore: @unchecked Sendable {
             // The default database is a temporary file, not ":memory:": WAL and the reader pool need
             // a file that several connections share. It is removed at exit.
             let directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+            Self.removeOrphanedDatabases(in: directory)
             resolved = "\(directory)/observability-emulator-\(getpid())-\(UUID().uuidString.prefix(8)).sqlite"
             temporaryPath = resolved
         }
@@ -43,6 +44,19 @@ final class EmulatorStore: @unchecked Sendable {
     /// Serialised event details: an event is immutable, but its judge annotations are not, so
     /// any write empties the cache.
     let detailCache = ResultCache(capacity: 4096)
+
+    /// Removes the temporary databases of emulators that were killed (SIGKILL, a crash) before
+    /// they could remove their own: a file `observability-emulator-<pid>-*.sqlite` whose process
+    /// no longer exists. A live process with that pid, emulator or not, keeps its file.
+    static func removeOrphanedDatabases(in directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix("observability-emulator-") && name.hasSuffix(".sqlite") {
+            let parts = name.dropFirst("observability-emulator-".count).split(separator: "-")
+            guard let pid = parts.first.flatMap({ Int32($0) }), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+            for suffix in ["", "-wal", "-shm"] { unlink("\(directory)/\(name)\(suffix)") }
+        }
+    }
 
     /// Checkpoints the WAL and removes a temporary database.
     func close() {

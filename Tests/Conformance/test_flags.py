@@ -144,3 +144,23 @@ def test_reset_clears_task_paces_set_through_the_control_plane():
         # ...then the first status read is the real one: the polls:5 pace went with the reset.
         status = requests.get(f"{url}/v1/observability/campaigns/{created.json()['id']}/status", headers=AUTH).json()["status"]
         assert status == "COMPLETED"
+
+
+def test_databases_left_by_killed_emulators_are_removed_at_start(tmp_path):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    orphan = tmp_path / f"observability-emulator-{dead.pid}-DEADBEEF.sqlite"
+    live = tmp_path / f"observability-emulator-{os.getpid()}-0000CAFE.sqlite"  # this pytest process is alive
+    for path in (orphan, live, Path(str(orphan) + "-wal")):
+        path.write_bytes(b"")
+    proc = subprocess.Popen([BIN, "--port", "0", "--log-level", "error"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
+    try:
+        assert "listening on" in proc.stdout.readline()
+        names = sorted(p.name for p in tmp_path.iterdir())
+        assert orphan.name not in names and orphan.name + "-wal" not in names
+        assert live.name in names, "a file of a live process was removed"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [live.name], "the emulator's own database was left behind"
