@@ -59,13 +59,6 @@ final class EventLoop: @unchecked Sendable {
         thread.start()
     }
 
-    /// True on the loop's own thread.
-    var inLoop: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return isLoopThread()
-    }
-
     /// Under `lock`.
     private func isLoopThread() -> Bool {
         guard let thread else { return false }
@@ -116,8 +109,6 @@ final class EventLoop: @unchecked Sendable {
         _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, &event)
         channels[token] = nil
     }
-
-    var channelCount: Int { channels.count }
 
     // MARK: Running
 
