@@ -46,7 +46,9 @@ public final class ClientPresence: @unchecked Sendable {
     }
 }
 
-/// Handlers answer through `respond`, at once or later (for injected latency); exactly once.
+/// Handlers answer through `respond`, exactly once, at once or later from any thread. They are
+/// called on an event loop's thread, which serves other connections too: work that can block
+/// belongs on another thread, answering from there.
 public typealias HTTPHandler = @Sendable (HTTPRequest, HTTPRequestContext, @escaping @Sendable (HTTPResponse) -> Void) -> Void
 
 /// Builds the body of an error the server itself answers (parse failures, timeouts, overload),

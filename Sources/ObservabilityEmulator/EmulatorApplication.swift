@@ -16,7 +16,7 @@ struct Route {
     /// Operations cheap enough to run on the event loop that read the request: reads of one
     /// resource or one small page through the reader pool. Everything else (writes, which wait
     /// for the writer; searches and judging, which can run a regular expression for up to its
-    /// budget; exports) runs on the handler queue, so a slow request never holds up the other
+    /// budget; exports) runs on the handler pool, so a slow request never holds up the other
     /// connections of its loop.
     static let loopOperations: Set<String> = [
         "events.fetch", "fields.list", "judges.list", "judges.fetch",
