@@ -33,6 +33,7 @@ final class EventLoop: @unchecked Sendable {
     private var channels: [UInt64: EventLoopChannel] = [:]
     private var timers: [(deadline: UInt64, task: () -> Void)] = []
     private var stopping = false
+    private var started = false
     private var thread: pthread_t?
     private let stopped = DispatchSemaphore(value: 0)
 
@@ -52,8 +53,17 @@ final class EventLoop: @unchecked Sendable {
         _ = epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event)
     }
 
-    /// Starts the loop's thread.
+    /// A loop that never ran (the server failed to start) still owns its two descriptors.
+    deinit {
+        if !started {
+            SocketOS.closeSocket(wakeFD)
+            SocketOS.closeSocket(epollFD)
+        }
+    }
+
+    /// Starts the loop's thread, which keeps the loop alive until it stops.
     func start() {
+        started = true
         let thread = Thread { [self] in run() }
         thread.name = "http-loop-\(index)"
         thread.start()
