@@ -29,6 +29,12 @@ struct Route {
     var runsOnLoop: Bool { Self.loopOperations.contains(operation) }
 }
 
+/// Who sent a request: its Bearer token and the workspace the token stands for.
+struct Caller {
+    let token: String
+    let workspace: Workspace
+}
+
 /// The emulator: store, router, HTTP server, background work and the control plane's state.
 /// `buildApplication` makes one; the CLI and the integration tests run exactly the same thing.
 public final class EmulatorApplication: @unchecked Sendable {
@@ -142,7 +148,8 @@ public final class EmulatorApplication: @unchecked Sendable {
         }
         let decided = directive
         let match = router.match(method: request.method, path: request.path)
-        let token = bearerToken(request)
+        // The Bearer token and its workspace, derived once for both decisions below.
+        let caller = bearerToken(request).map { Caller(token: $0, workspace: workspace(for: $0)) }
         let work: @Sendable () -> Void = { [unowned self] in
             if context.client.hasClosed {
                 // Queued behind other work while the client hung up: nobody will read the answer.
@@ -161,12 +168,12 @@ public final class EmulatorApplication: @unchecked Sendable {
                 finish(request, context, error.response, workspaceID: nil, respond)
                 return
             }
-            let (response, workspaceID) = route(request, match, token: token)
+            let (response, workspaceID) = route(request, match, caller: caller)
             finish(request, context, response, workspaceID: workspaceID, respond)
         }
         if let delay = decided?.delayMs, delay > 0 {
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { [handlers] in handlers.submit(work) }
-        } else if runsOnLoop(match, token: token) {
+        } else if runsOnLoop(match, caller: caller) {
             work()
         } else {
             handlers.submit(work)
@@ -175,12 +182,11 @@ public final class EmulatorApplication: @unchecked Sendable {
 
     /// Whether a request can be answered on the event loop: errors of routing, and the cheap
     /// reads, unless the caller's workspace still has to be written on its first request.
-    private func runsOnLoop(_ match: Router<Route>.Match, token: String?) -> Bool {
+    private func runsOnLoop(_ match: Router<Route>.Match, caller: Caller?) -> Bool {
         guard case .found(let route, _) = match else { return true }
         guard route.runsOnLoop else { return false }
         guard route.kind == .api else { return true }
-        guard let token else { return true }
-        let id = workspace(for: token).id
+        guard let id = caller?.workspace.id else { return true }
         workspaceLock.lock()
         defer { workspaceLock.unlock() }
         return materializedWorkspaces.contains(id)
@@ -202,7 +208,7 @@ public final class EmulatorApplication: @unchecked Sendable {
     }
 
     /// Routes, authenticates and runs a request; returns the response and the caller's workspace.
-    func route(_ request: HTTPRequest, _ match: Router<Route>.Match, token: String?) -> (HTTPResponse, String?) {
+    func route(_ request: HTTPRequest, _ match: Router<Route>.Match, caller: Caller?) -> (HTTPResponse, String?) {
         switch match {
         case .notFound:
             return (APIError(404, nil, "no route for \(request.method) \(request.path.prefix(200))").response, nil)
@@ -216,19 +222,19 @@ public final class EmulatorApplication: @unchecked Sendable {
             do {
                 switch route.kind {
                 case .api:
-                    guard let token else { throw APIError.unauthorized("missing or empty bearer token: send 'Authorization: Bearer <api key>'") }
-                    if !configuration.apiKeys.isEmpty && !configuration.apiKeys.contains(token) {
+                    guard let caller else { throw APIError.unauthorized("missing or empty bearer token: send 'Authorization: Bearer <api key>'") }
+                    if !configuration.apiKeys.isEmpty && !configuration.apiKeys.contains(caller.token) {
                         throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
                     }
-                    workspace = self.workspace(for: token)
+                    workspace = caller.workspace
                     workspaceID = workspace.id
                     try ensureWorkspace(workspace)
                 case .control:
                     if let admin = configuration.adminToken, request.header("X-Emulator-Admin-Token") != admin {
                         throw APIError.unauthorized("the control plane needs the X-Emulator-Admin-Token header (set by --admin-token)")
                     }
-                    if let token {
-                        workspace = self.workspace(for: token)
+                    if let caller {
+                        workspace = caller.workspace
                         workspaceID = workspace.id
                     }
                 case .open:
