@@ -154,24 +154,26 @@ final class HTTPConnection: EventLoopChannel {
                 if let response = slot.close() {
                     // Answered synchronously: write it and loop on to the next pipelined request
                     // (a loop, not a recursion, however long the pipeline).
-                    inFlight = false
-                    send(response, keepAlive: keepAlive && !draining, isHead: isHead)
-                    requestStart = DispatchTime.now().uptimeNanoseconds
-                    lastActivity = requestStart
+                    complete(response, keepAlive: keepAlive, isHead: isHead)
                 }
             }
         }
     }
 
-    /// The answer to the request in flight: write it, then go on with pipelined requests.
+    /// A later answer to the request in flight: write it, then go on with pipelined requests.
     private func finish(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool) {
         guard !closed else { return }
+        complete(response, keepAlive: keepAlive, isHead: isHead)
+        processBuffered()
+        refreshInterest()
+    }
+
+    /// Writes the answer to the request in flight; the next request's clock starts now.
+    private func complete(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool) {
         inFlight = false
         send(response, keepAlive: keepAlive && !draining, isHead: isHead)
         requestStart = DispatchTime.now().uptimeNanoseconds
         lastActivity = requestStart
-        processBuffered()
-        refreshInterest()
     }
 
     private func send(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool) {
@@ -302,9 +304,9 @@ final class HTTPConnection: EventLoopChannel {
     }
 }
 
-/// Where a handler's answer lands while the handler is still running on the connection's queue.
+/// Where a handler's answer lands while the handler is still running on the connection's loop.
 /// `offer` keeps it if the handler has not returned yet (`close` then picks it up); afterwards it
-/// refuses, and the answer travels through the queue.
+/// refuses, and the answer travels to the loop as a task.
 final class ResponseSlot: @unchecked Sendable {
     private let lock = NSLock()
     private var open = true
