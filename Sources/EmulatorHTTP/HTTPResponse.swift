@@ -16,8 +16,10 @@ public struct HTTPResponse: Sendable {
         self.drop = false
     }
 
-    public static func dropped() -> HTTPResponse {
-        var response = HTTPResponse(status: 0)
+    /// Nothing written, the connection closed. `status` is only for the record: 0 for an injected
+    /// drop, 499 for a request abandoned because its client hung up.
+    public static func dropped(status: Int = 0) -> HTTPResponse {
+        var response = HTTPResponse(status: status)
         response.drop = true
         return response
     }

@@ -76,18 +76,13 @@ public final class EmulatorApplication: @unchecked Sendable {
         }
         self.store = store
         fixtures = Fixtures(directory: fixtureDirectory)
-        // From here a failure (bad fixtures) must not leave the temporary database behind.
-        do {
-            fixtures.judges = try fixtureDirectory.map(Fixtures.loadJudges) ?? []
-        } catch {
-            store.close()
-            throw error
-        }
         journal = RequestJournal(capacity: configuration.journalSize, keepBodies: configuration.journalBodies)
         faults = FaultRules()
         tasks = TaskRunner(defaultPace: configuration.taskPace)
-        registerRoutes()
+        // From here a failure (bad fixtures) must not leave the temporary database behind.
         do {
+            fixtures.judges = try fixtureDirectory.map(Fixtures.loadJudges) ?? []
+            registerRoutes()
             try seedIfNeeded(parsedEvents)
         } catch {
             store.close()
@@ -104,9 +99,9 @@ public final class EmulatorApplication: @unchecked Sendable {
 
     public var openConnections: Int { server.connectionCount }
 
-    /// Starts listening; returns the bound port.
+    /// Starts listening; returns the bound port. A failure to listen (port in use) closes the
+    /// store, so a temporary database goes too.
     @discardableResult
-    /// A failure to listen (port in use) closes the store, so a temporary database goes too.
     public func start() throws -> Int {
         do {
             boundPort = try server.start()
@@ -153,9 +148,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         let work: @Sendable () -> Void = { [unowned self] in
             if context.client.hasClosed {
                 // Queued behind other work while the client hung up: nobody will read the answer.
-                var abandoned = HTTPResponse(status: 499)
-                abandoned.drop = true
-                finish(request, context, abandoned, workspaceID: nil, respond)
+                finish(request, context, .dropped(status: 499), workspaceID: nil, respond)
                 return
             }
             let directive = decided
@@ -283,6 +276,7 @@ public final class EmulatorApplication: @unchecked Sendable {
     }
 
     /// Gives a workspace its own copies of the seeded judges on its first request.
+    ///
     /// A reset that ran while a workspace was being materialised may have deleted its judges
     /// again: the workspace is only remembered if no reset ran meanwhile (materialising twice is
     /// harmless; remembering a deleted workspace would leave it without judges).
