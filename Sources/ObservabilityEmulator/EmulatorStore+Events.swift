@@ -97,10 +97,7 @@ extension EmulatorStore {
     func indexEventText(_ drafts: [EventDraft], rowIDs: [Int64]) {
         do {
             try pool.writeTransaction { db in
-                for (draft, rowID) in zip(drafts, rowIDs) {
-                    try db.run("INSERT INTO events_fts (rowid, user_text, assistant_text) VALUES (?, ?, ?)",
-                               [rowID, draft.userText, draft.assistantText])
-                }
+                for (draft, rowID) in zip(drafts, rowIDs) { try insertSearchText(of: draft, rowID: rowID, db: db) }
             }
         } catch {
             searchIndexError = "\(error)"
@@ -157,11 +154,13 @@ extension EmulatorStore {
         } catch let error as DatabaseError where error.isConstraint {
             throw APIError(409, nil, "event_id \(draft.eventID) already exists")
         }
-        if indexText {
-            let rowID = db.lastInsertRowID
-            try db.run("INSERT INTO events_fts (rowid, user_text, assistant_text) VALUES (?, ?, ?)",
-                       [rowID, draft.userText, draft.assistantText])
-        }
+        if indexText { try insertSearchText(of: draft, rowID: db.lastInsertRowID, db: db) }
+    }
+
+    /// The event's whole user and assistant text in the full-text index (similar-events).
+    private func insertSearchText(of draft: EventDraft, rowID: Int64, db: Database) throws {
+        try db.run("INSERT INTO events_fts (rowid, user_text, assistant_text) VALUES (?, ?, ?)",
+                   [rowID, draft.userText, draft.assistantText])
     }
 
     // MARK: Reading

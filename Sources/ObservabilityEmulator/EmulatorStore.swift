@@ -11,7 +11,8 @@ final class EmulatorStore: @unchecked Sendable {
     let ids: IDGenerator
     /// Set when the database is a temporary file the emulator must delete at exit.
     let temporaryPath: String?
-    /// Entered while the full-text index of synthetic events is being built in the background.
+    /// Entered while the full-text index (and, with synthetic events, the secondary indexes) is
+    /// being built in the background after seeding.
     let searchIndexGate = DispatchGroup()
     var searchIndexError: String?
 
@@ -25,7 +26,7 @@ final class EmulatorStore: @unchecked Sendable {
             // a file that several connections share. It is removed at exit.
             let directory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
             Self.removeOrphanedDatabases(in: directory)
-            resolved = "\(directory)/observability-emulator-\(getpid())-\(UUID().uuidString.prefix(8)).sqlite"
+            resolved = "\(directory)/\(Self.temporaryPrefix)\(getpid())-\(UUID().uuidString.prefix(8)).sqlite"
             temporaryPath = resolved
         }
         var writerOptions = Database.Options()
@@ -45,13 +46,16 @@ final class EmulatorStore: @unchecked Sendable {
     /// any write empties the cache.
     let detailCache = ResultCache(capacity: 4096)
 
+    /// Temporary databases are `<TMPDIR>/observability-emulator-<pid>-<random>.sqlite`.
+    static let temporaryPrefix = "observability-emulator-"
+
     /// Removes the temporary databases of emulators that were killed (SIGKILL, a crash) before
     /// they could remove their own: a file `observability-emulator-<pid>-*.sqlite` whose process
     /// no longer exists. A live process with that pid, emulator or not, keeps its file.
     static func removeOrphanedDatabases(in directory: String) {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for name in names where name.hasPrefix("observability-emulator-") && name.hasSuffix(".sqlite") {
-            let parts = name.dropFirst("observability-emulator-".count).split(separator: "-")
+        for name in names where name.hasPrefix(temporaryPrefix) && name.hasSuffix(".sqlite") {
+            let parts = name.dropFirst(temporaryPrefix.count).split(separator: "-")
             guard let pid = parts.first.flatMap({ Int32($0) }), pid > 0, pid != getpid() else { continue }
             if kill(pid, 0) == 0 || errno != ESRCH { continue }
             for suffix in ["", "-wal", "-shm"] { unlink("\(directory)/\(name)\(suffix)") }
