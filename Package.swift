@@ -1,6 +1,20 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The whole-request libFuzzer target exists only when Fuzz/run.sh asks for it (OBS_FUZZ=1):
+/// it has no `main` of its own (libFuzzer's), so an ordinary build must not link it.
+let fuzzTargets: [Target] = Context.environment["OBS_FUZZ"] == nil ? [] : [
+    .executableTarget(
+        name: "RequestFuzz",
+        dependencies: [
+            "ObservabilityEmulator", "EmulatorHTTP", "EmulatorJSON",
+            .product(name: "Logging", package: "swift-log"),
+        ],
+        path: "Fuzz/RequestFuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ),
+]
+
 let package = Package(
     name: "observability-emulator",
     platforms: [.macOS(.v13)],
@@ -53,6 +67,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-    ],
+    ] + fuzzTargets,
     swiftLanguageModes: [.v5]
 )

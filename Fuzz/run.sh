@@ -29,19 +29,31 @@ build filter Fuzz/FilterFuzz.swift Sources/EmulatorJSON/*.swift Sources/Observab
     Sources/EmulatorHTTP/HTTPLimits.swift Sources/EmulatorStore/DatabaseValue.swift \
     Sources/ObservabilityEmulator/{APIError,Filter,FilterCompiler,FieldCatalog,EmulatorClock,Identifiers,SHA1,String+Trimming}.swift
 
+# The whole-request target: the real package built by SwiftPM with coverage and ASan, its own
+# executable target present only under OBS_FUZZ=1 (it has no main of its own; libFuzzer's).
+OBS_FUZZ=1 swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address \
+    --scratch-path .build-fuzz/request --product RequestFuzz >&2
+cp .build-fuzz/request/release/RequestFuzz "$out/request"
+
 # A known leak inside swift-corelibs-foundation (NSRegularExpression on some patterns), outside
 # this project's code; every other leak still fails the run.
 printf 'leak:_CFRegularExpressionCreate\n' > "$out/lsan.supp"
 export LSAN_OPTIONS="suppressions=$PWD/$out/lsan.supp"
 
 status=0
-for target in http filter; do
+# The Swift runtime's backtracer would wait on a crash; libFuzzer reports it instead.
+export SWIFT_BACKTRACE=enable=no
+for target in http filter request; do
     mkdir -p "Fuzz/crashes/$target" "$out/corpus-$target"
+    extra=()
+    [ "$target" = request ] && extra=(-dict=Fuzz/request.dict -max_len=16384)
     echo "== fuzzing $target for ${seconds}s" >&2
     if ! "$out/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="Fuzz/crashes/$target/" "$out/corpus-$target" "Fuzz/corpus/$target" 2> "$out/$target.log"; then
+        "${extra[@]}" -artifact_prefix="Fuzz/crashes/$target/" "$out/corpus-$target" "Fuzz/corpus/$target" 2> "$out/$target.log"; then
         status=1
     fi
+    # Executions, coverage (edges and features) and corpus size at the end of the run.
     grep -E "stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY|Done" "$out/$target.log" >&2 || true
+    grep -E "^#[0-9]+ +(DONE|pulse|NEW|REDUCE)" "$out/$target.log" | tail -1 >&2 || true
 done
 exit $status

@@ -118,6 +118,15 @@ public final class Database {
         return try transform(Row(handle: statement.handle))
     }
 
+    /// One row that must exist (read back after an insert or update in the same transaction);
+    /// its absence is a `DatabaseError` (SQLITE_NOTFOUND) rather than a trap.
+    public func queryExisting<T>(_ sql: String, _ arguments: [DatabaseValueConvertible] = [], _ transform: (Row) throws -> T) throws -> T {
+        guard let value = try queryOne(sql, arguments, transform) else {
+            throw DatabaseError.rowNotFound("expected row not found", sql: sql)
+        }
+        return value
+    }
+
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Runs `body` in a transaction (BEGIN IMMEDIATE: take the write lock up front, so a busy

@@ -12,6 +12,12 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
         self.sql = sql
     }
 
+    /// A row the code had just written was not there to read back: a bug or a concurrent reset,
+    /// reported as an error (a 500 at the edge) instead of a trap.
+    public static func rowNotFound(_ message: String, sql: String? = nil) -> DatabaseError {
+        DatabaseError(code: SQLITE_NOTFOUND, message: message, sql: sql)
+    }
+
     /// SQLITE_BUSY or SQLITE_LOCKED, primary code: another connection holds the lock.
     public var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED }
     public var isConstraint: Bool { code & 0xFF == SQLITE_CONSTRAINT }

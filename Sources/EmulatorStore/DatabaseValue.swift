@@ -9,7 +9,7 @@ public enum DatabaseValue: Equatable, Sendable {
     public var int64: Int64? {
         switch self {
         case .integer(let v): return v
-        case .real(let v): return Int64(v)
+        case .real(let v): return Int64(exactly: v.rounded(.towardZero))
         default: return nil
         }
     }

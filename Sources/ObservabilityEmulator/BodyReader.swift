@@ -55,7 +55,8 @@ struct BodyReader {
     }
 
     func requiredString(_ key: String, minLength: Int? = nil, maxLength: Int? = nil) throws -> String {
-        try string(key, required: true, minLength: minLength, maxLength: maxLength)!
+        guard let text = try string(key, required: true, minLength: minLength, maxLength: maxLength) else { throw fail(key, "field required") }
+        return text
     }
 
     func number(_ key: String, required: Bool = false) throws -> Double? {
@@ -70,7 +71,7 @@ struct BodyReader {
             return nil
         }
         guard let number = value.intValue, case .int = value else {
-            if case .double(let d) = value, d.rounded() == d { return Int64(d) }
+            if case .double(let d) = value, let exact = Int64(exactly: d) { return exact }
             throw fail(key, "expected an integer, got \(value.typeDescription)")
         }
         return number

@@ -50,30 +50,29 @@ struct Call {
     }
 
     /// `page` (≥1, default 1) and `page_size` (0–100, default 50).
-    func pageParameters() throws -> (page: Int, pageSize: Int) {
-        (try queryInt("page", default: 1, min: 1), try queryInt("page_size", default: 50, min: 0, max: 100))
+    func pageParameters() throws -> PageRequest {
+        PageRequest(page: try queryInt("page", default: 1, min: 1), size: try queryInt("page_size", default: 50, min: 0, max: 100))
     }
 
     /// `http://<Host>`, for absolute `next`/`previous` links.
     var baseURL: String { "http://" + (request.header(HTTPHeader.host) ?? "\(app.configuration.host):\(app.boundPort)") }
 
     /// `{count, results, next, previous}` with absolute links to the neighbouring pages.
-    func paginated(count: Int, results: [JSON], page: Int, pageSize: Int) -> JSON {
+    func paginated(count: Int, results: [JSON], page: PageRequest) -> JSON {
         func link(_ target: Int) -> JSON {
             var items = queryItems.filter { $0.name != "page" && $0.name != "page_size" }
-            items.append(("page_size", String(pageSize)))
+            items.append(("page_size", String(page.size)))
             items.append(("page", String(target)))
             let query = items.map { PercentDecoding.encode($0.name) + "=" + PercentDecoding.encode($0.value) }.joined(separator: "&")
             return .string(baseURL + request.path + "?" + query)
         }
-        let hasNext = pageSize > 0 && page * pageSize < count
-        let lastPage = pageSize > 0 ? max(1, (count + pageSize - 1) / pageSize) : 1
-        let hasPrevious = page > 1 && pageSize > 0
+        // A page past the end links back to the last page that has rows.
+        let hasPrevious = page.page > 1 && page.size > 0
         return .object(JSONObject([
             ("count", .int(Int64(count))),
             ("results", .array(results)),
-            ("next", hasNext ? link(page + 1) : .null),
-            ("previous", hasPrevious ? link(min(page - 1, lastPage)) : .null),
+            ("next", page.hasNext(count: count) ? link(page.page + 1) : .null),
+            ("previous", hasPrevious ? link(min(page.page - 1, page.lastPage(count: count))) : .null),
         ]))
     }
 }

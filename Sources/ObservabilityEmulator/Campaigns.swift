@@ -67,7 +67,7 @@ extension EmulatorStore {
             for (position, rowID) in rowIDs.enumerated() {
                 try db.run("INSERT INTO campaign_events (campaign_id, event_rowid, position) VALUES (?, ?, ?)", [id, rowID, position])
             }
-            let record = try db.queryOne("SELECT \(CampaignRecord.columns) FROM campaigns WHERE id = ?", [id], CampaignRecord.init)!
+            let record = try db.queryExisting("SELECT \(CampaignRecord.columns) FROM campaigns WHERE id = ?", [id], CampaignRecord.init)
             return (record, judge)
         }
     }
@@ -125,11 +125,11 @@ extension EmulatorStore {
         }
     }
 
-    func listCampaigns(workspaceID: String, query: String?, page: Int, pageSize: Int) throws -> (Int, [(CampaignRecord, JudgeRecord?)]) {
+    func listCampaigns(workspaceID: String, query: String?, page: PageRequest) throws -> (Int, [(CampaignRecord, JudgeRecord?)]) {
         try pool.read { db in
             var list = PageQuery(from: "FROM campaigns WHERE workspace_id = ? AND deleted_ms IS NULL", arguments: [workspaceID])
             list.matchNameOrDescription(query)
-            let (count, records) = try list.run(db, columns: CampaignRecord.columns, page: page, pageSize: pageSize, CampaignRecord.init)
+            let (count, records) = try list.run(db, columns: CampaignRecord.columns, page: page, CampaignRecord.init)
             return (count, try records.map { ($0, try fetchJudge(id: $0.judgeID, workspaceID: workspaceID, db: db, includeDeleted: true)) })
         }
     }
@@ -155,13 +155,13 @@ extension EmulatorStore {
     }
 
     /// The campaign's selected events, in selection order, with the annotation in `extra_fields`.
-    func campaignEvents(id: String, workspaceID: String, judgeID: String, page: Int, pageSize: Int) throws -> (Int, [JSON]) {
+    func campaignEvents(id: String, workspaceID: String, judgeID: String, page: PageRequest) throws -> (Int, [JSON]) {
         try pool.read { db in
             let count = try db.queryOne("SELECT COUNT(*) FROM campaign_events WHERE campaign_id = ?", [id]) { $0.int(0) } ?? 0
             let rows = try db.query("""
                 SELECT \(EventRow.columns) FROM campaign_events AS c JOIN events AS e ON e.rowid = c.event_rowid
                 WHERE c.campaign_id = ? ORDER BY c.position LIMIT ? OFFSET ?
-                """, [id, pageSize, (page - 1) * pageSize], EventRow.init)
+                """, [id, page.size, page.offset], EventRow.init)
             let type: FieldType = (try db.queryOne("SELECT output_type FROM judges WHERE id = ?", [judgeID]) { $0.string(0) }) == "REGRESSION" ? .FLOAT : .TEXT
             let field = FieldDefinition(name: FieldCatalog.judgePrefix + judgeID, label: "Judge", type: type, group: "judges", source: .annotation(judgeID: judgeID))
             let annotations = try annotationsByRow(rows.map(\.rowID), fields: [field], workspaceID: workspaceID, db: db)
@@ -194,9 +194,9 @@ enum CampaignRoutes {
     }
 
     static func list(_ call: Call) throws -> HTTPResponseBox {
-        let (page, pageSize) = try call.pageParameters()
-        let (count, items) = try call.store.listCampaigns(workspaceID: call.workspace.id, query: call.query("q"), page: page, pageSize: pageSize)
-        return .json(["campaigns": call.paginated(count: count, results: items.map { $0.0.json(judge: $0.1) }, page: page, pageSize: pageSize)])
+        let page = try call.pageParameters()
+        let (count, items) = try call.store.listCampaigns(workspaceID: call.workspace.id, query: call.query("q"), page: page)
+        return .json(["campaigns": call.paginated(count: count, results: items.map { $0.0.json(judge: $0.1) }, page: page)])
     }
 
     static func found(_ call: Call) throws -> (CampaignRecord, JudgeRecord?) {
@@ -223,9 +223,9 @@ enum CampaignRoutes {
     }
 
     static func selectedEvents(_ call: Call) throws -> HTTPResponseBox {
-        let (page, pageSize) = try call.pageParameters()
+        let page = try call.pageParameters()
         let (record, _) = try found(call)
-        let (count, previews) = try call.store.campaignEvents(id: record.id, workspaceID: call.workspace.id, judgeID: record.judgeID, page: page, pageSize: pageSize)
-        return .json(["completion_events": call.paginated(count: count, results: previews, page: page, pageSize: pageSize)])
+        let (count, previews) = try call.store.campaignEvents(id: record.id, workspaceID: call.workspace.id, judgeID: record.judgeID, page: page)
+        return .json(["completion_events": call.paginated(count: count, results: previews, page: page)])
     }
 }

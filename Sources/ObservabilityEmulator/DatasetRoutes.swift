@@ -11,9 +11,9 @@ enum DatasetRoutes {
     }
 
     static func list(_ call: Call) throws -> HTTPResponseBox {
-        let (page, pageSize) = try call.pageParameters()
-        let (count, items) = try call.store.listDatasets(workspaceID: call.workspace.id, query: call.query("q"), page: page, pageSize: pageSize)
-        return .json(["datasets": call.paginated(count: count, results: items, page: page, pageSize: pageSize)])
+        let page = try call.pageParameters()
+        let (count, items) = try call.store.listDatasets(workspaceID: call.workspace.id, query: call.query("q"), page: page)
+        return .json(["datasets": call.paginated(count: count, results: items, page: page)])
     }
 
     static func fetch(_ call: Call) throws -> HTTPResponseBox {
@@ -39,9 +39,9 @@ enum DatasetRoutes {
 
     static func listRecords(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("dataset_id")
-        let (page, pageSize) = try call.pageParameters()
-        let (count, items) = try call.store.listRecords(datasetID: id, workspaceID: call.workspace.id, page: page, pageSize: pageSize)
-        return .json(["records": call.paginated(count: count, results: items, page: page, pageSize: pageSize)])
+        let page = try call.pageParameters()
+        let (count, items) = try call.store.listRecords(datasetID: id, workspaceID: call.workspace.id, page: page)
+        return .json(["records": call.paginated(count: count, results: items, page: page)])
     }
 
     /// `payload` must be a `ConversationPayload`: an object with a `messages` array of objects.
@@ -141,9 +141,9 @@ enum DatasetRoutes {
 
     static func listTasks(_ call: Call) throws -> HTTPResponseBox {
         let datasetID = try call.pathID("dataset_id")
-        let (page, pageSize) = try call.pageParameters()
-        let (count, items) = try call.store.listTasks(datasetID: datasetID, workspaceID: call.workspace.id, page: page, pageSize: pageSize)
-        return .json(["tasks": call.paginated(count: count, results: items, page: page, pageSize: pageSize)])
+        let page = try call.pageParameters()
+        let (count, items) = try call.store.listTasks(datasetID: datasetID, workspaceID: call.workspace.id, page: page)
+        return .json(["tasks": call.paginated(count: count, results: items, page: page)])
     }
 
     // MARK: Records
@@ -170,14 +170,14 @@ enum DatasetRoutes {
     static func putPayload(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("dataset_record_id")
         let payload = try readPayload(try call.body())
-        try call.store.updateRecord(id: id, workspaceID: call.workspace.id, column: "payload", value: payload)
+        try call.store.updateRecord(id: id, workspaceID: call.workspace.id, part: .payload, value: payload)
         return .noContent
     }
 
     static func putProperties(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("dataset_record_id")
         guard let properties = try call.body().object("properties") else { throw APIError.validation("properties: field required") }
-        try call.store.updateRecord(id: id, workspaceID: call.workspace.id, column: "properties", value: properties.object)
+        try call.store.updateRecord(id: id, workspaceID: call.workspace.id, part: .properties, value: properties.object)
         return .noContent
     }
 

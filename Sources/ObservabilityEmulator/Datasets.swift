@@ -49,7 +49,7 @@ extension EmulatorStore {
             let now = nowMs()
             try db.run("INSERT INTO datasets (id, workspace_id, owner_id, name, description, created_ms, updated_ms, deleted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
                        [id, workspace.id, workspace.ownerID, name, description, now, now])
-            return try db.queryOne("SELECT \(DatasetJSON.datasetColumns) FROM datasets WHERE id = ?", [id], DatasetJSON.dataset)!
+            return try db.queryExisting("SELECT \(DatasetJSON.datasetColumns) FROM datasets WHERE id = ?", [id], DatasetJSON.dataset)
         }
     }
 
@@ -65,11 +65,11 @@ extension EmulatorStore {
         }
     }
 
-    func listDatasets(workspaceID: String, query: String?, page: Int, pageSize: Int) throws -> (Int, [JSON]) {
+    func listDatasets(workspaceID: String, query: String?, page: PageRequest) throws -> (Int, [JSON]) {
         try pool.read { db in
             var list = PageQuery(from: "FROM datasets WHERE workspace_id = ? AND deleted_ms IS NULL", arguments: [workspaceID])
             list.matchNameOrDescription(query)
-            return try list.run(db, columns: DatasetJSON.datasetColumns, page: page, pageSize: pageSize, DatasetJSON.dataset)
+            return try list.run(db, columns: DatasetJSON.datasetColumns, page: page, DatasetJSON.dataset)
         }
     }
 
@@ -80,7 +80,7 @@ extension EmulatorStore {
             let now = nowMs()
             if let name { try db.run("UPDATE datasets SET name = ?, updated_ms = ? WHERE id = ?", [name, now, id]) }
             if let description { try db.run("UPDATE datasets SET description = ?, updated_ms = ? WHERE id = ?", [description, now, id]) }
-            return try db.queryOne("SELECT \(DatasetJSON.datasetColumns) FROM datasets WHERE id = ?", [id], DatasetJSON.dataset)!
+            return try db.queryExisting("SELECT \(DatasetJSON.datasetColumns) FROM datasets WHERE id = ?", [id], DatasetJSON.dataset)
         }
     }
 
@@ -111,17 +111,19 @@ extension EmulatorStore {
     func createRecord(datasetID: String, workspaceID: String, draft: RecordDraft) throws -> JSON {
         try pool.writeTransaction { db in
             try requireDataset(id: datasetID, workspaceID: workspaceID, db: db)
-            let id = try insertRecords([draft], datasetID: datasetID, workspaceID: workspaceID, db: db)[0]
-            return try db.queryOne("SELECT \(DatasetJSON.recordColumns) FROM records WHERE id = ?", [id], DatasetJSON.record)!
+            guard let id = try insertRecords([draft], datasetID: datasetID, workspaceID: workspaceID, db: db).first else {
+                throw DatabaseError.rowNotFound("record insert returned no id")
+            }
+            return try db.queryExisting("SELECT \(DatasetJSON.recordColumns) FROM records WHERE id = ?", [id], DatasetJSON.record)
         }
     }
 
     /// Records newest first; ties (same millisecond) by insertion order, newest first.
-    func listRecords(datasetID: String, workspaceID: String, page: Int, pageSize: Int) throws -> (Int, [JSON]) {
+    func listRecords(datasetID: String, workspaceID: String, page: PageRequest) throws -> (Int, [JSON]) {
         try pool.read { db in
             try requireDataset(id: datasetID, workspaceID: workspaceID, db: db)
             return try PageQuery(from: "FROM records WHERE dataset_id = ? AND deleted_ms IS NULL", arguments: [datasetID])
-                .run(db, columns: DatasetJSON.recordColumns, order: "created_ms DESC, seq DESC", page: page, pageSize: pageSize, DatasetJSON.record)
+                .run(db, columns: DatasetJSON.recordColumns, order: "created_ms DESC, seq DESC", page: page, DatasetJSON.record)
         }
     }
 
@@ -143,10 +145,12 @@ extension EmulatorStore {
         }
     }
 
-    func updateRecord(id: String, workspaceID: String, column: String, value: JSONObject) throws {
-        precondition(column == "payload" || column == "properties")
+    /// The two JSON columns of a record that a PUT replaces.
+    enum RecordPart: String { case payload, properties }
+
+    func updateRecord(id: String, workspaceID: String, part: RecordPart, value: JSONObject) throws {
         try pool.writeTransaction { db in
-            let changed = try db.run("UPDATE records SET \(column) = ?, updated_ms = ? WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL",
+            let changed = try db.run("UPDATE records SET \(part.rawValue) = ?, updated_ms = ? WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL",
                                      [JSON.object(value).text, nowMs(), id, workspaceID])
             if changed == 0 { throw APIError.notFound("DATASET_RECORD_NOT_FOUND", "dataset record \(id) not found") }
         }
@@ -196,11 +200,11 @@ extension EmulatorStore {
         }
     }
 
-    func listTasks(datasetID: String, workspaceID: String, page: Int, pageSize: Int) throws -> (Int, [JSON]) {
+    func listTasks(datasetID: String, workspaceID: String, page: PageRequest) throws -> (Int, [JSON]) {
         try pool.read { db in
             try requireDataset(id: datasetID, workspaceID: workspaceID, db: db)
             return try PageQuery(from: "FROM tasks WHERE dataset_id = ? AND deleted_ms IS NULL", arguments: [datasetID])
-                .run(db, columns: DatasetJSON.taskColumns, page: page, pageSize: pageSize) { taskJSON($0, extraRead: 0) }
+                .run(db, columns: DatasetJSON.taskColumns, page: page) { taskJSON($0, extraRead: 0) }
         }
     }
 
@@ -226,7 +230,7 @@ extension EmulatorStore {
             var drafts: [RecordDraft] = []
             var missing: [String] = []
             for id in eventIDs {
-                guard let draft = try recordFromEvent(column: "event_id", value: id, workspaceID: workspaceID, source: source, db: db).first else {
+                guard let draft = try recordFromEvent(.eventID, value: id, workspaceID: workspaceID, source: source, db: db).first else {
                     missing.append(id); continue
                 }
                 drafts.append(draft)
@@ -238,9 +242,11 @@ extension EmulatorStore {
         }
     }
 
-    func recordFromEvent(column: String, value: String, workspaceID: String, source: String, db: Database) throws -> [RecordDraft] {
-        precondition(column == "event_id" || column == "correlation_id")
-        return try db.query("SELECT \(EventRow.columns), e.body FROM events AS e WHERE e.\(column) = ? AND \(Self.visibleToWorkspace) ORDER BY e.created_ms, e.event_id",
+    /// How an import finds events: by event id or by conversation (correlation) id.
+    enum EventKey: String { case eventID = "event_id", conversationID = "correlation_id" }
+
+    func recordFromEvent(_ key: EventKey, value: String, workspaceID: String, source: String, db: Database) throws -> [RecordDraft] {
+        try db.query("SELECT \(EventRow.columns), e.body FROM events AS e WHERE e.\(key.rawValue) = ? AND \(Self.visibleToWorkspace) ORDER BY e.created_ms, e.event_id",
                             [value, workspaceID]) { row in
             let event = EventRow(row)
             let body = (try? JSON.parse(row.bytes(16))) ?? [:]
@@ -259,7 +265,7 @@ extension EmulatorStore {
             var drafts: [RecordDraft] = []
             var missing: [String] = []
             for id in conversationIDs {
-                let found = try recordFromEvent(column: "correlation_id", value: id, workspaceID: workspaceID, source: "PLAYGROUND", db: db)
+                let found = try recordFromEvent(.conversationID, value: id, workspaceID: workspaceID, source: "PLAYGROUND", db: db)
                 if found.isEmpty { missing.append(id) }
                 // The newest event of a conversation carries its whole history; import that one.
                 if let last = found.last {
@@ -287,8 +293,9 @@ extension EmulatorStore {
                 """, [workspaceID, judgeID, campaignID]) { row -> (String, JSON, String) in
                 (row.string(0), row.isNull(2) ? .string(row.optionalString(1)) : .double(row.double(2)), row.string(3))
             }
-            return try eventIDs.map { id, answer, analysis in
-                var draft = try recordFromEvent(column: "event_id", value: id, workspaceID: workspaceID, source: "EXPLORER", db: db)[0]
+            // An event the workspace can no longer see (reset meanwhile) is skipped, not imported.
+            return try eventIDs.compactMap { id, answer, analysis in
+                guard var draft = try recordFromEvent(.eventID, value: id, workspaceID: workspaceID, source: "EXPLORER", db: db).first else { return nil }
                 draft.properties[FieldCatalog.judgePrefix + judgeID] = answer
                 draft.properties["judge_analysis"] = .string(analysis)
                 draft.properties["campaign_id"] = .string(campaignID)

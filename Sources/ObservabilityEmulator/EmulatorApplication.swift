@@ -144,7 +144,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         let decided = directive
         let match = router.match(method: request.method, path: request.path)
         // The Bearer token and its workspace, derived once for both decisions below.
-        let caller = bearerToken(request).map { Caller(token: $0, workspace: workspace(for: $0)) }
+        let caller = caller(of: request)
         let work: @Sendable () -> Void = { [unowned self] in
             if context.client.hasClosed {
                 // Queued behind other work while the client hung up: nobody will read the answer.
@@ -171,6 +171,22 @@ public final class EmulatorApplication: @unchecked Sendable {
         } else {
             handlers.submit(work)
         }
+    }
+
+    /// Serves one request synchronously: the fault header's validation, routing, auth, the
+    /// handler and the mapping of errors to responses, as `handle` does, but without sockets,
+    /// the journal, fault rules or delays. The whole-request fuzz target drives every operation
+    /// through it.
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        if let header = request.header("X-Emulator-Fault"), case .failure(let error) = FaultDirective.parse(header: header) {
+            return error.response
+        }
+        return route(request, router.match(method: request.method, path: request.path), caller: caller(of: request)).0
+    }
+
+    /// The Bearer token of a request and the workspace it stands for.
+    private func caller(of request: HTTPRequest) -> Caller? {
+        bearerToken(request).map { Caller(token: $0, workspace: workspace(for: $0)) }
     }
 
     /// Whether a request can be answered on the event loop: errors of routing, and the cheap
@@ -350,7 +366,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         let fixtureRows = rows
         let syntheticStart = firstSynthetic
         DispatchQueue.global(qos: .utility).async { [self] in
-            buildSearchIndexes(parsedDrafts.take(), rowIDs: fixtureRows, firstSynthetic: syntheticStart)
+            buildSearchIndexes(parsedDrafts.take() ?? [], rowIDs: fixtureRows, firstSynthetic: syntheticStart)
             settleMemory()
         }
     }
@@ -408,8 +424,8 @@ public func buildApplication(_ configuration: EmulatorConfiguration, logger: Log
 final class Handoff<T>: @unchecked Sendable {
     private var value: T?
     init(_ value: T) { self.value = value }
-    func take() -> T {
+    func take() -> T? {
         defer { value = nil }
-        return value!
+        return value
     }
 }

@@ -31,9 +31,10 @@ final class EmulatorClock: @unchecked Sendable {
         case .fixed(let ms): return ms
         case .step(let start, let step):
             lock.lock(); defer { lock.unlock() }
-            let value = start + readings * step
-            readings += 1
-            return value
+            let (advance, overflow) = readings.multipliedReportingOverflow(by: step)
+            let (value, overflowSum) = start.addingReportingOverflow(advance)
+            readings &+= 1
+            return overflow || overflowSum ? Timestamp.maxMs : Swift.min(value, Timestamp.maxMs)
         }
     }
 
@@ -42,7 +43,13 @@ final class EmulatorClock: @unchecked Sendable {
 
 /// RFC 3339 timestamps with milliseconds, always UTC (`2025-10-07T20:56:01.974Z`).
 enum Timestamp {
+    /// 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the range RFC 3339 can write.
+    /// `format` clamps to it, so no stored or computed instant traps the date arithmetic.
+    static let minMs: Int64 = -62_167_219_200_000
+    static let maxMs: Int64 = 253_402_300_799_999
+
     static func format(_ ms: Int64) -> String {
+        let ms = Swift.min(Swift.max(ms, minMs), maxMs)
         // Days since the epoch to a civil date (Howard Hinnant's algorithm), digits written
         // straight into the 24 bytes: every event preview has one, so this is on the search path.
         let millis = Int((ms % 1000 + 1000) % 1000)

@@ -79,7 +79,10 @@ extension EmulatorStore {
             }
             let id = ids.next()
             try insertJudge(id: id, base: id, down: nil, workspace: workspace, definition: definition, createdMs: nowMs(), db: db)
-            return try fetchJudge(id: id, workspaceID: workspace.id, db: db)!
+            guard let created = try fetchJudge(id: id, workspaceID: workspace.id, db: db) else {
+                throw DatabaseError.rowNotFound("judge \(id) not found after its insert")
+            }
+            return created
         }
     }
 
@@ -126,13 +129,13 @@ extension EmulatorStore {
     }
 
     /// The newest live revision of each judge, newest first, filtered and paged.
-    func listJudges(workspaceID: String, query: String?, types: [String], models: [String], page: Int, pageSize: Int) throws -> (Int, [JudgeRecord]) {
+    func listJudges(workspaceID: String, query: String?, types: [String], models: [String], page: PageRequest) throws -> (Int, [JudgeRecord]) {
         try pool.read { db in
             var list = PageQuery(from: "FROM judges WHERE workspace_id = ? AND deleted_ms IS NULL AND up_revision IS NULL", arguments: [workspaceID])
             list.matchNameOrDescription(query)
             list.restrict("output_type", to: types)
             list.restrict("model_name", to: models)
-            return try list.run(db, columns: JudgeRecord.columns, page: page, pageSize: pageSize, JudgeRecord.init)
+            return try list.run(db, columns: JudgeRecord.columns, page: page, JudgeRecord.init)
         }
     }
 

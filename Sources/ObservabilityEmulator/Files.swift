@@ -35,7 +35,7 @@ enum FileRoutes {
             let id = store.ids.next()
             try db.run("INSERT INTO files (id, workspace_id, filename, purpose, bytes, content, created_ms, deleted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
                        [id, call.workspace.id, String(filename), purpose, file.body.count, DatabaseValue.blob(file.body), store.nowMs()])
-            return try db.queryOne("SELECT \(columns) FROM files WHERE id = ?", [id], fileJSON)!
+            return try db.queryExisting("SELECT \(columns) FROM files WHERE id = ?", [id], fileJSON)
         }
         return .json(row)
     }

@@ -260,8 +260,10 @@ enum RegexPolicy {
         func covers(_ broad: String, _ other: String) -> Bool {
             switch broad {
             case ".", "\\S", "\\D", "\\W": return true
-            case "\\w": return other.count == 1 ? (other.first!.isLetter || other.first!.isNumber || other == "_") : other == "\\d"
-            case "\\d": return other.count == 1 && other.first!.isNumber
+            case "\\w":
+                guard other.count == 1, let character = other.first else { return other == "\\d" }
+                return character.isLetter || character.isNumber || character == "_"
+            case "\\d": return other.count == 1 && other.first?.isNumber == true
             case "\\s": return other == " " || other == "\\t"
             default: return broad.hasPrefix("[^")
             }

@@ -103,7 +103,7 @@ struct Heuristic {
     }
 
     static func format(_ value: Double) -> String {
-        if value.rounded() == value { return String(Int64(value)) }
+        if let whole = Int64(exactly: value) { return String(whole) }
         return String(format: "%.2f", value)
     }
 }

@@ -65,11 +65,15 @@ struct JudgeDefinition: Equatable {
     /// CLASSIFICATION or REGRESSION; `type` is inferred when absent because the official
     /// documentation's own examples omit it (SPEC 5.1).
     static func parseOutput(_ reader: BodyReader) throws -> JudgeOutputSpec {
-        var type = try reader.string("type", required: false, nullable: true)
-        if type == nil {
-            if reader.has("options") { type = "CLASSIFICATION" }
-            else if reader.has("min_description") || reader.has("max_description") || reader.has("min") || reader.has("max") { type = "REGRESSION" }
-            else { throw reader.fail("type", "field required: CLASSIFICATION (with options) or REGRESSION (with min_description and max_description)") }
+        let type: String
+        if let given = try reader.string("type", required: false, nullable: true) {
+            type = given
+        } else if reader.has("options") {
+            type = "CLASSIFICATION"
+        } else if reader.has("min_description") || reader.has("max_description") || reader.has("min") || reader.has("max") {
+            type = "REGRESSION"
+        } else {
+            throw reader.fail("type", "field required: CLASSIFICATION (with options) or REGRESSION (with min_description and max_description)")
         }
         switch type {
         case "CLASSIFICATION":
@@ -98,7 +102,7 @@ struct JudgeDefinition: Equatable {
             let maxDescription = try reader.requiredString("max_description")
             return .regression(min: min, minDescription: minDescription, max: max, maxDescription: maxDescription)
         default:
-            throw reader.fail("type", "'\(type!.prefix(40))' is not one of CLASSIFICATION, REGRESSION")
+            throw reader.fail("type", "'\(type.prefix(40))' is not one of CLASSIFICATION, REGRESSION")
         }
     }
 

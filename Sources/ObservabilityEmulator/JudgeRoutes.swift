@@ -9,14 +9,14 @@ enum JudgeRoutes {
     }
 
     static func list(_ call: Call) throws -> HTTPResponseBox {
-        let (page, pageSize) = try call.pageParameters()
+        let page = try call.pageParameters()
         let types = call.queryAll("type_filter")
         for type in types where type != "CLASSIFICATION" && type != "REGRESSION" {
             throw APIError.validation("type_filter: '\(type.prefix(40))' is not one of REGRESSION, CLASSIFICATION")
         }
         let (count, records) = try call.store.listJudges(workspaceID: call.workspace.id, query: call.query("q"), types: types,
-                                                         models: call.queryAll("model_filter"), page: page, pageSize: pageSize)
-        return .json(["judges": call.paginated(count: count, results: records.map(\.json), page: page, pageSize: pageSize)])
+                                                         models: call.queryAll("model_filter"), page: page)
+        return .json(["judges": call.paginated(count: count, results: records.map(\.json), page: page)])
     }
 
     static func fetch(_ call: Call) throws -> HTTPResponseBox {

@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of the whole-request fuzz target (Fuzz/RequestFuzz).
+
+It starts the emulator binary with the fuzz target's settings (--id-seed 1, a step clock, the
+bundled fixtures), replays Fuzz/request-setup.json against it (a dataset, a record, a campaign,
+a file: resources the corpus can then name), reads back the ids those got, and writes one raw
+HTTP/1.1 request per operation, plus edge cases (huge page numbers, odd integers), to
+Fuzz/corpus/request/. The fuzz target replays the same setup file at start, with the same id
+seed, so the ids in the corpus exist there too.
+
+Usage: Fuzz/make-request-corpus.py BINARY
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOKEN = "fuzz"
+V1 = "/v1/observability"
+
+
+def raw(method, target, body=None, headers=None, token=TOKEN):
+    lines = [f"{method} {target} HTTP/1.1", "Host: fuzz"]
+    if token:
+        lines.append(f"Authorization: Bearer {token}")
+    data = b""
+    if body is not None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        if not any(h.lower().startswith("content-type") for h in (headers or [])):
+            lines.append("Content-Type: application/json")
+        lines.append(f"Content-Length: {len(data)}")
+    lines += headers or []
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + data
+
+
+def send(port, request):
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(request)
+        chunks = []
+        s.settimeout(10)
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+            data = b"".join(chunks)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = next((int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")), None)
+            if length is not None and len(body) >= length:
+                break
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    return int(head.split()[1]), (json.loads(body) if body else None)
+
+
+def main():
+    binary = sys.argv[1]
+    port_file = tempfile.mktemp()
+    proc = subprocess.Popen([binary, "--port", "0", "--port-file", port_file, "--id-seed", "1",
+                             "--clock", "step:2026-01-01T00:00:00Z,1000", "--fixtures", os.path.join(ROOT, "Fixtures"),
+                             "--log-level", "error"])
+    try:
+        for _ in range(200):
+            if os.path.exists(port_file) and open(port_file).read().strip():
+                break
+            time.sleep(0.05)
+        port = int(open(port_file).read())
+        judges = send(port, raw("GET", f"{V1}/judges?page_size=1"))[1]["judges"]["results"]
+        events = send(port, raw("POST", f"{V1}/chat-completion-events/search?page_size=1", {"search_params": {"filters": None}}))[1]
+        names = {"judge": judges[0]["id"], "event": events["completion_events"]["results"][0]["event_id"]}
+        correlation_id = events["completion_events"]["results"][0]["correlation_id"]
+
+        def fill(text):
+            for key, value in names.items():
+                text = text.replace("{" + key + "}", value)
+            return text
+
+        with open(os.path.join(ROOT, "Fuzz/request-setup.json")) as f:
+            steps = json.load(f)
+        for index, step in enumerate(steps):
+            if "raw_body" in step:
+                request = raw(step["method"], fill(step["path"]), step["raw_body"].encode(), [f"Content-Type: {step['content_type']}"])
+            else:
+                request = raw(step["method"], fill(step["path"]), json.loads(fill(json.dumps(step["body"]))))
+            status, answer = send(port, request)
+            assert status < 300, (step, status, answer)
+            if isinstance(answer, dict) and "id" in answer:
+                names[str(index)] = answer["id"]
+        judge_id, event_id = names["judge"], names["event"]
+        dataset_id, record_id, campaign_id = names["0"], names["1"], names["2"]
+        upload = raw(steps[4]["method"], steps[4]["path"], steps[4]["raw_body"].encode(), [f"Content-Type: {steps[4]['content_type']}"])
+        file_id = names["4"]
+        tasks = send(port, raw("GET", f"{V1}/datasets/{dataset_id}/tasks"))[1]
+    finally:
+        proc.terminate()
+        proc.wait()
+        if os.path.exists(port_file):
+            os.remove(port_file)
+
+    conversation = {"messages": [{"role": "user", "content": "How do I reset my password?"},
+                                 {"role": "assistant", "content": "Open Settings, then Security, then Reset password."}]}
+    judge = {"name": "Fuzz judge", "description": "d", "model_name": "mistral-large-latest", "instructions": "Is it polite?",
+             "output": {"type": "CLASSIFICATION", "options": [{"value": "yes", "description": "polite"}, {"value": "no", "description": "rude"}]},
+             "tools": []}
+    filters = {"AND": [{"field": "model_name", "op": "eq", "value": "mistral-large-latest"},
+                       {"field": "nb_input_tokens", "op": "gt", "value": 10}]}
+    cases = {
+        "events-search": raw("POST", f"{V1}/chat-completion-events/search?page_size=5", {"search_params": {"filters": filters}, "extra_fields": ["model_name"]}),
+        "events-search-ids": raw("POST", f"{V1}/chat-completion-events/search-ids", {"search_params": {"filters": {"field": "metadata.team", "op": "matches", "value": "^eng"}}}),
+        "events-fetch": raw("GET", f"{V1}/chat-completion-events/{event_id}"),
+        "events-similar": raw("GET", f"{V1}/chat-completion-events/{event_id}/similar-events"),
+        "events-judge": raw("POST", f"{V1}/chat-completion-events/{event_id}/live-judging", {"judge_definition": judge}),
+        "fields-list": raw("GET", f"{V1}/chat-completion-fields"),
+        "fields-options": raw("GET", f"{V1}/chat-completion-fields/model_name/options"),
+        "fields-counts": raw("POST", f"{V1}/chat-completion-fields/metadata.team/options-counts", {"filter_params": {"filters": None}}),
+        "judges-create": raw("POST", f"{V1}/judges", judge),
+        "judges-list": raw("GET", f"{V1}/judges?page=1&page_size=2&type_filter=CLASSIFICATION&q=help"),
+        "judges-list-huge-page": raw("GET", f"{V1}/judges?page_size=55&page=272542825192920992"),
+        "judges-fetch": raw("GET", f"{V1}/judges/{judge_id}"),
+        "judges-update": raw("PUT", f"{V1}/judges/{judge_id}", dict(judge, name="Fuzz judge 2")),
+        "judges-delete": raw("DELETE", f"{V1}/judges/{judge_id}"),
+        "judges-judge": raw("POST", f"{V1}/judges/{judge_id}/live-judging", conversation),
+        "campaigns-create": raw("POST", f"{V1}/campaigns", {"search_params": {"filters": None}, "judge_id": judge_id, "name": "fuzz campaign", "description": "d", "max_nb_events": 3}),
+        "campaigns-list": raw("GET", f"{V1}/campaigns?page=9223372036854775807&page_size=100"),
+        "campaigns-fetch": raw("GET", f"{V1}/campaigns/{campaign_id}"),
+        "campaigns-status": raw("GET", f"{V1}/campaigns/{campaign_id}/status"),
+        "campaigns-events": raw("GET", f"{V1}/campaigns/{campaign_id}/selected-events?page=2&page_size=1"),
+        "campaigns-delete": raw("DELETE", f"{V1}/campaigns/{campaign_id}"),
+        "datasets-create": raw("POST", f"{V1}/datasets", {"name": "fuzz set", "description": "d"}),
+        "datasets-list": raw("GET", f"{V1}/datasets?page=4611686018427387904&page_size=3"),
+        "datasets-fetch": raw("GET", f"{V1}/datasets/{dataset_id}"),
+        "datasets-patch": raw("PATCH", f"{V1}/datasets/{dataset_id}", {"name": "renamed", "description": None}),
+        "datasets-delete": raw("DELETE", f"{V1}/datasets/{dataset_id}"),
+        "records-list": raw("GET", f"{V1}/datasets/{dataset_id}/records?page=3&page_size=1"),
+        "records-create": raw("POST", f"{V1}/datasets/{dataset_id}/records", {"payload": conversation, "properties": {"k": 1.0e300}}),
+        "import-explorer": raw("POST", f"{V1}/datasets/{dataset_id}/imports/from-explorer", {"completion_event_ids": [event_id]}),
+        "import-campaign": raw("POST", f"{V1}/datasets/{dataset_id}/imports/from-campaign", {"campaign_id": campaign_id}),
+        "import-file": raw("POST", f"{V1}/datasets/{dataset_id}/imports/from-file", {"file_id": file_id}),
+        "import-playground": raw("POST", f"{V1}/datasets/{dataset_id}/imports/from-playground", {"conversation_ids": [correlation_id]}),
+        "import-dataset": raw("POST", f"{V1}/datasets/{dataset_id}/imports/from-dataset", {"dataset_record_ids": [record_id]}),
+        "export": raw("GET", f"{V1}/datasets/{dataset_id}/exports/to-jsonl"),
+        "tasks-list": raw("GET", f"{V1}/datasets/{dataset_id}/tasks?page=99999999999999&page_size=100"),
+        "records-fetch": raw("GET", f"{V1}/dataset-records/{record_id}"),
+        "records-delete": raw("DELETE", f"{V1}/dataset-records/{record_id}"),
+        "records-bulk-delete": raw("POST", f"{V1}/dataset-records/bulk-delete", {"dataset_record_ids": [record_id]}),
+        "records-judge": raw("POST", f"{V1}/dataset-records/{record_id}/live-judging", {"judge_definition": judge}),
+        "records-payload": raw("PUT", f"{V1}/dataset-records/{record_id}/payload", {"payload": conversation}),
+        "records-properties": raw("PUT", f"{V1}/dataset-records/{record_id}/properties", {"properties": {"n": 18446744073709551616}}),
+        "files-upload": upload,
+        "files-retrieve": raw("GET", f"/v1/files/{file_id}"),
+        "files-content": raw("GET", f"/v1/files/{file_id}/content"),
+        "control-health": raw("GET", "/__emulator/health", token=None),
+        "control-reset": raw("POST", "/__emulator/reset?workspace=fuzz", b""),
+        "control-ingest": raw("POST", "/__emulator/events", {"events": [{"created_at": "9999-12-31T23:59:59.999Z", "request_messages": conversation["messages"][:1], "response_messages": conversation["messages"][1:], "nb_input_tokens": 9223372036854775807}]}),
+        "control-requests": raw("GET", "/__emulator/requests?limit=100000&status=200&method=get&path_prefix=/v1", token=None),
+        "control-requests-clear": raw("DELETE", "/__emulator/requests", token=None),
+        "control-faults-add": raw("POST", "/__emulator/faults", {"path": "/v1/observability/judges", "status": 503, "count": 9223372036854775807, "probability": 0.5}),
+        "control-faults-list": raw("GET", "/__emulator/faults"),
+        "control-faults-clear": raw("DELETE", "/__emulator/faults"),
+        "control-task-pace": raw("POST", "/__emulator/task-pace", {"pace": "polls:9223372036854775807"}),
+        "control-openapi": raw("GET", "/__emulator/openapi.yaml", token=None),
+        "fault-header": raw("GET", f"{V1}/judges", headers=["X-Emulator-Fault: status=418;delay=5"]),
+        "pipelined": raw("POST", f"{V1}/datasets", {"name": "pipe", "description": ""}) + raw("GET", f"{V1}/datasets?page=2&page_size=0"),
+    }
+    out = os.path.join(ROOT, "Fuzz/corpus/request")
+    for name in os.listdir(out):
+        os.remove(os.path.join(out, name))
+    for name, request in cases.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(request)
+    print(f"wrote {len(cases)} requests to {out} (dataset {dataset_id}, record {record_id}, campaign {campaign_id}, file {file_id}, tasks {tasks['tasks']['count'] if tasks else '?'})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+import EmulatorJSON
+import EmulatorTestSupport
+import Foundation
+import XCTest
+@testable import ObservabilityEmulator
+
+/// Requests that used to end the process (an arithmetic overflow or a failed unwrap is a trap in
+/// Swift, and a trap in a shared server is a remote kill switch). Each one is answered, and the
+/// server is still serving after it.
+final class RequestSafetyTests: ApplicationTestCase {
+    /// Page numbers whose offset `(page - 1) * page_size` does not fit an Int, and Int.max itself.
+    static let hugePages = ["272542825192920992", "4611686018427387904", "9223372036854775807"]
+
+    /// Every page-number list with a page far past the end: 200, no rows, `next` null, and a
+    /// `previous` link back to the last page that has rows.
+    func testHugePageNumbersAnswerAnEmptyPageOnEveryList() throws {
+        let judgeID = try XCTUnwrap(try call("GET", "\(v1)/judges").json["judges"]?["results"]?.arrayValue?.first?["id"]?.stringValue)
+        let dataset = try call("POST", "\(v1)/datasets", json: ["name": "huge pages", "description": "d"])
+        let datasetID = try XCTUnwrap(dataset.json["id"]?.stringValue, dataset.text)
+        let record = try call("POST", "\(v1)/datasets/\(datasetID)/records", json: [
+            "payload": ["messages": [["role": "user", "content": "hi"], ["role": "assistant", "content": "hello"]]], "properties": [:],
+        ])
+        XCTAssertEqual(record.status, 201, record.text)
+        let campaign = try call("POST", "\(v1)/campaigns", json: .object(JSONObject([
+            ("search_params", ["filters": .null]), ("judge_id", .string(judgeID)), ("name", "huge pages"),
+            ("description", "d"), ("max_nb_events", 2),
+        ])))
+        let campaignID = try XCTUnwrap(campaign.json["id"]?.stringValue, campaign.text)
+        let task = try call("POST", "\(v1)/datasets/\(datasetID)/imports/from-dataset",
+                            json: ["dataset_record_ids": [.string(try XCTUnwrap(record.json["id"]?.stringValue))]])
+        XCTAssertEqual(task.status, 202, task.text)
+
+        let lists: [(path: String, key: String)] = [
+            ("\(v1)/judges", "judges"), ("\(v1)/campaigns", "campaigns"), ("\(v1)/datasets", "datasets"),
+            ("\(v1)/datasets/\(datasetID)/records", "records"), ("\(v1)/datasets/\(datasetID)/tasks", "tasks"),
+            ("\(v1)/campaigns/\(campaignID)/selected-events", "completion_events"),
+        ]
+        for (path, key) in lists {
+            for page in Self.hugePages {
+                let reply = try call("GET", "\(path)?page_size=55&page=\(page)")
+                XCTAssertEqual(reply.status, 200, "\(path) page \(page): \(reply.text)")
+                let body = try XCTUnwrap(reply.json[key], "\(path): \(reply.text)")
+                XCTAssertEqual(body["results"]?.arrayValue?.count, 0, "\(path) page \(page)")
+                XCTAssertEqual(body["next"], .null, "\(path) page \(page)")
+                let previous = try XCTUnwrap(body["previous"]?.stringValue, "\(path) page \(page) has no previous: \(reply.text)")
+                XCTAssertTrue(previous.contains("page=1"), "\(path): previous should point at the last page with rows: \(previous)")
+                XCTAssertGreaterThan(body["count"]?.intValue ?? -1, 0, "\(path): count should still be the total")
+            }
+        }
+        XCTAssertEqual(try call("GET", "/__emulator/health", auth: Auth.none).status, 200, "the server stopped serving")
+    }
+
+    /// A page number past Int64 is not an integer the API takes: 422, naming the parameter.
+    func testPageBeyondInt64IsAValidationError() throws {
+        assertError(try call("GET", "\(v1)/judges?page=9223372036854775808"), 422, "VALIDATION_ERROR", ["page"])
+    }
+
+    /// Integers written as huge floats (`1e300` where an integer is expected) are rejected, not
+    /// converted: the conversion traps when the value does not fit.
+    func testIntegerFieldsWrittenAsHugeFloatsAreRejected() throws {
+        let judgeID = try XCTUnwrap(try call("GET", "\(v1)/judges").json["judges"]?["results"]?.arrayValue?.first?["id"]?.stringValue)
+        for value in ["1e300", "-1e19", "9.3e18"] {
+            let body = #"{"search_params": {"filters": null}, "judge_id": "\#(judgeID)", "name": "floats", "description": "d", "max_nb_events": \#(value)}"#
+            assertError(try call("POST", "\(v1)/campaigns", body: body), 422, "VALIDATION_ERROR", ["max_nb_events"])
+            let fault = #"{"path": "/x", "status": \#(value)}"#
+            assertError(try call("POST", "/__emulator/faults", body: fault), 422, "VALIDATION_ERROR", ["status"])
+        }
+        // A whole float that fits is still an integer.
+        let body = #"{"search_params": {"filters": null}, "judge_id": "\#(judgeID)", "name": "floats", "description": "d", "max_nb_events": 2.0}"#
+        XCTAssertEqual(try call("POST", "\(v1)/campaigns", body: body).status, 201)
+    }
+
+    /// A regression judge whose rule answers a number too large for Int64 formats it as a number.
+    func testRuleAnswersBeyondInt64AreFormatted() {
+        XCTAssertEqual(Heuristic.format(1e300), String(format: "%.2f", 1e300))
+        XCTAssertEqual(Heuristic.format(-4), "-4")
+        XCTAssertEqual(Heuristic.format(0.5), "0.50")
+    }
+}
+
+/// The page arithmetic on its own: offsets saturate, `next` never overflows.
+final class PageRequestTests: XCTestCase {
+    func testOffsetSaturates() {
+        XCTAssertEqual(PageRequest(page: 1, size: 50).offset, 0)
+        XCTAssertEqual(PageRequest(page: 3, size: 10).offset, 20)
+        XCTAssertEqual(PageRequest(page: 272_542_825_192_920_992, size: 55).offset, Int.max)
+        XCTAssertEqual(PageRequest(page: Int.max, size: 100).offset, Int.max)
+        XCTAssertEqual(PageRequest(page: Int.max, size: 0).offset, 0)
+    }
+
+    func testHasNextAndLastPage() {
+        XCTAssertTrue(PageRequest(page: 1, size: 2).hasNext(count: 3))
+        XCTAssertFalse(PageRequest(page: 2, size: 2).hasNext(count: 3))
+        XCTAssertFalse(PageRequest(page: Int.max, size: 100).hasNext(count: Int.max))
+        XCTAssertFalse(PageRequest(page: 1, size: 0).hasNext(count: 10))
+        XCTAssertEqual(PageRequest(page: 9, size: 2).lastPage(count: 3), 2)
+        XCTAssertEqual(PageRequest(page: 9, size: 2).lastPage(count: 0), 1)
+        XCTAssertEqual(PageRequest(page: 9, size: 0).lastPage(count: 5), 1)
+    }
+}
+
+/// The step clock and the timestamp formatter at the ends of their ranges.
+final class ClockLimitTests: XCTestCase {
+    func testStepClockSaturatesInsteadOfOverflowing() {
+        let clock = EmulatorClock(mode: .step(start: Timestamp.maxMs - 1, stepMs: Int64.max))
+        XCTAssertEqual(clock.nowMs(), Timestamp.maxMs - 1)
+        XCTAssertEqual(clock.nowMs(), Timestamp.maxMs)
+        XCTAssertEqual(clock.nowMs(), Timestamp.maxMs)
+    }
+
+    func testFormatClampsToWhatRFC3339CanWrite() {
+        XCTAssertEqual(Timestamp.format(Int64.min), "0000-01-01T00:00:00.000Z")
+        XCTAssertEqual(Timestamp.format(Int64.max), "9999-12-31T23:59:59.999Z")
+        XCTAssertEqual(Timestamp.format(0), "1970-01-01T00:00:00.000Z")
+    }
+}
