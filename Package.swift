@@ -1,9 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// The whole-request libFuzzer target exists only when Fuzz/run.sh asks for it (OBS_FUZZ=1):
-/// it has no `main` of its own (libFuzzer's), so an ordinary build must not link it.
+/// The libFuzzer targets exist only when Fuzz/run.sh asks for them (OBS_FUZZ=1): they have no
+/// `main` of their own (libFuzzer's), so an ordinary build must not link them.
 let fuzzTargets: [Target] = Context.environment["OBS_FUZZ"] == nil ? [] : [
+    .executableTarget(
+        name: "HTTPParserFuzz", dependencies: ["EmulatorHTTP"], path: "Fuzz/HTTPParserFuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ),
+    .executableTarget(
+        name: "FilterFuzz", dependencies: ["ObservabilityEmulator", "EmulatorJSON"], path: "Fuzz/FilterFuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ),
     .executableTarget(
         name: "RequestFuzz",
         dependencies: [

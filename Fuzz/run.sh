@@ -1,6 +1,15 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets with `swiftc -sanitize=fuzzer,address` and runs each for a bounded
-# time from its seed corpus. Usage: Fuzz/run.sh [seconds per target, default 60]
+# Builds the libFuzzer targets and runs each for a bounded time from its seed corpus.
+# Usage: Fuzz/run.sh [seconds per target, default 60]
+#
+# The targets are executable targets of the package that exist only under OBS_FUZZ=1 (they have
+# no main of their own: libFuzzer's). SwiftPM builds them with coverage and AddressSanitizer on
+# every module (`--sanitize=fuzzer` keeps SwiftPM from renaming main; `-Xswiftc
+# -sanitize=fuzzer,address` instruments the libraries too; `-enable-testing` lets the filter
+# target reach the filter compiler's internals).
+#   http     Fuzz/HTTPParserFuzz  the HTTP/1.1 request parser
+#   filter   Fuzz/FilterFuzz      JSON -> Filter.parse -> FilterCompiler.compile
+#   request  Fuzz/RequestFuzz     whole requests through the router, handlers and store
 # Crashes are written to Fuzz/crashes/<target>/ and make the script fail; each one found so far
 # has become a regression test (see README, "Reliability").
 set -euo pipefail
@@ -10,50 +19,37 @@ seconds="${1:-60}"
 out=.build-fuzz
 mkdir -p "$out"
 
-# One module per target: the sources under test plus the entry point, with imports of the
-# package's own modules removed (they are all compiled into the one module here).
-build() {
-    local name=$1; shift
-    local dir="$out/$name-src"
-    rm -rf "$dir"; mkdir -p "$dir"
-    for f in "$@"; do
-        sed -E '/^(@testable )?import (EmulatorJSON|EmulatorHTTP|EmulatorStore|ObservabilityEmulator|CSQLite)$/d' "$f" > "$dir/$(basename "$f")"
-    done
-    swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "Fuzz_$name" "$dir"/*.swift -o "$out/$name"
-}
-
-build http Fuzz/HTTPParserFuzz.swift \
-    Sources/EmulatorHTTP/HTTPRequestParser.swift Sources/EmulatorHTTP/HTTPRequest.swift Sources/EmulatorHTTP/HTTPLimits.swift
-build filter Fuzz/FilterFuzz.swift Sources/EmulatorJSON/*.swift Sources/ObservabilityEmulator/BoundedRegex.swift \
-    Sources/EmulatorHTTP/HTTPResponse.swift Sources/EmulatorHTTP/HTTPRequest.swift Sources/EmulatorHTTP/HTTPStatus.swift \
-    Sources/EmulatorHTTP/HTTPLimits.swift Sources/EmulatorStore/DatabaseValue.swift \
-    Sources/ObservabilityEmulator/{APIError,Filter,FilterCompiler,FieldCatalog,EmulatorClock,Identifiers,SHA1,String+Trimming}.swift
-
-# The whole-request target: the real package built by SwiftPM with coverage and ASan, its own
-# executable target present only under OBS_FUZZ=1 (it has no main of its own; libFuzzer's).
-OBS_FUZZ=1 swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address \
-    --scratch-path .build-fuzz/request --product RequestFuzz >&2
-cp .build-fuzz/request/release/RequestFuzz "$out/request"
+# One product at a time: the emulator's own executable has a main and cannot link with libFuzzer.
+for product in HTTPParserFuzz FilterFuzz RequestFuzz; do
+    OBS_FUZZ=1 swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address \
+        -Xswiftc -enable-testing --scratch-path "$out/spm" --product "$product" \
+        > "$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | head -20 >&2; exit 1; }
+done
+bin="$out/spm/release"
 
 # A known leak inside swift-corelibs-foundation (NSRegularExpression on some patterns), outside
 # this project's code; every other leak still fails the run.
 printf 'leak:_CFRegularExpressionCreate\n' > "$out/lsan.supp"
 export LSAN_OPTIONS="suppressions=$PWD/$out/lsan.supp"
-
-status=0
 # The Swift runtime's backtracer would wait on a crash; libFuzzer reports it instead.
 export SWIFT_BACKTRACE=enable=no
+
+status=0
 for target in http filter request; do
+    case $target in
+        http) binary=HTTPParserFuzz; options=(-max_len=4096) ;;
+        filter) binary=FilterFuzz; options=(-max_len=4096) ;;
+        request) binary=RequestFuzz; options=(-max_len=16384 -dict=Fuzz/request.dict) ;;
+    esac
     mkdir -p "Fuzz/crashes/$target" "$out/corpus-$target"
-    extra=()
-    [ "$target" = request ] && extra=(-dict=Fuzz/request.dict -max_len=16384)
     echo "== fuzzing $target for ${seconds}s" >&2
-    if ! "$out/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        "${extra[@]}" -artifact_prefix="Fuzz/crashes/$target/" "$out/corpus-$target" "Fuzz/corpus/$target" 2> "$out/$target.log"; then
+    if ! "$bin/$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${options[@]}" \
+        -artifact_prefix="Fuzz/crashes/$target/" "$out/corpus-$target" "Fuzz/corpus/$target" 2> "$out/$target.log"; then
         status=1
+        grep -E "ERROR|SUMMARY|Fatal|precondition|panic" "$out/$target.log" | head -20 >&2 || true
     fi
-    # Executions, coverage (edges and features) and corpus size at the end of the run.
-    grep -E "stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY|Done" "$out/$target.log" >&2 || true
-    grep -E "^#[0-9]+ +(DONE|pulse|NEW|REDUCE)" "$out/$target.log" | tail -1 >&2 || true
+    # Executions, new inputs, and the coverage (edges, features) and corpus at the end.
+    grep -E "stat::number_of_executed_units|stat::new_units_added" "$out/$target.log" >&2 || true
+    grep -E "^#[0-9]+[[:space:]]+DONE" "$out/$target.log" | tail -1 >&2 || true
 done
 exit $status

@@ -43,6 +43,7 @@ trap 'rm -rf "$root"' EXIT
 install -D -m 0755 "$BIN" "$root/usr/local/bin/observability-emulator"
 mkdir -p "$root/usr/local/share/observability-emulator"
 cp -R Fixtures "$root/usr/local/share/observability-emulator/Fixtures"
+cp docs/openapi.yaml "$root/usr/local/share/observability-emulator/openapi.yaml"
 export OBS_EMULATOR_HOST=127.0.0.1 OBS_EMULATOR_PORT=0 OBS_EMULATOR_PORT_FILE="$root/port" TMPDIR="$root" OBS_EMULATOR_LOG_LEVEL=warning
 (cd / && exec "$root/usr/local/bin/observability-emulator" serve) > "$root/out.txt" 2>&1 &
 pid=$!
@@ -59,6 +60,8 @@ assert health["status"] == "ok", health
 assert os.path.realpath(health["fixtures_directory"]) == expected, (health["fixtures_directory"], expected)
 assert health["fixture_events"] > 0 and health["fixture_judges"] > 0, health
 PY
+# The served OpenAPI document is a data file shipped like the fixtures.
+python3 -c "import urllib.request,sys; d=urllib.request.urlopen('http://127.0.0.1:$port/__emulator/openapi.yaml').read(); sys.exit(0 if d.startswith(b'# Generated') and b'/__emulator/health' in d else 'openapi.yaml not served from the image layout')"
 kill -TERM "$pid"
 status=0
 wait "$pid" || status=$?
@@ -67,4 +70,4 @@ if OBS_EMULATOR_PORT="$port" "$root/usr/local/bin/observability-emulator" health
     echo "FAIL: healthcheck passed with the server stopped" >&2; exit 1
 fi
 ls -la "$root"/*.sqlite* 2>/dev/null && { echo "FAIL: temporary database left behind" >&2; exit 1; }
-echo "container verification passed: static stdlib, runtime packages match ($(echo $expected)), fixtures found, healthcheck ok, SIGTERM exit 0"
+echo "container verification passed: static stdlib, runtime packages match ($(echo $expected)), fixtures and openapi.yaml found, healthcheck ok, SIGTERM exit 0"

@@ -16,6 +16,11 @@ enum TestPaths {
             .deletingLastPathComponent()   // repository root
             .appendingPathComponent("Fixtures").path
     }
+
+    /// The served OpenAPI document, `docs/openapi.yaml`.
+    static var openAPIDocument: String {
+        URL(fileURLWithPath: fixturesDirectory).deletingLastPathComponent().appendingPathComponent("docs/openapi.yaml").path
+    }
 }
 
 extension Logger {

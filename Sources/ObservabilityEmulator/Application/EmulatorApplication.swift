@@ -1,0 +1,390 @@
+import CLinux
+import Dispatch
+import EmulatorHTTP
+import EmulatorJSON
+import EmulatorStore
+import Foundation
+import Logging
+
+/// The emulator: store, router, HTTP server, background work and the control plane's state.
+/// `buildApplication` makes one; the CLI and the integration tests run exactly the same thing.
+public final class EmulatorApplication: @unchecked Sendable {
+    public let configuration: EmulatorConfiguration
+    let logger: Logger
+    let store: ObservabilityStore
+    let clock: EmulatorClock
+    let ids: IDGenerator
+    let router = RouteTable.makeRouter()
+    private(set) var server: HTTPServer!
+    public private(set) var boundPort = 0
+    let startedAt = Date()
+    private(set) var fixtures: Fixtures
+    let journal: RequestJournal
+    let faults: FaultRules
+    let tasks: TaskRunner
+    /// The served OpenAPI document (`docs/openapi.yaml`, shipped beside the binary like the
+    /// fixtures); nil when it cannot be found, which only `GET /__emulator/openapi.yaml` notices.
+    let openAPIDocument: [UInt8]?
+    private let workspaceLock = NSLock()
+    private var materializedWorkspaces = Set<String>()
+    private var resetGeneration: UInt64 = 0
+    private var workspacesByToken: [String: Workspace] = [:]
+
+    init(configuration: EmulatorConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        guard let clockMode = EmulatorClock.parse(configuration.clock) else {
+            throw EmulatorStartupError("--clock: expected system, fixed:<RFC3339> or step:<RFC3339>,<ms>, got '\(configuration.clock)'")
+        }
+        clock = EmulatorClock(mode: clockMode)
+        ids = IDGenerator(seed: configuration.idSeed)
+        // Parsing the fixture events (most of the start-up time) overlaps opening the database,
+        // checking the judges and storing the events parsed so far.
+        let fixtureDirectory = try Fixtures.resolve(directory: configuration.fixturesDirectory, enabled: configuration.seed)
+        let parsedEvents = DraftChannel.parsing(fixtureDirectory)
+        let store: ObservabilityStore
+        do {
+            store = try ObservabilityStore(path: configuration.databasePath, clock: clock, ids: ids)
+        } catch let error as DatabaseError {
+            throw EmulatorStartupError("cannot open the database\(configuration.databasePath.map { " at \($0)" } ?? ""): \(error.message)")
+        }
+        self.store = store
+        fixtures = Fixtures(directory: fixtureDirectory)
+        journal = RequestJournal(capacity: configuration.journalSize, keepBodies: configuration.journalBodies)
+        faults = FaultRules()
+        tasks = TaskRunner(defaultPace: configuration.taskPace)
+        openAPIDocument = BundledFiles.locate(sourcePath: "docs/openapi.yaml", installedName: "openapi.yaml")
+            .flatMap { FileManager.default.contents(atPath: $0) }.map { Array($0) }
+        // From here a failure (bad fixtures) must not leave the temporary database behind.
+        do {
+            fixtures.judges = try fixtureDirectory.map(Fixtures.loadJudges) ?? []
+            try seedIfNeeded(parsedEvents)
+        } catch {
+            store.close()
+            throw error
+        }
+        server = HTTPServer(
+            configuration: .init(host: configuration.host, port: configuration.port, limits: configuration.limits),
+            logger: logger,
+            errorResponder: { status, message in
+                APIError(status, status == 500 ? "UNKNOWN_ERROR" : nil, message).response
+            },
+            handler: { [unowned self] request, context, respond in self.handle(request, context, respond) })
+    }
+
+    public var openConnections: Int { server.connectionCount }
+
+    /// Starts listening; returns the bound port. A failure to listen (port in use) closes the
+    /// store, so a temporary database goes too.
+    @discardableResult
+    public func start() throws -> Int {
+        do {
+            boundPort = try server.start()
+        } catch {
+            handlers.stop()
+            store.close()
+            throw error
+        }
+        return boundPort
+    }
+
+    /// Stops accepting, drains in-flight requests, waits for background tasks, closes the store.
+    public func shutdown() {
+        server.shutdown(timeout: configuration.drainTimeout)
+        handlers.stop()
+        _ = store.searchIndexGate.wait(timeout: .now() + 10)
+        tasks.waitUntilIdle(timeout: 5)
+        store.close()
+    }
+
+    // MARK: Request pipeline
+
+    /// Runs the handlers that may block (see `Route.loopOperations`): one per core plus one per
+    /// SQLite reader, so reads can use every reader while a write waits for the writer.
+    let handlers = HandlerPool(workers: ProcessInfo.processInfo.activeProcessorCount + 3)
+
+    func handle(_ request: HTTPRequest, _ context: HTTPRequestContext, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let isControl = request.path.hasPrefix("/__emulator")
+        var directive: FaultDirective?  // decided before the work closure captures it
+        if let header = request.header("X-Emulator-Fault") {
+            switch FaultDirective.parse(header: header) {
+            case .success(let parsed): directive = parsed
+            case .failure(let error):
+                finish(request, context, error.response, workspaceID: nil, respond)
+                return
+            }
+        } else if !isControl {
+            directive = faults.match(method: request.method, path: request.path)
+        }
+        let decided = directive
+        let match = router.match(method: request.method, path: request.path)
+        // The Bearer token and its workspace, derived once for both decisions below.
+        let caller = caller(of: request)
+        let work: @Sendable () -> Void = { [unowned self] in
+            if context.client.hasClosed {
+                // Queued behind other work while the client hung up: nobody will read the answer.
+                finish(request, context, .dropped(status: 499), workspaceID: nil, respond)
+                return
+            }
+            let directive = decided
+            if let directive, directive.drop {
+                finish(request, context, .dropped(), workspaceID: nil, respond)
+                return
+            }
+            if let directive, let status = directive.status {
+                let error = APIError(status, directive.errorCode, directive.message ?? "fault injected by the emulator (status \(status))")
+                finish(request, context, error.response, workspaceID: nil, respond)
+                return
+            }
+            let (response, workspaceID) = route(request, match, caller: caller)
+            finish(request, context, response, workspaceID: workspaceID, respond)
+        }
+        if let delay = decided?.delayMs, delay > 0 {
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { [handlers] in handlers.submit(work) }
+        } else if runsOnLoop(match, caller: caller) {
+            work()
+        } else {
+            handlers.submit(work)
+        }
+    }
+
+    /// Serves one request synchronously: the fault header's validation, routing, auth, the
+    /// handler and the mapping of errors to responses, as `handle` does, but without sockets,
+    /// the journal, fault rules or delays. The whole-request fuzz target drives every operation
+    /// through it.
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        if let header = request.header("X-Emulator-Fault"), case .failure(let error) = FaultDirective.parse(header: header) {
+            return error.response
+        }
+        return route(request, router.match(method: request.method, path: request.path), caller: caller(of: request)).0
+    }
+
+    /// The Bearer token of a request and the workspace it stands for.
+    private func caller(of request: HTTPRequest) -> Caller? {
+        bearerToken(request).map { Caller(token: $0, workspace: workspace(for: $0)) }
+    }
+
+    /// Whether a request can be answered on the event loop: errors of routing, and the cheap
+    /// reads, unless the caller's workspace still has to be written on its first request.
+    private func runsOnLoop(_ match: Router<Route>.Match, caller: Caller?) -> Bool {
+        guard case .found(let route, _) = match else { return true }
+        guard route.runsOnLoop else { return false }
+        guard route.access == .api else { return true }
+        guard let id = caller?.workspace.id else { return true }
+        workspaceLock.lock()
+        defer { workspaceLock.unlock() }
+        return materializedWorkspaces.contains(id)
+    }
+
+    private func finish(_ request: HTTPRequest, _ context: HTTPRequestContext, _ response: HTTPResponse, workspaceID: String?, _ respond: @Sendable (HTTPResponse) -> Void) {
+        let durationMs = Double(DispatchTime.now().uptimeNanoseconds &- context.receivedAt) / 1e6
+        // Wall time, not the emulator's clock: the journal is for people, and reading a step
+        // clock would advance it.
+        if !request.path.hasPrefix("/__emulator/requests") {
+            journal.record(request: request, response: response, durationMs: durationMs, workspaceID: workspaceID, timeMs: Int64(Date().timeIntervalSince1970 * 1000))
+        }
+        if logger.logLevel <= .info {
+            logger.info("\(request.method) \(request.path) \(response.drop && response.status == 0 ? "dropped" : String(response.status)) \(String(format: "%.2f", durationMs))ms", metadata: [
+                "workspace": .string(workspaceID ?? "-"),
+            ])
+        }
+        respond(response)
+    }
+
+    /// Routes, authenticates and runs a request; returns the response and the caller's workspace.
+    func route(_ request: HTTPRequest, _ match: Router<Route>.Match, caller: Caller?) -> (HTTPResponse, String?) {
+        switch match {
+        case .notFound:
+            return (APIError(404, nil, "no route for \(request.method) \(request.path.prefix(200))").response, nil)
+        case .methodNotAllowed(let allowed):
+            var error = APIError(405, nil, "method \(request.method) is not allowed on \(request.path.prefix(200)); allowed: \(allowed.joined(separator: ", "))")
+            error.allow = allowed
+            return (error.response, nil)
+        case .found(let route, let parameters):
+            var workspace = Workspace.anonymous
+            var workspaceID: String?
+            do {
+                switch route.access {
+                case .api:
+                    guard let caller else { throw APIError.unauthorized("missing or empty bearer token: send 'Authorization: Bearer <api key>'") }
+                    if !configuration.apiKeys.isEmpty && !configuration.apiKeys.contains(caller.token) {
+                        throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
+                    }
+                    workspace = caller.workspace
+                    workspaceID = workspace.id
+                    try ensureWorkspace(workspace)
+                case .control:
+                    if let admin = configuration.adminToken, request.header("X-Emulator-Admin-Token") != admin {
+                        throw APIError.unauthorized("the control plane needs the X-Emulator-Admin-Token header (set by --admin-token)")
+                    }
+                    if let caller {
+                        workspace = caller.workspace
+                        workspaceID = workspace.id
+                    }
+                case .open:
+                    break
+                }
+                let call = Call(request: request, parameters: parameters, workspace: workspace, hasBearer: workspaceID != nil, app: self)
+                return (try route.handler(call).response, workspaceID)
+            } catch let error as APIError {
+                return (error.response, workspaceID)
+            } catch let error as DatabaseError where error.message.contains(BoundedRegex.timeoutMessage) {
+                return (APIError.searchBadRequest("matches: \(BoundedRegex.timeoutMessage); simplify the pattern").response, workspaceID)
+            } catch let error as DatabaseError where error.isBusy {
+                logger.warning("database busy", metadata: ["error": "\(error)"])
+                return (APIError(503, "DATABASE_TIMEOUT", "the database is busy; retry").response, workspaceID)
+            } catch {
+                logger.error("unhandled error", metadata: ["operation": .string(route.operationID), "error": "\(error)"])
+                return (APIError.internalError("internal error in \(route.operationID); see the emulator log").response, workspaceID)
+            }
+        }
+    }
+
+    func bearerToken(_ request: HTTPRequest) -> String? {
+        guard let header = request.header(HTTPHeader.authorization) else { return nil }
+        // The usual form, "Bearer <token>" with nothing to trim, without splitting.
+        let utf8 = header.utf8
+        if utf8.starts(with: "Bearer ".utf8), let first = utf8.dropFirst(7).first, first != 0x20, first != 0x09,
+           let last = utf8.last, last != 0x20, last != 0x09 {
+            return String(header.dropFirst(7))
+        }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        var token = parts[1]
+        while let last = token.last, last == " " || last == "\t" { token.removeLast() }
+        return token.isEmpty ? nil : String(token)
+    }
+
+    /// The workspace of a token, derived once (two SHA-1s) and remembered.
+    func workspace(for token: String) -> Workspace {
+        workspaceLock.lock()
+        defer { workspaceLock.unlock() }
+        if let known = workspacesByToken[token] { return known }
+        if workspacesByToken.count > 10_000 { workspacesByToken.removeAll() }
+        let workspace = Workspace(token: token)
+        workspacesByToken[token] = workspace
+        return workspace
+    }
+
+    /// Gives a workspace its own copies of the seeded judges on its first request.
+    ///
+    /// A reset that ran while a workspace was being materialised may have deleted its judges
+    /// again: the workspace is only remembered if no reset ran meanwhile (materialising twice is
+    /// harmless; remembering a deleted workspace would leave it without judges).
+    func ensureWorkspace(_ workspace: Workspace) throws {
+        workspaceLock.lock()
+        let known = materializedWorkspaces.contains(workspace.id)
+        let generation = resetGeneration
+        workspaceLock.unlock()
+        if known { return }
+        try store.materializeWorkspace(workspace, judges: fixtures.judges)
+        workspaceLock.lock()
+        if generation == resetGeneration { materializedWorkspaces.insert(workspace.id) }
+        workspaceLock.unlock()
+    }
+
+    /// After a reset of the store: the workspaces are materialised again on their next request.
+    func forgetWorkspaces(_ id: String? = nil) {
+        workspaceLock.lock()
+        resetGeneration &+= 1
+        if let id { materializedWorkspaces.remove(id) } else { materializedWorkspaces.removeAll() }
+        workspaceLock.unlock()
+    }
+
+    // MARK: Seeding
+
+    /// Loads fixtures and synthetic events into an empty database (a persistent one keeps its data).
+    ///
+    /// The emulator is ready once the rows are stored. The full-text index that similar-events
+    /// uses (and, with synthetic events, the secondary indexes: about 0.5 s per 100 000 events)
+    /// is built in the background: queries are correct meanwhile, only unindexed;
+    /// similar-events waits for the full-text index; health says "building".
+    func seedIfNeeded(_ parsed: DraftChannel) throws {
+        let existing = try store.pool.read { db in try db.queryOne("SELECT COUNT(*) FROM events WHERE seeded = 1") { $0.int(0) } ?? 0 }
+        guard existing == 0 else {
+            // A persistent database seeded earlier: the fixtures are still checked and counted.
+            while let batch = try parsed.next() { fixtures.eventCount += batch.count }
+            settleMemory()
+            return
+        }
+        let store = self.store
+        let logger = self.logger
+        let synthetic = configuration.syntheticEvents
+        // A bulk load: the secondary indexes are built once, after the rows are in.
+        try store.pool.write { db in
+            for index in Schema.eventIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+        }
+        var drafts: [EventDraft] = []
+        var rows: [Int64] = []
+        try store.pool.writeTransaction { db in
+            while let batch = try parsed.next() {
+                for draft in batch {
+                    try store.insertEvent(draft, workspaceID: nil, seeded: true, indexText: false, db: db)
+                    rows.append(db.lastInsertRowID)
+                }
+                drafts += batch
+            }
+        }
+        fixtures.eventCount = drafts.count
+        var firstSynthetic: Int64?
+        if synthetic == 0 {
+            try store.buildEventIndexes()
+        } else {
+            firstSynthetic = try store.pool.read { db in try db.queryOne("SELECT COALESCE(MAX(rowid), 0) + 1 FROM events") { $0.int64(0) } } ?? 1
+            try SyntheticEvents.insert(count: synthetic, into: store, logger: logger)
+        }
+        store.searchIndexGate.enter()
+        // The drafts travel in a box the background work empties, so they are freed before the
+        // memory is trimmed rather than when the closure is.
+        let parsedDrafts = Handoff(drafts)
+        drafts = []
+        let fixtureRows = rows
+        let syntheticStart = firstSynthetic
+        DispatchQueue.global(qos: .utility).async { [self] in
+            buildSearchIndexes(parsedDrafts.take() ?? [], rowIDs: fixtureRows, firstSynthetic: syntheticStart)
+            settleMemory()
+        }
+    }
+
+    /// The background part of seeding; opens the search-index gate when done.
+    private func buildSearchIndexes(_ drafts: [EventDraft], rowIDs: [Int64], firstSynthetic: Int64?) {
+        if let firstSynthetic {
+            do { try store.buildEventIndexes() } catch { logger.error("building event indexes failed: \(error)") }
+            store.indexEventText(drafts, rowIDs: rowIDs)
+            store.backfillSearchIndex(fromRowID: firstSynthetic)
+        } else {
+            store.indexEventText(drafts, rowIDs: rowIDs)
+            store.searchIndexGate.leave()
+        }
+    }
+
+    /// Gives back what start-up used and no longer needs: the writer's page cache and the
+    /// allocator's free memory (parsed fixtures, statement buffers).
+    private func settleMemory() {
+        store.pool.shrinkWriterMemory()
+        _ = malloc_trim(0)
+    }
+
+    /// Everything back to the seeded state.
+    func resetAll() throws {
+        tasks.waitUntilIdle(timeout: 10)
+        try store.resetAll()
+        forgetWorkspaces()
+        clock.reset()
+        ids.reset()
+        faults.clear()
+        tasks.clearPaces()
+    }
+
+    func resetWorkspace(_ workspace: Workspace) throws {
+        tasks.waitUntilIdle(timeout: 10)
+        try store.resetWorkspace(workspace.id)
+        forgetWorkspaces(workspace.id)
+        tasks.setPace(nil, for: workspace.id)
+    }
+}
+
+/// Builds the application the binary runs; tests call it with their own configuration.
+public func buildApplication(_ configuration: EmulatorConfiguration, logger: Logger) throws -> EmulatorApplication {
+    try EmulatorApplication(configuration: configuration, logger: logger)
+}

@@ -1,0 +1,27 @@
+import EmulatorHTTP
+
+/// Everything the emulator needs to start, as the CLI parsed it. Tests build one directly.
+public struct EmulatorConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// nil: a fresh temporary database, deleted at exit.
+    public var databasePath: String?
+    /// Where `events.jsonl` and `judges.json` are read from; nil: the bundled `Fixtures/` search.
+    public var fixturesDirectory: String?
+    public var seed = true
+    public var syntheticEvents = 0
+    /// Accepted Bearer tokens; empty accepts any non-empty token.
+    public var apiKeys: [String] = []
+    public var adminToken: String?
+    public var clock = "system"
+    public var idSeed: UInt64?
+    public var taskPace: TaskPace = .immediate
+    public var journalSize = 1000
+    public var journalBodies = false
+    public var limits = HTTPLimits()
+    public var drainTimeout: Double = 10
+
+    public init() {}
+
+    public static let version = "0.1.0"
+}

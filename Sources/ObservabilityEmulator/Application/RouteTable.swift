@@ -1,0 +1,100 @@
+import EmulatorHTTP
+
+/// Every operation the emulator serves, one line each: Mistral's observability operations, the
+/// minimal Files API the dataset imports need, and the control plane under `/__emulator`.
+/// The operation ids are the served OpenAPI document's (`docs/openapi.yaml`);
+/// `RouteTableTests` fails when the two disagree.
+enum RouteTable {
+    static let v1 = "/v1/observability"
+
+    static let routes: [Route] = events + fields + judges + campaigns + datasets + records + files + controlPlane
+
+    static let events: [Route] = [
+        Route("POST", "\(v1)/chat-completion-events/search", "get_chat_completion_events_v1_observability_chat_completion_events_search_post", .api, .pool, EventRoutes.search),
+        Route("POST", "\(v1)/chat-completion-events/search-ids", "get_chat_completion_event_ids_v1_observability_chat_completion_events_search_ids_post", .api, .pool, EventRoutes.searchIDs),
+        Route("GET", "\(v1)/chat-completion-events/{event_id}", "get_chat_completion_event_v1_observability_chat_completion_events__event_id__get", .api, .loop, EventRoutes.fetch),
+        Route("GET", "\(v1)/chat-completion-events/{event_id}/similar-events", "get_similar_chat_completion_events_v1_observability_chat_completion_events__event_id__similar_events_get", .api, .pool, EventRoutes.similar),
+        Route("POST", "\(v1)/chat-completion-events/{event_id}/live-judging", "judge_chat_completion_event_v1_observability_chat_completion_events__event_id__live_judging_post", .api, .pool, JudgeRoutes.judgeEvent),
+    ]
+
+    static let fields: [Route] = [
+        Route("GET", "\(v1)/chat-completion-fields", "get_chat_completion_fields_v1_observability_chat_completion_fields_get", .api, .loop, FieldRoutes.list),
+        Route("GET", "\(v1)/chat-completion-fields/{field_name}/options", "get_chat_completion_field_options_v1_observability_chat_completion_fields__field_name__options_get", .api, .pool, FieldRoutes.options),
+        Route("POST", "\(v1)/chat-completion-fields/{field_name}/options-counts", "get_chat_completion_field_options_counts_v1_observability_chat_completion_fields__field_name__options_counts_post", .api, .pool, FieldRoutes.optionCounts),
+    ]
+
+    static let judges: [Route] = [
+        Route("POST", "\(v1)/judges", "create_judge_v1_observability_judges_post", .api, .pool, JudgeRoutes.create),
+        Route("GET", "\(v1)/judges", "get_judges_v1_observability_judges_get", .api, .loop, JudgeRoutes.list),
+        Route("GET", "\(v1)/judges/{judge_id}", "get_judge_by_id_v1_observability_judges__judge_id__get", .api, .loop, JudgeRoutes.fetch),
+        Route("PUT", "\(v1)/judges/{judge_id}", "update_judge_v1_observability_judges__judge_id__put", .api, .pool, JudgeRoutes.update),
+        Route("DELETE", "\(v1)/judges/{judge_id}", "delete_judge_v1_observability_judges__judge_id__delete", .api, .pool, JudgeRoutes.delete),
+        Route("POST", "\(v1)/judges/{judge_id}/live-judging", "judge_conversation_v1_observability_judges__judge_id__live_judging_post", .api, .pool, JudgeRoutes.judgeConversation),
+    ]
+
+    static let campaigns: [Route] = [
+        Route("POST", "\(v1)/campaigns", "create_campaign_v1_observability_campaigns_post", .api, .pool, CampaignRoutes.create),
+        Route("GET", "\(v1)/campaigns", "get_campaigns_v1_observability_campaigns_get", .api, .loop, CampaignRoutes.list),
+        Route("GET", "\(v1)/campaigns/{campaign_id}", "get_campaign_by_id_v1_observability_campaigns__campaign_id__get", .api, .loop, CampaignRoutes.fetch),
+        Route("DELETE", "\(v1)/campaigns/{campaign_id}", "delete_campaign_v1_observability_campaigns__campaign_id__delete", .api, .pool, CampaignRoutes.delete),
+        Route("GET", "\(v1)/campaigns/{campaign_id}/status", "get_campaign_status_by_id_v1_observability_campaigns__campaign_id__status_get", .api, .loop, CampaignRoutes.status),
+        Route("GET", "\(v1)/campaigns/{campaign_id}/selected-events", "get_campaign_selected_events_v1_observability_campaigns__campaign_id__selected_events_get", .api, .pool, CampaignRoutes.selectedEvents),
+    ]
+
+    static let datasets: [Route] = [
+        Route("POST", "\(v1)/datasets", "create_dataset_v1_observability_datasets_post", .api, .pool, DatasetRoutes.create),
+        Route("GET", "\(v1)/datasets", "get_datasets_v1_observability_datasets_get", .api, .loop, DatasetRoutes.list),
+        Route("GET", "\(v1)/datasets/{dataset_id}", "get_dataset_by_id_v1_observability_datasets__dataset_id__get", .api, .loop, DatasetRoutes.fetch),
+        Route("PATCH", "\(v1)/datasets/{dataset_id}", "update_dataset_v1_observability_datasets__dataset_id__patch", .api, .pool, DatasetRoutes.patch),
+        Route("DELETE", "\(v1)/datasets/{dataset_id}", "delete_dataset_v1_observability_datasets__dataset_id__delete", .api, .pool, DatasetRoutes.delete),
+        Route("GET", "\(v1)/datasets/{dataset_id}/records", "get_dataset_records_v1_observability_datasets__dataset_id__records_get", .api, .pool, DatasetRoutes.listRecords),
+        Route("POST", "\(v1)/datasets/{dataset_id}/records", "create_dataset_record_v1_observability_datasets__dataset_id__records_post", .api, .pool, DatasetRoutes.createRecord),
+        Route("POST", "\(v1)/datasets/{dataset_id}/imports/from-campaign", "post_dataset_records_from_campaign_v1_observability_datasets__dataset_id__imports_from_campaign_post", .api, .pool, DatasetRoutes.importFromCampaign),
+        Route("POST", "\(v1)/datasets/{dataset_id}/imports/from-explorer", "post_dataset_records_from_explorer_v1_observability_datasets__dataset_id__imports_from_explorer_post", .api, .pool, DatasetRoutes.importFromExplorer),
+        Route("POST", "\(v1)/datasets/{dataset_id}/imports/from-file", "post_dataset_records_from_file_v1_observability_datasets__dataset_id__imports_from_file_post", .api, .pool, DatasetRoutes.importFromFile),
+        Route("POST", "\(v1)/datasets/{dataset_id}/imports/from-playground", "post_dataset_records_from_playground_v1_observability_datasets__dataset_id__imports_from_playground_post", .api, .pool, DatasetRoutes.importFromPlayground),
+        Route("POST", "\(v1)/datasets/{dataset_id}/imports/from-dataset", "post_dataset_records_from_dataset_v1_observability_datasets__dataset_id__imports_from_dataset_post", .api, .pool, DatasetRoutes.importFromDataset),
+        Route("GET", "\(v1)/datasets/{dataset_id}/exports/to-jsonl", "export_dataset_to_jsonl_v1_observability_datasets__dataset_id__exports_to_jsonl_get", .api, .pool, DatasetRoutes.export),
+        Route("GET", "\(v1)/datasets/{dataset_id}/tasks/{task_id}", "get_dataset_import_task_v1_observability_datasets__dataset_id__tasks__task_id__get", .api, .loop, DatasetRoutes.fetchTask),
+        Route("GET", "\(v1)/datasets/{dataset_id}/tasks", "get_dataset_import_tasks_v1_observability_datasets__dataset_id__tasks_get", .api, .loop, DatasetRoutes.listTasks),
+    ]
+
+    static let records: [Route] = [
+        Route("GET", "\(v1)/dataset-records/{dataset_record_id}", "get_dataset_record_v1_observability_dataset_records__dataset_record_id__get", .api, .loop, DatasetRoutes.fetchRecord),
+        Route("DELETE", "\(v1)/dataset-records/{dataset_record_id}", "delete_dataset_record_v1_observability_dataset_records__dataset_record_id__delete", .api, .pool, DatasetRoutes.deleteRecord),
+        Route("POST", "\(v1)/dataset-records/bulk-delete", "delete_dataset_records_v1_observability_dataset_records_bulk_delete_post", .api, .pool, DatasetRoutes.bulkDelete),
+        Route("POST", "\(v1)/dataset-records/{dataset_record_id}/live-judging", "judge_dataset_record_v1_observability_dataset_records__dataset_record_id__live_judging_post", .api, .pool, DatasetRoutes.judgeRecord),
+        Route("PUT", "\(v1)/dataset-records/{dataset_record_id}/payload", "update_dataset_record_payload_v1_observability_dataset_records__dataset_record_id__payload_put", .api, .pool, DatasetRoutes.putPayload),
+        Route("PUT", "\(v1)/dataset-records/{dataset_record_id}/properties", "update_dataset_record_properties_v1_observability_dataset_records__dataset_record_id__properties_put", .api, .pool, DatasetRoutes.putProperties),
+    ]
+
+    /// The minimal Files API (the SDK's files.upload / retrieve / download) and export downloads,
+    /// which need no Bearer, like a presigned URL: the token is the secret.
+    static let files: [Route] = [
+        Route("POST", "/v1/files", "emulator_files_upload", .api, .pool, FileRoutes.upload),
+        Route("GET", "/v1/files/{file_id}", "emulator_files_retrieve", .api, .loop, FileRoutes.retrieve),
+        Route("GET", "/v1/files/{file_id}/content", "emulator_files_download", .api, .pool, FileRoutes.content),
+        Route("GET", "/__emulator/exports/{token}", "emulator_export_download", .open, .pool, DatasetRoutes.download),
+    ]
+
+    static let controlPlane: [Route] = [
+        Route("GET", "/__emulator/health", "emulator_health", .control, .loop, ControlRoutes.health),
+        Route("POST", "/__emulator/reset", "emulator_reset", .control, .pool, ControlRoutes.reset),
+        Route("POST", "/__emulator/events", "emulator_ingest_events", .control, .pool, ControlRoutes.ingest),
+        Route("GET", "/__emulator/requests", "emulator_requests", .control, .pool, ControlRoutes.requests),
+        Route("DELETE", "/__emulator/requests", "emulator_requests_clear", .control, .pool, ControlRoutes.clearRequests),
+        Route("POST", "/__emulator/faults", "emulator_fault_add", .control, .pool, ControlRoutes.addFault),
+        Route("GET", "/__emulator/faults", "emulator_fault_list", .control, .loop, ControlRoutes.listFaults),
+        Route("DELETE", "/__emulator/faults", "emulator_fault_clear", .control, .pool, ControlRoutes.clearFaults),
+        Route("DELETE", "/__emulator/faults/{fault_id}", "emulator_fault_delete", .control, .pool, ControlRoutes.deleteFault),
+        Route("POST", "/__emulator/task-pace", "emulator_task_pace", .control, .pool, ControlRoutes.taskPace),
+        Route("GET", "/__emulator/openapi.yaml", "emulator_openapi", .control, .loop, ControlRoutes.openAPI),
+    ]
+
+    /// The router over every route.
+    static func makeRouter() -> Router<Route> {
+        var router = Router<Route>()
+        for route in routes { router.add(route.method, route.path, route) }
+        return router
+    }
+}

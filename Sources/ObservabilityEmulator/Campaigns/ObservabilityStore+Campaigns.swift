@@ -1,0 +1,132 @@
+import EmulatorJSON
+import EmulatorStore
+import Foundation
+
+extension ObservabilityStore {
+    /// Creates a campaign over the newest matching events (SPEC 7) and returns it with the ids of
+    /// the selected event rows, to be judged in the background.
+    func createCampaign(workspace: Workspace, name: String, description: String, maxEvents: Int64, searchParams: JSON,
+                        filter: Filter, judgeID: String, pace: TaskPace) throws -> (CampaignRecord, JudgeRecord) {
+        try pool.writeTransaction { db in
+            guard let judge = try fetchJudge(id: judgeID, workspaceID: workspace.id, db: db) else {
+                throw APIError.notFound("JUDGE_NOT_FOUND", "judge_id: judge \(judgeID) not found")
+            }
+            let compiled = try compileFilter(filter, workspaceID: workspace.id, db: db)
+            let rowIDs = try db.query("SELECT e.rowid FROM events AS e WHERE \(Self.visibleToWorkspace) AND \(compiled.sql) ORDER BY e.created_ms DESC, e.event_id DESC LIMIT ?",
+                                      [workspace.id] + compiled.arguments + [maxEvents]) { $0.int64(0) }
+            guard !rowIDs.isEmpty else {
+                throw APIError(400, "CAMPAIGN_NO_MATCHING_EVENTS", "search_params.filters: no event matches this filter")
+            }
+            let id = ids.next()
+            let now = nowMs()
+            try db.run("""
+                INSERT INTO campaigns (id, workspace_id, owner_id, name, description, max_nb_events, search_params, judge_id, status, message,
+                    status_reads, pace, wall_ms, created_ms, updated_ms, deleted_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING', NULL, 0, ?, ?, ?, ?, NULL)
+                """, [id, workspace.id, workspace.ownerID, name, description, maxEvents, searchParams.text, judge.id, pace.description,
+                      Int64(Date().timeIntervalSince1970 * 1000), now, now])
+            for (position, rowID) in rowIDs.enumerated() {
+                try db.run("INSERT INTO campaign_events (campaign_id, event_rowid, position) VALUES (?, ?, ?)", [id, rowID, position])
+            }
+            let record = try db.queryExisting("SELECT \(CampaignRecord.columns) FROM campaigns WHERE id = ?", [id], CampaignRecord.init)
+            return (record, judge)
+        }
+    }
+
+    /// Judges every selected event and stores the answers as `__judge_<judge-id>` annotations,
+    /// all in one transaction; the campaign ends COMPLETED, or FAILED with the reason.
+    func runCampaign(id: String, workspaceID: String, judge: JudgeRecord) {
+        do {
+            let rows = try pool.read { db in
+                try db.query("SELECT e.rowid, e.event_id, e.body, e.metadata FROM campaign_events AS c JOIN events AS e ON e.rowid = c.event_rowid WHERE c.campaign_id = ? ORDER BY c.position",
+                             [id]) { ($0.int64(0), $0.string(1), $0.bytes(2), $0.string(3)) }
+            }
+            let engine = RuleEngine(definition: judge.definition)
+            var results: [(Int64, JSON, String)] = []
+            var skipped = 0
+            for (rowID, _, body, metadata) in rows {
+                let parsed = try JSON.parse(body)
+                let messages = (parsed["request_messages"]?.arrayValue ?? []) + (parsed["response_messages"]?.arrayValue ?? [])
+                let properties = (try? JSON.parse(metadata))?.objectValue ?? JSONObject()
+                guard let conversation = try? JudgedConversation.make(messages: messages, properties: properties) else {
+                    skipped += 1
+                    continue
+                }
+                let output = engine.judge(conversation)
+                results.append((rowID, output.answer, output.analysis))
+            }
+            try pool.writeTransaction { db in
+                // A campaign deleted or reset meanwhile stores nothing.
+                guard try db.queryOne("SELECT 1 FROM campaigns WHERE id = ? AND deleted_ms IS NULL", [id], { _ in true }) != nil else { return }
+                for (rowID, answer, analysis) in results {
+                    let text: String? = answer.stringValue
+                    let number: Double? = answer.stringValue == nil ? answer.doubleValue : nil
+                    try db.run("""
+                        INSERT INTO annotations (workspace_id, judge_id, event_rowid, campaign_id, value_text, value_num, analysis)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (workspace_id, judge_id, event_rowid) DO UPDATE SET campaign_id = excluded.campaign_id,
+                            value_text = excluded.value_text, value_num = excluded.value_num, analysis = excluded.analysis
+                        """, [workspaceID, judge.id, rowID, id, text, number, analysis])
+                }
+                let message = skipped > 0 ? "judged \(results.count) events; \(skipped) had no assistant message and were skipped" : "judged \(results.count) events"
+                try db.run("UPDATE campaigns SET status = 'COMPLETED', message = ?, updated_ms = ? WHERE id = ?", [message, nowMs(), id])
+            }
+        } catch {
+            _ = try? pool.write { db in
+                try db.run("UPDATE campaigns SET status = 'FAILED', message = ?, updated_ms = ? WHERE id = ?", ["\(error)", nowMs(), id])
+            }
+        }
+    }
+
+    func campaign(id: String, workspaceID: String) throws -> (CampaignRecord, JudgeRecord?)? {
+        try pool.read { db in
+            guard let record = try db.queryOne("SELECT \(CampaignRecord.columns) FROM campaigns WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL",
+                                               [id, workspaceID], CampaignRecord.init) else { return nil }
+            return (record, try fetchJudge(id: record.judgeID, workspaceID: workspaceID, db: db, includeDeleted: true))
+        }
+    }
+
+    func listCampaigns(workspaceID: String, query: String?, page: PageRequest) throws -> (Int, [(CampaignRecord, JudgeRecord?)]) {
+        try pool.read { db in
+            var list = PageQuery(from: "FROM campaigns WHERE workspace_id = ? AND deleted_ms IS NULL", arguments: [workspaceID])
+            list.matchNameOrDescription(query)
+            let (count, records) = try list.run(db, columns: CampaignRecord.columns, page: page, CampaignRecord.init)
+            return (count, try records.map { ($0, try fetchJudge(id: $0.judgeID, workspaceID: workspaceID, db: db, includeDeleted: true)) })
+        }
+    }
+
+    func deleteCampaign(id: String, workspaceID: String) throws {
+        try pool.writeTransaction { db in
+            let changed = try db.run("UPDATE campaigns SET deleted_ms = ? WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [nowMs(), id, workspaceID])
+            if changed == 0 { throw APIError.notFound("CAMPAIGN_NOT_FOUND", "campaign \(id) not found") }
+        }
+    }
+
+    /// The status a poller sees under the task pace; each call counts as one status read.
+    func campaignStatus(id: String, workspaceID: String) throws -> String {
+        try pool.writeTransaction { db in
+            guard let record = try db.queryOne("SELECT \(CampaignRecord.columns) FROM campaigns WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL",
+                                               [id, workspaceID], CampaignRecord.init) else {
+                throw APIError.notFound("CAMPAIGN_NOT_FOUND", "campaign \(id) not found")
+            }
+            try db.run("UPDATE campaigns SET status_reads = status_reads + 1 WHERE id = ?", [id])
+            return TaskRunner.visibleStatus(real: record.status, pace: TaskPace.parse(record.pace) ?? .immediate, reads: record.statusReads + 1,
+                                            createdMs: record.wallMs, nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+        }
+    }
+
+    /// The campaign's selected events, in selection order, with the annotation in `extra_fields`.
+    func campaignEvents(id: String, workspaceID: String, judgeID: String, page: PageRequest) throws -> (Int, [JSON]) {
+        try pool.read { db in
+            let count = try db.queryOne("SELECT COUNT(*) FROM campaign_events WHERE campaign_id = ?", [id]) { $0.int(0) } ?? 0
+            let rows = try db.query("""
+                SELECT \(EventRow.columns) FROM campaign_events AS c JOIN events AS e ON e.rowid = c.event_rowid
+                WHERE c.campaign_id = ? ORDER BY c.position LIMIT ? OFFSET ?
+                """, [id, page.size, page.offset], EventRow.init)
+            let type: FieldType = (try db.queryOne("SELECT output_type FROM judges WHERE id = ?", [judgeID]) { $0.string(0) }) == "REGRESSION" ? .FLOAT : .TEXT
+            let field = FieldDefinition(name: FieldCatalog.judgePrefix + judgeID, label: "Judge", type: type, group: "judges", source: .annotation(judgeID: judgeID))
+            let annotations = try annotationsByRow(rows.map(\.rowID), fields: [field], workspaceID: workspaceID, db: db)
+            return (count, rows.map { $0.preview(extraFields: [field], annotations: annotations[$0.rowID] ?? [:]) })
+        }
+    }
+}

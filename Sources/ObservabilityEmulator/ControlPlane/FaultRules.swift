@@ -1,0 +1,92 @@
+import EmulatorJSON
+import Foundation
+
+/// Fault rules set through `POST /__emulator/faults`. Probabilities draw from a seeded generator
+/// so a test run with the same rules and requests sees the same faults.
+final class FaultRules: @unchecked Sendable {
+    struct Rule {
+        let id: String
+        let method: String?
+        let path: String
+        let directive: FaultDirective
+        var remaining: Int?
+        let probability: Double?
+        let created: Int64
+
+        func matches(method: String, path: String) -> Bool {
+            if let m = self.method, m.uppercased() != method.uppercased() { return false }
+            return FaultRules.glob(self.path, path)
+        }
+
+        var json: JSON {
+            .object(JSONObject([
+                ("id", .string(id)), ("method", .string(method)), ("path", .string(path)),
+                ("status", directive.status.map { .int(Int64($0)) } ?? .null), ("error_code", .string(directive.errorCode)),
+                ("message", .string(directive.message)), ("delay_ms", .int(Int64(directive.delayMs))), ("drop", .bool(directive.drop)),
+                ("count", remaining.map { .int(Int64($0)) } ?? .null), ("remaining", remaining.map { .int(Int64($0)) } ?? .null),
+                ("probability", probability.map { .double($0) } ?? .null),
+            ]))
+        }
+    }
+
+    private let lock = NSLock()
+    private var rules: [Rule] = []
+    private var counter: Int64 = 0
+    private var random = SplitMix64(state: 0xFA17)
+
+    func add(method: String?, path: String, directive: FaultDirective, count: Int?, probability: Double?) -> Rule {
+        lock.lock()
+        defer { lock.unlock() }
+        counter += 1
+        let id = UUIDText.v5("fault:\(counter)")
+        let rule = Rule(id: id, method: method, path: path, directive: directive, remaining: count, probability: probability, created: counter)
+        rules.append(rule)
+        return rule
+    }
+
+    func list() -> [Rule] { lock.lock(); defer { lock.unlock() }; return rules }
+
+    func clear() {
+        lock.lock()
+        rules.removeAll()
+        random = SplitMix64(state: 0xFA17)
+        lock.unlock()
+    }
+
+    func remove(id: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        let before = rules.count
+        rules.removeAll { $0.id == id }
+        return rules.count != before
+    }
+
+    /// The first active rule matching the request, consuming one of its uses.
+    func match(method: String, path: String) -> FaultDirective? {
+        lock.lock()
+        defer { lock.unlock() }
+        for index in rules.indices where rules[index].matches(method: method, path: path) {
+            if let p = rules[index].probability, random.nextDouble() >= p { continue }
+            let directive = rules[index].directive
+            if let remaining = rules[index].remaining {
+                if remaining <= 1 { rules.remove(at: index) } else { rules[index].remaining = remaining - 1 }
+            }
+            return directive
+        }
+        return nil
+    }
+
+    /// `*` matches any run of characters; everything else literally.
+    static func glob(_ pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern.utf8), t = Array(text.utf8)
+        var pi = 0, ti = 0, star = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count && p[pi] == UInt8(ascii: "*") { star = pi; mark = ti; pi += 1 }
+            else if pi < p.count && p[pi] == t[ti] { pi += 1; ti += 1 }
+            else if star >= 0 { pi = star + 1; mark += 1; ti = mark }
+            else { return false }
+        }
+        while pi < p.count && p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+}

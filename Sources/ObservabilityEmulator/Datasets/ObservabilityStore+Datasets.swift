@@ -1,0 +1,345 @@
+import EmulatorJSON
+import EmulatorStore
+import Foundation
+
+extension ObservabilityStore {
+    // MARK: Datasets
+
+    func createDataset(workspace: Workspace, name: String, description: String) throws -> JSON {
+        try pool.writeTransaction { db in
+            let id = ids.next()
+            let now = nowMs()
+            try db.run("INSERT INTO datasets (id, workspace_id, owner_id, name, description, created_ms, updated_ms, deleted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+                       [id, workspace.id, workspace.ownerID, name, description, now, now])
+            return try db.queryExisting("SELECT \(DatasetJSON.datasetColumns) FROM datasets WHERE id = ?", [id], DatasetJSON.dataset)
+        }
+    }
+
+    func dataset(id: String, workspaceID: String) throws -> JSON? {
+        try pool.read { db in
+            try db.queryOne("SELECT \(DatasetJSON.datasetColumns) FROM datasets WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [id, workspaceID], DatasetJSON.dataset)
+        }
+    }
+
+    func requireDataset(id: String, workspaceID: String, db: Database) throws {
+        guard try db.queryOne("SELECT 1 FROM datasets WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [id, workspaceID], { _ in true }) != nil else {
+            throw APIError.notFound("DATASET_NOT_FOUND", "dataset \(id) not found")
+        }
+    }
+
+    func listDatasets(workspaceID: String, query: String?, page: PageRequest) throws -> (Int, [JSON]) {
+        try pool.read { db in
+            var list = PageQuery(from: "FROM datasets WHERE workspace_id = ? AND deleted_ms IS NULL", arguments: [workspaceID])
+            list.matchNameOrDescription(query)
+            return try list.run(db, columns: DatasetJSON.datasetColumns, page: page, DatasetJSON.dataset)
+        }
+    }
+
+    /// Changes only the keys given (non-null).
+    func patchDataset(id: String, workspaceID: String, name: String?, description: String?) throws -> JSON {
+        try pool.writeTransaction { db in
+            try requireDataset(id: id, workspaceID: workspaceID, db: db)
+            let now = nowMs()
+            if let name { try db.run("UPDATE datasets SET name = ?, updated_ms = ? WHERE id = ?", [name, now, id]) }
+            if let description { try db.run("UPDATE datasets SET description = ?, updated_ms = ? WHERE id = ?", [description, now, id]) }
+            return try db.queryExisting("SELECT \(DatasetJSON.datasetColumns) FROM datasets WHERE id = ?", [id], DatasetJSON.dataset)
+        }
+    }
+
+    func deleteDataset(id: String, workspaceID: String) throws {
+        try pool.writeTransaction { db in
+            try requireDataset(id: id, workspaceID: workspaceID, db: db)
+            let now = nowMs()
+            try db.run("UPDATE datasets SET deleted_ms = ? WHERE id = ?", [now, id])
+            try db.run("UPDATE records SET deleted_ms = ? WHERE dataset_id = ? AND deleted_ms IS NULL", [now, id])
+        }
+    }
+
+    // MARK: Records
+
+    func insertRecords(_ drafts: [RecordDraft], datasetID: String, workspaceID: String, db: Database) throws -> [String] {
+        let now = nowMs()
+        var ids: [String] = []
+        let base = try db.queryOne("SELECT COALESCE(MAX(seq), 0) FROM records") { $0.int64(0) } ?? 0
+        for (offset, draft) in drafts.enumerated() {
+            let id = self.ids.next()
+            try db.run("INSERT INTO records (id, dataset_id, workspace_id, payload, properties, source, created_ms, updated_ms, deleted_ms, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                       [id, datasetID, workspaceID, JSON.object(draft.payload).text, JSON.object(draft.properties).text, draft.source, now, now, base + Int64(offset) + 1])
+            ids.append(id)
+        }
+        return ids
+    }
+
+    func createRecord(datasetID: String, workspaceID: String, draft: RecordDraft) throws -> JSON {
+        try pool.writeTransaction { db in
+            try requireDataset(id: datasetID, workspaceID: workspaceID, db: db)
+            guard let id = try insertRecords([draft], datasetID: datasetID, workspaceID: workspaceID, db: db).first else {
+                throw DatabaseError.rowNotFound("record insert returned no id")
+            }
+            return try db.queryExisting("SELECT \(DatasetJSON.recordColumns) FROM records WHERE id = ?", [id], DatasetJSON.record)
+        }
+    }
+
+    /// Records newest first; ties (same millisecond) by insertion order, newest first.
+    func listRecords(datasetID: String, workspaceID: String, page: PageRequest) throws -> (Int, [JSON]) {
+        try pool.read { db in
+            try requireDataset(id: datasetID, workspaceID: workspaceID, db: db)
+            return try PageQuery(from: "FROM records WHERE dataset_id = ? AND deleted_ms IS NULL", arguments: [datasetID])
+                .run(db, columns: DatasetJSON.recordColumns, order: "created_ms DESC, seq DESC", page: page, DatasetJSON.record)
+        }
+    }
+
+    func record(id: String, workspaceID: String) throws -> JSON? {
+        try pool.read { db in
+            try db.queryOne("SELECT \(DatasetJSON.recordColumns) FROM records WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [id, workspaceID], DatasetJSON.record)
+        }
+    }
+
+    func deleteRecords(ids: [String], workspaceID: String) throws {
+        try pool.writeTransaction { db in
+            for id in ids {
+                guard try db.queryOne("SELECT 1 FROM records WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [id, workspaceID], { _ in true }) != nil else {
+                    throw APIError.notFound("DATASET_RECORD_NOT_FOUND", "dataset record \(id) not found")
+                }
+            }
+            let now = nowMs()
+            for id in ids { try db.run("UPDATE records SET deleted_ms = ? WHERE id = ?", [now, id]) }
+        }
+    }
+
+    /// The two JSON columns of a record that a PUT replaces.
+    enum RecordPart: String { case payload, properties }
+
+    func updateRecord(id: String, workspaceID: String, part: RecordPart, value: JSONObject) throws {
+        try pool.writeTransaction { db in
+            let changed = try db.run("UPDATE records SET \(part.rawValue) = ?, updated_ms = ? WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL",
+                                     [JSON.object(value).text, nowMs(), id, workspaceID])
+            if changed == 0 { throw APIError.notFound("DATASET_RECORD_NOT_FOUND", "dataset record \(id) not found") }
+        }
+    }
+
+    // MARK: Import tasks
+
+    func createTask(datasetID: String, workspace: Workspace, pace: TaskPace) throws -> String {
+        try pool.writeTransaction { db in
+            try requireDataset(id: datasetID, workspaceID: workspace.id, db: db)
+            let id = ids.next()
+            let now = nowMs()
+            try db.run("INSERT INTO tasks (id, dataset_id, workspace_id, creator_id, status, progress, message, status_reads, pace, wall_ms, created_ms, updated_ms, deleted_ms) VALUES (?, ?, ?, ?, 'RUNNING', 0, NULL, 0, ?, ?, ?, ?, NULL)",
+                       [id, datasetID, workspace.id, workspace.ownerID, pace.description, Int64(Date().timeIntervalSince1970 * 1000), now, now])
+            return id
+        }
+    }
+
+    /// Runs an import: `build` makes the records (or throws `ImportFailure`); they are inserted in
+    /// one transaction with the task's completion, so a failed import adds nothing.
+    func runImport(taskID: String, datasetID: String, workspaceID: String, build: () throws -> [RecordDraft]) {
+        do {
+            let drafts = try build()
+            try pool.writeTransaction { db in
+                guard try db.queryOne("SELECT 1 FROM datasets WHERE id = ? AND deleted_ms IS NULL", [datasetID], { _ in true }) != nil else {
+                    throw ImportFailure(message: "the dataset was deleted during the import")
+                }
+                _ = try insertRecords(drafts, datasetID: datasetID, workspaceID: workspaceID, db: db)
+                try db.run("UPDATE tasks SET status = 'COMPLETED', progress = 100, message = ?, updated_ms = ? WHERE id = ?",
+                           ["imported \(drafts.count) record\(drafts.count == 1 ? "" : "s")", nowMs(), taskID])
+            }
+        } catch {
+            let message = (error as? ImportFailure)?.message ?? (error as? APIError)?.message ?? "\(error)"
+            _ = try? pool.write { db in
+                try db.run("UPDATE tasks SET status = 'FAILED', progress = 100, message = ?, updated_ms = ? WHERE id = ?", [message, nowMs(), taskID])
+            }
+        }
+    }
+
+    /// A task as a poller sees it under the pace; `countRead` makes this a status read.
+    func task(id: String, datasetID: String, workspaceID: String, countRead: Bool) throws -> JSON? {
+        try pool.writeTransaction { db in
+            guard let json = try db.queryOne("SELECT \(DatasetJSON.taskColumns) FROM tasks WHERE id = ? AND dataset_id = ? AND workspace_id = ? AND deleted_ms IS NULL",
+                                             [id, datasetID, workspaceID], { taskJSON($0, extraRead: countRead ? 1 : 0) }) else { return nil }
+            if countRead { try db.run("UPDATE tasks SET status_reads = status_reads + 1 WHERE id = ?", [id]) }
+            return json
+        }
+    }
+
+    func listTasks(datasetID: String, workspaceID: String, page: PageRequest) throws -> (Int, [JSON]) {
+        try pool.read { db in
+            try requireDataset(id: datasetID, workspaceID: workspaceID, db: db)
+            return try PageQuery(from: "FROM tasks WHERE dataset_id = ? AND deleted_ms IS NULL", arguments: [datasetID])
+                .run(db, columns: DatasetJSON.taskColumns, page: page) { taskJSON($0, extraRead: 0) }
+        }
+    }
+
+    private func taskJSON(_ row: Row, extraRead: Int) -> JSON {
+        let pace = TaskPace.parse(row.string(8)) ?? .immediate
+        let real = row.string(4)
+        let visible = TaskRunner.visibleStatus(real: real, pace: pace, reads: row.int(7) + extraRead, createdMs: row.int64(9), nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+        let running = visible == "RUNNING" && real != "RUNNING"
+        return .object(JSONObject([
+            ("id", .string(row.string(0))), ("created_at", .string(Timestamp.format(row.int64(10)))),
+            ("updated_at", .string(Timestamp.format(row.int64(11)))), ("deleted_at", row.isNull(12) ? .null : .string(Timestamp.format(row.int64(12)))),
+            ("creator_id", .string(row.string(3))), ("dataset_id", .string(row.string(1))), ("workspace_id", .string(row.string(2))),
+            ("status", .string(visible)), ("progress", running ? .int(50) : (row.isNull(5) ? .null : .int(row.int64(5)))),
+            ("message", running ? .null : .string(row.optionalString(6))),
+        ]))
+    }
+
+    // MARK: Import sources
+
+    /// Records from events: request and response messages, the event's fields as properties.
+    func recordsFromEvents(ids eventIDs: [String], workspaceID: String, source: String) throws -> [RecordDraft] {
+        try pool.read { db in
+            var drafts: [RecordDraft] = []
+            var missing: [String] = []
+            for id in eventIDs {
+                guard let draft = try recordFromEvent(.eventID, value: id, workspaceID: workspaceID, source: source, db: db).first else {
+                    missing.append(id); continue
+                }
+                drafts.append(draft)
+            }
+            if !missing.isEmpty {
+                throw ImportFailure(message: "unknown completion event id\(missing.count == 1 ? "" : "s"): \(missing.prefix(20).joined(separator: ", "))\(missing.count > 20 ? ", …" : "")")
+            }
+            return drafts
+        }
+    }
+
+    /// How an import finds events: by event id or by conversation (correlation) id.
+    enum EventKey: String { case eventID = "event_id", conversationID = "correlation_id" }
+
+    func recordFromEvent(_ key: EventKey, value: String, workspaceID: String, source: String, db: Database) throws -> [RecordDraft] {
+        try db.query("SELECT \(EventRow.columns), e.body FROM events AS e WHERE e.\(key.rawValue) = ? AND \(Self.visibleToWorkspace) ORDER BY e.created_ms, e.event_id",
+                            [value, workspaceID]) { row in
+            let event = EventRow(row)
+            let body = (try? JSON.parse(row.bytes(16))) ?? [:]
+            let messages = (body["request_messages"]?.arrayValue ?? []) + (body["response_messages"]?.arrayValue ?? [])
+            var properties = JSONObject()
+            for field in FieldCatalog.fixed { properties[field.name] = event.value(of: field, annotations: [:]) }
+            if let metadata = (try? JSON.parse(event.metadata))?.objectValue {
+                for (key, v) in metadata { properties[FieldCatalog.metadataPrefix + key] = v }
+            }
+            return RecordDraft(payload: JSONObject([("messages", .array(messages))]), properties: properties, source: source)
+        }
+    }
+
+    func recordsFromPlayground(conversationIDs: [String], workspaceID: String) throws -> [RecordDraft] {
+        try pool.read { db in
+            var drafts: [RecordDraft] = []
+            var missing: [String] = []
+            for id in conversationIDs {
+                let found = try recordFromEvent(.conversationID, value: id, workspaceID: workspaceID, source: "PLAYGROUND", db: db)
+                if found.isEmpty { missing.append(id) }
+                // The newest event of a conversation carries its whole history; import that one.
+                if let last = found.last {
+                    var record = last
+                    record.properties["conversation_id"] = .string(id)
+                    drafts.append(record)
+                }
+            }
+            if !missing.isEmpty {
+                throw ImportFailure(message: "unknown conversation id\(missing.count == 1 ? "" : "s"): \(missing.prefix(20).joined(separator: ", "))")
+            }
+            return drafts
+        }
+    }
+
+    func recordsFromCampaign(campaignID: String, workspaceID: String) throws -> [RecordDraft] {
+        try pool.read { db in
+            guard let judgeID = try db.queryOne("SELECT judge_id FROM campaigns WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [campaignID, workspaceID], { $0.string(0) }) else {
+                throw ImportFailure(message: "campaign \(campaignID) not found")
+            }
+            let eventIDs = try db.query("""
+                SELECT e.event_id, a.value_text, a.value_num, a.analysis FROM campaign_events AS c JOIN events AS e ON e.rowid = c.event_rowid
+                JOIN annotations AS a ON a.event_rowid = c.event_rowid AND a.workspace_id = ? AND a.judge_id = ? AND a.campaign_id = ?
+                ORDER BY c.position
+                """, [workspaceID, judgeID, campaignID]) { row -> (String, JSON, String) in
+                (row.string(0), row.isNull(2) ? .string(row.optionalString(1)) : .double(row.double(2)), row.string(3))
+            }
+            // An event the workspace can no longer see (reset meanwhile) is skipped, not imported.
+            return try eventIDs.compactMap { id, answer, analysis in
+                guard var draft = try recordFromEvent(.eventID, value: id, workspaceID: workspaceID, source: "EXPLORER", db: db).first else { return nil }
+                draft.properties[FieldCatalog.judgePrefix + judgeID] = answer
+                draft.properties["judge_analysis"] = .string(analysis)
+                draft.properties["campaign_id"] = .string(campaignID)
+                return draft
+            }
+        }
+    }
+
+    func recordsFromDataset(recordIDs: [String], workspaceID: String) throws -> [RecordDraft] {
+        try pool.read { db in
+            var drafts: [RecordDraft] = []
+            var missing: [String] = []
+            for id in recordIDs {
+                guard let draft = try db.queryOne("SELECT payload, properties, source FROM records WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [id, workspaceID], { row in
+                    RecordDraft(payload: (try? JSON.parse(row.string(0)))?.objectValue ?? JSONObject(),
+                                properties: (try? JSON.parse(row.string(1)))?.objectValue ?? JSONObject(), source: row.string(2))
+                }) else { missing.append(id); continue }
+                drafts.append(draft)
+            }
+            if !missing.isEmpty {
+                throw ImportFailure(message: "unknown dataset record id\(missing.count == 1 ? "" : "s"): \(missing.prefix(20).joined(separator: ", "))")
+            }
+            return drafts
+        }
+    }
+
+    /// Parses an uploaded JSONL file: each line `{"messages": [...], "properties": {...}}`.
+    func recordsFromFile(fileID: String, workspaceID: String) throws -> [RecordDraft] {
+        guard let content = try pool.read({ db in
+            try db.queryOne("SELECT content FROM files WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [fileID, workspaceID]) { $0.bytes(0) }
+        }) else { throw ImportFailure(message: "file \(fileID) not found") }
+        var drafts: [RecordDraft] = []
+        var lineNumber = 0
+        for line in content.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+            guard let value = try? JSON.parse(Array(line)), case .object(let object) = value else {
+                throw ImportFailure(message: "line \(lineNumber): not a JSON object")
+            }
+            guard case .array(let messages) = object["messages"] ?? .null else {
+                throw ImportFailure(message: "line \(lineNumber): 'messages' must be an array of messages")
+            }
+            for (index, message) in messages.enumerated() {
+                guard case .object(let m) = message, case .string = m["role"] ?? .null else {
+                    throw ImportFailure(message: "line \(lineNumber): messages[\(index)] must be an object with a string 'role'")
+                }
+            }
+            var properties = JSONObject()
+            switch object["properties"] {
+            case .none, .some(.null): break
+            case .some(.object(let p)): properties = p
+            case .some: throw ImportFailure(message: "line \(lineNumber): 'properties' must be an object")
+            }
+            drafts.append(RecordDraft(payload: JSONObject([("messages", .array(messages))]), properties: properties, source: "UPLOADED_FILE"))
+        }
+        if drafts.isEmpty { throw ImportFailure(message: "the file has no records") }
+        return drafts
+    }
+
+    // MARK: Export
+
+    /// Snapshots the live records as JSONL under an unguessable token valid for an hour.
+    func exportDataset(id: String, workspaceID: String, token: String) throws {
+        try pool.writeTransaction { db in
+            try requireDataset(id: id, workspaceID: workspaceID, db: db)
+            var out: [UInt8] = []
+            try db.forEach("SELECT payload, properties FROM records WHERE dataset_id = ? AND deleted_ms IS NULL ORDER BY created_ms, seq", [id]) { row in
+                let payload = (try? JSON.parse(row.string(0))) ?? [:]
+                let line: JSON = .object(JSONObject([("messages", payload["messages"] ?? .array([])), ("properties", (try? JSON.parse(row.string(1))) ?? [:])]))
+                line.write(into: &out)
+                out.append(UInt8(ascii: "\n"))
+            }
+            let expires = Int64(Date().timeIntervalSince1970 * 1000) + 3_600_000
+            try db.run("DELETE FROM exports WHERE expires_ms < ?", [Int64(Date().timeIntervalSince1970 * 1000)])
+            try db.run("INSERT INTO exports (token, dataset_id, workspace_id, content, expires_ms) VALUES (?, ?, ?, ?, ?)",
+                       [token, id, workspaceID, DatabaseValue.blob(out), expires])
+        }
+    }
+
+    func exportContent(token: String) throws -> [UInt8]? {
+        try pool.read { db in
+            try db.queryOne("SELECT content FROM exports WHERE token = ? AND expires_ms >= ?", [token, Int64(Date().timeIntervalSince1970 * 1000)]) { $0.bytes(0) }
+        }
+    }
+}
