@@ -76,5 +76,5 @@ let package = Package(
             ]
         ),
     ] + fuzzTargets,
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -17,6 +17,9 @@ protocol EventLoopChannel: AnyObject {
 /// Everything registered with a loop is touched only on its thread, so connections need no locks.
 /// Other threads hand it work with `execute` (a locked task list and an `eventfd` to wake it).
 /// Level-triggered: a channel that stops wanting input removes `EPOLLIN` from its interest.
+///
+/// `@unchecked Sendable`: `tasks`, `wakeRequested` and `thread` are guarded by `lock`; `channels`,
+/// `timers`, `stopping` and `started` are touched only on the loop's own thread (or before it starts).
 final class EventLoop: @unchecked Sendable {
     static let readable = UInt32(EPOLLIN.rawValue)
     static let writable = UInt32(EPOLLOUT.rawValue)
@@ -77,12 +80,13 @@ final class EventLoop: @unchecked Sendable {
 
     /// Runs `task` on the loop's thread, after the events it is handling now.
     func execute(_ task: @escaping () -> Void) {
-        lock.lock()
-        tasks.append(task)
-        // From the loop's own thread the task runs before the next wait; no wake-up is needed.
-        let wake = !wakeRequested && !isLoopThread()
-        if wake { wakeRequested = true }
-        lock.unlock()
+        let wake = lock.withLock {
+            tasks.append(task)
+            // From the loop's own thread the task runs before the next wait; no wake-up is needed.
+            let wake = !wakeRequested && !isLoopThread()
+            if wake { wakeRequested = true }
+            return wake
+        }
         if wake {
             var one: UInt64 = 1
             _ = write(wakeFD, &one, 8)
@@ -129,9 +133,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func run() {
-        lock.lock()
-        thread = pthread_self()
-        lock.unlock()
+        lock.withLock { thread = pthread_self() }
         let capacity = 256
         let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
         defer {
@@ -172,11 +174,10 @@ final class EventLoop: @unchecked Sendable {
     /// Runs queued tasks, including those they queue, until none is left.
     private func runTasks() {
         while true {
-            lock.lock()
-            let batch = tasks
-            tasks = []
-            wakeRequested = false
-            lock.unlock()
+            let batch = lock.withLock {
+                defer { tasks = []; wakeRequested = false }
+                return tasks
+            }
             if batch.isEmpty { return }
             for task in batch { task() }
         }

@@ -5,12 +5,17 @@ import Darwin
 #endif
 import Dispatch
 import Foundation
+import Synchronization
 
 /// One client connection, owned by one event loop: every member is touched only on its thread.
 ///
 /// What epoll watches follows from the state (`refreshInterest`): input unless the peer has
 /// closed or too much is buffered, output while a response is only partly written.
-final class HTTPConnection: EventLoopChannel {
+///
+/// `@unchecked Sendable`: the connection is confined to its event loop. Every mutable field is
+/// read and written on that loop's thread only; other threads (the handler pool answering a
+/// request) reach it solely through `loop.execute`, which runs the closure on the loop.
+final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
     let id: UInt64
     let fd: Int32
     unowned let server: HTTPServer
@@ -307,23 +312,26 @@ final class HTTPConnection: EventLoopChannel {
 /// Where a handler's answer lands while the handler is still running on the connection's loop.
 /// `offer` keeps it if the handler has not returned yet (`close` then picks it up); afterwards it
 /// refuses, and the answer travels to the loop as a task.
-final class ResponseSlot: @unchecked Sendable {
-    private let lock = NSLock()
-    private var open = true
-    private var response: HTTPResponse?
+final class ResponseSlot: Sendable {
+    private struct State {
+        var open = true
+        var response: HTTPResponse?
+    }
+
+    private let state = Mutex(State())
 
     func offer(_ response: HTTPResponse) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        guard open else { return false }
-        self.response = response
-        return true
+        state.withLock { state in
+            guard state.open else { return false }
+            state.response = response
+            return true
+        }
     }
 
     func close() -> HTTPResponse? {
-        lock.lock()
-        defer { lock.unlock() }
-        open = false
-        return response
+        state.withLock { state in
+            state.open = false
+            return state.response
+        }
     }
 }

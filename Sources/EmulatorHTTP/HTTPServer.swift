@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Dispatch
 import Foundation
+import Synchronization
 import Logging
 
 /// What a handler learns about a request besides the request itself.
@@ -27,23 +28,14 @@ public struct HTTPRequestContext: Sendable {
 /// Work queued for a request can check it before it starts, as nginx does with its 499: a
 /// client that has hung up will not read the answer, and a burst of abandoned heavy requests
 /// would otherwise delay everyone after them.
-public final class ClientPresence: @unchecked Sendable {
-    private let lock = NSLock()
-    private var gone = false
+public final class ClientPresence: Sendable {
+    private let gone = Mutex(false)
 
     public init() {}
 
-    public var hasClosed: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return gone
-    }
+    public var hasClosed: Bool { gone.withLock { $0 } }
 
-    func markClosed() {
-        lock.lock()
-        gone = true
-        lock.unlock()
-    }
+    func markClosed() { gone.withLock { $0 = true } }
 }
 
 /// Handlers answer through `respond`, exactly once, at once or later from any thread. They are
@@ -62,6 +54,9 @@ public typealias HTTPErrorResponder = @Sendable (_ status: Int, _ message: Strin
 /// accepts and deals new connections round-robin. Requests on a connection are handled one after
 /// another, so pipelined requests are answered in order. Each loop checks its connections' idle
 /// and read deadlines once a second.
+///
+/// `@unchecked Sendable`: the connection table is behind a mutex; `loops` and `acceptor` are
+/// set by `start` before any loop runs and cleared by `shutdown` after they stop.
 public final class HTTPServer: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var host: String
@@ -83,13 +78,20 @@ public final class HTTPServer: @unchecked Sendable {
     let handler: HTTPHandler
     let errorResponder: HTTPErrorResponder
 
-    private let lock = NSLock()
-    private var connections: [UInt64: HTTPConnection] = [:]
-    private var nextConnectionID: UInt64 = 0
+    /// The open connections and how new ones are dealt, shared by the acceptor, the loops
+    /// (which remove their closed connections) and `shutdown`.
+    private struct Connections {
+        var open: [UInt64: HTTPConnection] = [:]
+        var nextID: UInt64 = 0
+        var nextLoop = 0
+        var isDraining = false
+    }
+
+    private let connections = Mutex(Connections())
+    /// Set by `start` before any loop runs and cleared by `shutdown` after they stop: never
+    /// touched concurrently (hence `@unchecked Sendable` above).
     private var loops: [EventLoop] = []
     private var acceptor: Acceptor?
-    private var nextLoop = 0
-    private(set) var isDraining = false
 
     public init(configuration: Configuration, logger: Logger, errorResponder: @escaping HTTPErrorResponder, handler: @escaping HTTPHandler) {
         self.configuration = configuration
@@ -98,7 +100,7 @@ public final class HTTPServer: @unchecked Sendable {
         self.errorResponder = errorResponder
     }
 
-    public var connectionCount: Int { lock.lock(); defer { lock.unlock() }; return connections.count }
+    public var connectionCount: Int { connections.withLock { $0.open.count } }
 
     /// Binds, listens and starts accepting. Returns the bound port (useful with port 0).
     @discardableResult
@@ -166,22 +168,24 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// A new connection from the acceptor (on loop 0): deal it to the next loop, or refuse it.
     func adopt(_ fd: Int32, from acceptingLoop: EventLoop) {
-        lock.lock()
-        let overloaded = connections.count >= configuration.limits.maxConnections || isDraining
-        nextConnectionID += 1
-        let id = nextConnectionID
-        let loop = loops[nextLoop % loops.count]
-        nextLoop &+= 1
-        let connection = overloaded ? nil : HTTPConnection(id: id, fd: fd, server: self, loop: loop)
-        if let connection { connections[id] = connection }
-        lock.unlock()
-        guard let connection else { refuse(fd); return }
+        let loops = self.loops
+        let (connection, loop, draining): (HTTPConnection?, EventLoop, Bool) = connections.withLock { state in
+            let overloaded = state.open.count >= configuration.limits.maxConnections || state.isDraining
+            state.nextID += 1
+            let loop = loops[state.nextLoop % loops.count]
+            state.nextLoop &+= 1
+            guard !overloaded else { return (nil, loop, state.isDraining) }
+            let connection = HTTPConnection(id: state.nextID, fd: fd, server: self, loop: loop)
+            state.open[state.nextID] = connection
+            return (connection, loop, state.isDraining)
+        }
+        guard let connection else { refuse(fd, draining: draining); return }
         if loop === acceptingLoop { connection.start() } else { loop.execute { connection.start() } }
     }
 
     /// Answers 503 to a connection over the limit, best effort and without blocking, then closes.
-    private func refuse(_ fd: Int32) {
-        var response = errorResponder(503, isDraining ? "the server is shutting down" : "too many open connections (limit \(configuration.limits.maxConnections))")
+    private func refuse(_ fd: Int32, draining: Bool) {
+        var response = errorResponder(503, draining ? "the server is shutting down" : "too many open connections (limit \(configuration.limits.maxConnections))")
         response.closeConnection = true
         let bytes = response.serialized(keepAlive: false, date: HTTPDate.shared.now())
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, SocketOS.sendFlags) }
@@ -196,15 +200,11 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     func remove(_ connection: HTTPConnection) {
-        lock.lock()
-        connections[connection.id] = nil
-        lock.unlock()
+        _ = connections.withLock { $0.open.removeValue(forKey: connection.id) }
     }
 
     private func eachConnection(_ body: @escaping (HTTPConnection) -> Void) {
-        lock.lock()
-        let snapshot = Array(connections.values)
-        lock.unlock()
+        let snapshot = connections.withLock { Array($0.open.values) }
         for connection in snapshot { connection.loop.execute { body(connection) } }
     }
 
@@ -212,9 +212,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// then stops the event loops. Blocks the caller until done; not for a loop's own thread.
     public func shutdown(timeout: Double = 10) {
         guard let acceptor, let first = loops.first else { return }
-        lock.lock()
-        isDraining = true
-        lock.unlock()
+        connections.withLock { $0.isDraining = true }
         let closed = DispatchSemaphore(value: 0)
         first.execute {
             acceptor.close()

@@ -3,8 +3,8 @@
 /// Literal segments beat parameters (`/dataset-records/bulk-delete` before
 /// `/dataset-records/{id}`); a path that matches with another method gives the allowed methods
 /// for a 405. `HEAD` is served by the `GET` route.
-public struct Router<Route> {
-    public enum Match {
+public struct Router<Route: Sendable>: Sendable {
+    public enum Match: Sendable {
         case found(Route, parameters: [String: String])
         case methodNotAllowed(allowed: [String])
         case notFound
@@ -31,14 +31,14 @@ public struct Router<Route> {
 }
 
 /// Route templates as segment lists, most literal segments first.
-struct RouteTable {
-    enum Match {
+struct RouteTable: Sendable {
+    enum Match: Sendable {
         case found(Int, parameters: [String: String])
         case methodNotAllowed(allowed: [String])
         case notFound
     }
 
-    struct Entry {
+    struct Entry: Sendable {
         let method: String
         /// One element per path segment: the literal's bytes, or nil for a parameter.
         let literals: [[UInt8]?]

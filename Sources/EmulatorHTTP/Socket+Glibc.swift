@@ -37,8 +37,6 @@ enum SocketOS {
         #endif
     }
 
-    static var lastError: Int32 { errno }
-
     /// Resolves a TCP address (numeric service) and calls `body` with the first result, or
     /// returns the resolver's error text.
     static func withAddress<T>(host: String, port: Int, passive: Bool, _ body: (addrinfo) throws -> T) rethrows -> Result<T, HealthProbeError> {

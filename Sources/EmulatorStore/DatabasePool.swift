@@ -5,6 +5,10 @@ import Foundation
 ///
 /// As in GRDB's DatabasePool: writes are serialised on the writer's queue; reads run on whichever
 /// reader is free, concurrently with the writer, each seeing a consistent snapshot.
+///
+/// `@unchecked Sendable`: the writer connection is used only while `writerLock` is held, the
+/// list of idle readers only under `readersLock`, and each reader by one thread at a time (taken
+/// from the list, given back after).
 public final class DatabasePool: @unchecked Sendable {
     public let path: String
     private let writer: Database
@@ -38,12 +42,10 @@ public final class DatabasePool: @unchecked Sendable {
 
     /// Runs `body` with exclusive use of the writer connection.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        writerLock.lock()
-        defer {
-            didWrite?()
-            writerLock.unlock()
+        try writerLock.withLock {
+            defer { didWrite?() }
+            return try body(writer)
         }
-        return try body(writer)
     }
 
     /// Runs `body` in a transaction on the writer.
@@ -54,13 +56,9 @@ public final class DatabasePool: @unchecked Sendable {
     /// Runs `body` on a free reader connection, inside a read transaction (one snapshot).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         readerSemaphore.wait()
-        readersLock.lock()
-        let reader = readers.removeLast()
-        readersLock.unlock()
+        let reader = readersLock.withLock { readers.removeLast() }
         defer {
-            readersLock.lock()
-            readers.append(reader)
-            readersLock.unlock()
+            readersLock.withLock { readers.append(reader) }
             readerSemaphore.signal()
         }
         // Cached statements: sqlite3_exec would parse BEGIN and COMMIT again on every read.

@@ -1,4 +1,9 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A prepared statement. Finalized in `deinit`; reset before every use by `Database`.
 public final class Statement {
@@ -63,6 +68,25 @@ public struct Row {
     let handle: OpaquePointer
 
     public var count: Int { Int(sqlite3_column_count(handle)) }
+
+    /// The position of the result column called `name` (its `AS` alias, or the column's own
+    /// name). A missing column is a programming error, reported as a `DatabaseError`.
+    public func index(of name: String) throws -> Int {
+        for index in 0..<count {
+            if let cName = sqlite3_column_name(handle, Int32(index)), strcmp(cName, name) == 0 { return index }
+        }
+        throw DatabaseError(code: SQLITE_RANGE, message: "no result column named \(name)")
+    }
+
+    // Columns read by name, as a row reader should: positions change with the SELECT list.
+    public func int(_ name: String) throws -> Int { int(try index(of: name)) }
+    public func int64(_ name: String) throws -> Int64 { int64(try index(of: name)) }
+    public func double(_ name: String) throws -> Double { double(try index(of: name)) }
+    public func string(_ name: String) throws -> String { string(try index(of: name)) }
+    public func optionalString(_ name: String) throws -> String? { optionalString(try index(of: name)) }
+    public func optionalDouble(_ name: String) throws -> Double? { optionalDouble(try index(of: name)) }
+    public func optionalInt(_ name: String) throws -> Int? { optionalInt(try index(of: name)) }
+    public func bytes(_ name: String) throws -> [UInt8] { bytes(try index(of: name)) }
 
     public func isNull(_ index: Int) -> Bool { sqlite3_column_type(handle, Int32(index)) == SQLITE_NULL }
 

@@ -20,8 +20,6 @@ struct JSONLogHandler: LogHandler {
                                         "time": ISO8601DateFormatter().string(from: Date())]
         for (key, value) in metadata.merging(explicit ?? [:], uniquingKeysWith: { $1 }) { object[key] = value.description }
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        Self.lock.lock()
-        FileHandle.standardError.write(data + Data("\n".utf8))
-        Self.lock.unlock()
+        Self.lock.withLock { FileHandle.standardError.write(data + Data("\n".utf8)) }
     }
 }

@@ -196,7 +196,7 @@ struct Serve: ParsableCommand {
         let displayHost = configuration.host == "0.0.0.0" || configuration.host == "::" ? "127.0.0.1" : configuration.host
         let url = "http://\(displayHost):\(port)"
         print("observability-emulator \(EmulatorConfiguration.version) listening on \(url)  —  SDK: Mistral(api_key=\"test\", server_url=\"\(url)\")")
-        fflush(stdout)
+        fflush(nil)  // every output stream: the ready line must reach a piped reader now
 
         var received: Int32 = 0
         sigwait(&stopSignals, &received)

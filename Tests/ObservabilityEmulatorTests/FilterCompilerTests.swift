@@ -386,7 +386,7 @@ final class FilterCompilerTests: XCTestCase {
     }
 
     func testOverlappingAlternationUnderAQuantifierIs400() {
-        // SPEC 4.2: an unsafe pattern is a 400. Each of these backtracks exponentially in ICU
+        // An unsafe pattern is a 400. Each of these backtracks exponentially in ICU
         // (NSRegularExpression): about 3 s on 24 characters, doubling with each one more, so one
         // ingested event of 40 "a"s would hold a reader connection for days.
         for pattern in ["(a|a)*$", "(x|x)+y", "(\\w|a)*$"] {

@@ -33,11 +33,6 @@ struct BodyReader {
     /// The raw value, nil when absent.
     func value(_ key: String) -> JSON? { object[key] }
 
-    func requireValue(_ key: String) throws -> JSON {
-        guard let value = object[key] else { throw fail(key, "field required") }
-        return value
-    }
-
     func string(_ key: String, required: Bool = true, nullable: Bool = false, minLength: Int? = nil, maxLength: Int? = nil) throws -> String? {
         guard let value = object[key] else {
             if required { throw fail(key, "field required") }

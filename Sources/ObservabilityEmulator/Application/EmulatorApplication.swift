@@ -5,9 +5,14 @@ import EmulatorJSON
 import EmulatorStore
 import Foundation
 import Logging
+import Synchronization
 
 /// The emulator: store, router, HTTP server, background work and the control plane's state.
 /// `buildApplication` makes one; the CLI and the integration tests run exactly the same thing.
+///
+/// `@unchecked Sendable`: `server` and `fixtures` are written only during `init`, before the
+/// application is shared with any other thread; every other field is immutable or synchronises
+/// itself (`boundPort` behind a mutex: requests read it while `start` sets it).
 public final class EmulatorApplication: @unchecked Sendable {
     public let configuration: EmulatorConfiguration
     let logger: Logger
@@ -16,7 +21,9 @@ public final class EmulatorApplication: @unchecked Sendable {
     let ids: IDGenerator
     let router = RouteTable.makeRouter()
     private(set) var server: HTTPServer!
-    public private(set) var boundPort = 0
+    private let port = Mutex(0)
+    /// The port the server listens on, once `start` has bound it.
+    public var boundPort: Int { port.withLock { $0 } }
     let startedAt = Date()
     private(set) var fixtures: Fixtures
     let journal: RequestJournal
@@ -25,10 +32,7 @@ public final class EmulatorApplication: @unchecked Sendable {
     /// The served OpenAPI document (`docs/openapi.yaml`, shipped beside the binary like the
     /// fixtures); nil when it cannot be found, which only `GET /__emulator/openapi.yaml` notices.
     let openAPIDocument: [UInt8]?
-    private let workspaceLock = NSLock()
-    private var materializedWorkspaces = Set<String>()
-    private var resetGeneration: UInt64 = 0
-    private var workspacesByToken: [String: Workspace] = [:]
+    let workspaces = WorkspaceRegistry()
 
     init(configuration: EmulatorConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -79,7 +83,8 @@ public final class EmulatorApplication: @unchecked Sendable {
     @discardableResult
     public func start() throws -> Int {
         do {
-            boundPort = try server.start()
+            let bound = try server.start()
+            port.withLock { $0 = bound }
         } catch {
             handlers.stop()
             store.close()
@@ -171,9 +176,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         guard route.runsOnLoop else { return false }
         guard route.access == .api else { return true }
         guard let id = caller?.workspace.id else { return true }
-        workspaceLock.lock()
-        defer { workspaceLock.unlock() }
-        return materializedWorkspaces.contains(id)
+        return workspaces.isMaterialized(id)
     }
 
     private func finish(_ request: HTTPRequest, _ context: HTTPRequestContext, _ response: HTTPResponse, workspaceID: String?, _ respond: @Sendable (HTTPResponse) -> Void) {
@@ -226,6 +229,8 @@ public final class EmulatorApplication: @unchecked Sendable {
                 }
                 let call = Call(request: request, parameters: parameters, workspace: workspace, hasBearer: workspaceID != nil, app: self)
                 return (try route.handler(call).response, workspaceID)
+            } catch let error as StoreError {
+                return (APIError(error).response, workspaceID)
             } catch let error as APIError {
                 return (error.response, workspaceID)
             } catch let error as DatabaseError where error.message.contains(BoundedRegex.timeoutMessage) {
@@ -256,40 +261,15 @@ public final class EmulatorApplication: @unchecked Sendable {
     }
 
     /// The workspace of a token, derived once (two SHA-1s) and remembered.
-    func workspace(for token: String) -> Workspace {
-        workspaceLock.lock()
-        defer { workspaceLock.unlock() }
-        if let known = workspacesByToken[token] { return known }
-        if workspacesByToken.count > 10_000 { workspacesByToken.removeAll() }
-        let workspace = Workspace(token: token)
-        workspacesByToken[token] = workspace
-        return workspace
-    }
+    func workspace(for token: String) -> Workspace { workspaces.workspace(for: token) }
 
     /// Gives a workspace its own copies of the seeded judges on its first request.
-    ///
-    /// A reset that ran while a workspace was being materialised may have deleted its judges
-    /// again: the workspace is only remembered if no reset ran meanwhile (materialising twice is
-    /// harmless; remembering a deleted workspace would leave it without judges).
     func ensureWorkspace(_ workspace: Workspace) throws {
-        workspaceLock.lock()
-        let known = materializedWorkspaces.contains(workspace.id)
-        let generation = resetGeneration
-        workspaceLock.unlock()
-        if known { return }
-        try store.materializeWorkspace(workspace, judges: fixtures.judges)
-        workspaceLock.lock()
-        if generation == resetGeneration { materializedWorkspaces.insert(workspace.id) }
-        workspaceLock.unlock()
+        try workspaces.ensureMaterialized(workspace.id) { try store.materializeWorkspace(workspace, judges: fixtures.judges) }
     }
 
     /// After a reset of the store: the workspaces are materialised again on their next request.
-    func forgetWorkspaces(_ id: String? = nil) {
-        workspaceLock.lock()
-        resetGeneration &+= 1
-        if let id { materializedWorkspaces.remove(id) } else { materializedWorkspaces.removeAll() }
-        workspaceLock.unlock()
-    }
+    func forgetWorkspaces(_ id: String? = nil) { workspaces.forget(id) }
 
     // MARK: Seeding
 

@@ -3,19 +3,19 @@ import EmulatorStore
 import Foundation
 
 extension ObservabilityStore {
-    /// Creates a campaign over the newest matching events (SPEC 7) and returns it with the ids of
+    /// Creates a campaign over the newest matching events and returns it with the ids of
     /// the selected event rows, to be judged in the background.
     func createCampaign(workspace: Workspace, name: String, description: String, maxEvents: Int64, searchParams: JSON,
                         filter: Filter, judgeID: String, pace: TaskPace) throws -> (CampaignRecord, JudgeRecord) {
         try pool.writeTransaction { db in
             guard let judge = try fetchJudge(id: judgeID, workspaceID: workspace.id, db: db) else {
-                throw APIError.notFound("JUDGE_NOT_FOUND", "judge_id: judge \(judgeID) not found")
+                throw StoreError.notFound(.judge, id: judgeID, field: "judge_id")
             }
             let compiled = try compileFilter(filter, workspaceID: workspace.id, db: db)
             let rowIDs = try db.query("SELECT e.rowid FROM events AS e WHERE \(Self.visibleToWorkspace) AND \(compiled.sql) ORDER BY e.created_ms DESC, e.event_id DESC LIMIT ?",
                                       [workspace.id] + compiled.arguments + [maxEvents]) { $0.int64(0) }
             guard !rowIDs.isEmpty else {
-                throw APIError(400, "CAMPAIGN_NO_MATCHING_EVENTS", "search_params.filters: no event matches this filter")
+                throw StoreError.noMatchingEvents
             }
             let id = ids.next()
             let now = nowMs()
@@ -98,7 +98,7 @@ extension ObservabilityStore {
     func deleteCampaign(id: String, workspaceID: String) throws {
         try pool.writeTransaction { db in
             let changed = try db.run("UPDATE campaigns SET deleted_ms = ? WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [nowMs(), id, workspaceID])
-            if changed == 0 { throw APIError.notFound("CAMPAIGN_NOT_FOUND", "campaign \(id) not found") }
+            if changed == 0 { throw StoreError.notFound(.campaign, id: id) }
         }
     }
 
@@ -107,7 +107,7 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             guard let record = try db.queryOne("SELECT \(CampaignRecord.columns) FROM campaigns WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL",
                                                [id, workspaceID], CampaignRecord.init) else {
-                throw APIError.notFound("CAMPAIGN_NOT_FOUND", "campaign \(id) not found")
+                throw StoreError.notFound(.campaign, id: id)
             }
             try db.run("UPDATE campaigns SET status_reads = status_reads + 1 WHERE id = ?", [id])
             return TaskRunner.visibleStatus(real: record.status, pace: TaskPace.parse(record.pace) ?? .immediate, reads: record.statusReads + 1,

@@ -2,11 +2,12 @@ import EmulatorHTTP
 import EmulatorJSON
 import Foundation
 
-/// `/__emulator/...`: the control plane for tests (SPEC 9). Not part of Mistral's API.
+/// `/__emulator/...`: the control plane for tests (health, reset, ingestion, journal, faults,
+/// task pace, the OpenAPI document). Not part of Mistral's API.
 enum ControlRoutes {
     static func health(_ call: Call) throws -> HTTPResponseBox {
         let app = call.app
-        let events = try call.store.pool.read { db in try db.queryOne("SELECT COUNT(*) FROM events") { $0.int(0) } ?? 0 }
+        let events = try call.store.eventCount()
         return .json(.object(JSONObject([
             ("status", "ok"), ("version", .string(EmulatorConfiguration.version)),
             ("uptime_s", .double((Date().timeIntervalSince(app.startedAt) * 1000).rounded() / 1000)),
@@ -14,7 +15,7 @@ enum ControlRoutes {
             ("fixture_judges", .int(Int64(app.fixtures.judges.count))),
             ("fixtures_directory", .string(app.fixtures.directory)),
             ("open_connections", .int(Int64(app.openConnections))),
-            ("search_index", .string(call.store.searchIndexGate.wait(timeout: .now()) == .success ? (call.store.searchIndexError == nil ? "ready" : "failed") : "building")),
+            ("search_index", .string(call.store.searchIndexGate.wait(timeout: .now()) == .success ? (call.store.searchIndexError.withLock { $0 } == nil ? "ready" : "failed") : "building")),
             ("database", .string(app.configuration.databasePath ?? "ephemeral")),
             ("task_pace", .string(app.configuration.taskPace.description)),
         ])))

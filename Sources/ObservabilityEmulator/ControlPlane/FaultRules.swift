@@ -1,9 +1,10 @@
 import EmulatorJSON
 import Foundation
+import Synchronization
 
 /// Fault rules set through `POST /__emulator/faults`. Probabilities draw from a seeded generator
 /// so a test run with the same rules and requests sees the same faults.
-final class FaultRules: @unchecked Sendable {
+final class FaultRules: Sendable {
     struct Rule {
         let id: String
         let method: String?
@@ -29,51 +30,52 @@ final class FaultRules: @unchecked Sendable {
         }
     }
 
-    private let lock = NSLock()
-    private var rules: [Rule] = []
-    private var counter: Int64 = 0
-    private var random = SplitMix64(state: 0xFA17)
-
-    func add(method: String?, path: String, directive: FaultDirective, count: Int?, probability: Double?) -> Rule {
-        lock.lock()
-        defer { lock.unlock() }
-        counter += 1
-        let id = UUIDText.v5("fault:\(counter)")
-        let rule = Rule(id: id, method: method, path: path, directive: directive, remaining: count, probability: probability, created: counter)
-        rules.append(rule)
-        return rule
+    /// The rules, how many were ever added (their ids), and the generator probabilities draw from.
+    private struct State {
+        var rules: [Rule] = []
+        var counter: Int64 = 0
+        var random = SplitMix64(state: 0xFA17)
     }
 
-    func list() -> [Rule] { lock.lock(); defer { lock.unlock() }; return rules }
+    private let state = Mutex(State())
+
+    func add(method: String?, path: String, directive: FaultDirective, count: Int?, probability: Double?) -> Rule {
+        state.withLock { state in
+            state.counter += 1
+            let id = UUIDText.v5("fault:\(state.counter)")
+            let rule = Rule(id: id, method: method, path: path, directive: directive, remaining: count, probability: probability, created: state.counter)
+            state.rules.append(rule)
+            return rule
+        }
+    }
+
+    func list() -> [Rule] { state.withLock { $0.rules } }
 
     func clear() {
-        lock.lock()
-        rules.removeAll()
-        random = SplitMix64(state: 0xFA17)
-        lock.unlock()
+        state.withLock { $0.rules.removeAll(); $0.random = SplitMix64(state: 0xFA17) }
     }
 
     func remove(id: String) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        let before = rules.count
-        rules.removeAll { $0.id == id }
-        return rules.count != before
+        state.withLock { state in
+            let before = state.rules.count
+            state.rules.removeAll { $0.id == id }
+            return state.rules.count != before
+        }
     }
 
     /// The first active rule matching the request, consuming one of its uses.
     func match(method: String, path: String) -> FaultDirective? {
-        lock.lock()
-        defer { lock.unlock() }
-        for index in rules.indices where rules[index].matches(method: method, path: path) {
-            if let p = rules[index].probability, random.nextDouble() >= p { continue }
-            let directive = rules[index].directive
-            if let remaining = rules[index].remaining {
-                if remaining <= 1 { rules.remove(at: index) } else { rules[index].remaining = remaining - 1 }
+        state.withLock { state in
+            for index in state.rules.indices where state.rules[index].matches(method: method, path: path) {
+                if let p = state.rules[index].probability, state.random.nextDouble() >= p { continue }
+                let directive = state.rules[index].directive
+                if let remaining = state.rules[index].remaining {
+                    if remaining <= 1 { state.rules.remove(at: index) } else { state.rules[index].remaining = remaining - 1 }
+                }
+                return directive
             }
-            return directive
+            return nil
         }
-        return nil
     }
 
     /// `*` matches any run of characters; everything else literally.

@@ -1,10 +1,11 @@
 import EmulatorHTTP
 import EmulatorJSON
 import Foundation
+import Synchronization
 
 /// The last N requests the emulator answered, for tests that assert on what their code sent.
 /// A ring: memory stays bounded however long a CI run lasts.
-final class RequestJournal: @unchecked Sendable {
+final class RequestJournal: Sendable {
     struct Entry {
         let id: Int64
         /// Wall time in Unix milliseconds; formatted only when the journal is read.
@@ -21,10 +22,14 @@ final class RequestJournal: @unchecked Sendable {
         var time: String { Timestamp.format(timeMs) }
     }
 
-    private let lock = NSLock()
-    private var entries: [Entry] = []
-    private var nextIndex = 0
-    private var counter: Int64 = 0
+    /// The ring and the id of the last entry.
+    private struct Ring {
+        var entries: [Entry] = []
+        var nextIndex = 0
+        var counter: Int64 = 0
+    }
+
+    private let ring = Mutex(Ring())
     let capacity: Int
     let keepBodies: Bool
     static let bodyLimit = 64 * 1024
@@ -40,27 +45,23 @@ final class RequestJournal: @unchecked Sendable {
             guard keepBodies, !bytes.isEmpty else { return nil }
             return String(decoding: bytes.prefix(Self.bodyLimit), as: UTF8.self)
         }
-        lock.lock()
-        defer { lock.unlock() }
-        counter += 1
-        let entry = Entry(id: counter, timeMs: timeMs, method: request.method, path: request.path, query: request.rawQuery,
-                          status: response.status, durationMs: (durationMs * 1000).rounded() / 1000,
-                          workspaceID: workspaceID, requestBody: text(request.body), responseBody: text(response.body))
-        if entries.count < capacity { entries.append(entry) } else { entries[nextIndex] = entry }
-        nextIndex = (nextIndex + 1) % capacity
+        let requestBody = text(request.body), responseBody = text(response.body)
+        ring.withLock { ring in
+            ring.counter += 1
+            let entry = Entry(id: ring.counter, timeMs: timeMs, method: request.method, path: request.path, query: request.rawQuery,
+                              status: response.status, durationMs: (durationMs * 1000).rounded() / 1000,
+                              workspaceID: workspaceID, requestBody: requestBody, responseBody: responseBody)
+            if ring.entries.count < capacity { ring.entries.append(entry) } else { ring.entries[ring.nextIndex] = entry }
+            ring.nextIndex = (ring.nextIndex + 1) % capacity
+        }
     }
 
     /// Newest first.
     func snapshot() -> [Entry] {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries.sorted { $0.id > $1.id }
+        ring.withLock { $0.entries }.sorted { $0.id > $1.id }
     }
 
     func clear() {
-        lock.lock()
-        entries.removeAll()
-        nextIndex = 0
-        lock.unlock()
+        ring.withLock { $0.entries.removeAll(); $0.nextIndex = 0 }
     }
 }

@@ -1,7 +1,9 @@
 import EmulatorHTTP
 import EmulatorJSON
 
-/// `/v1/observability/datasets` and `/v1/observability/dataset-records` (SPEC 8).
+/// `/v1/observability/datasets` and `/v1/observability/dataset-records`: datasets, their records,
+/// imports (from the explorer, a campaign, a file, the playground, another dataset), import tasks
+/// and JSONL exports.
 enum DatasetRoutes {
     static func create(_ call: Call) throws -> HTTPResponseBox {
         let body = try call.body()
@@ -133,7 +135,7 @@ enum DatasetRoutes {
         let datasetID = try call.pathID("dataset_id")
         let taskID = try call.pathID("task_id")
         guard let task = try call.store.task(id: taskID, datasetID: datasetID, workspaceID: call.workspace.id, countRead: true) else {
-            _ = try call.store.pool.read { db in try call.store.requireDataset(id: datasetID, workspaceID: call.workspace.id, db: db) }
+            try call.store.requireDataset(id: datasetID, workspaceID: call.workspace.id)
             throw APIError.notFound("DATASET_TASK_NOT_FOUND", "task \(taskID) not found in dataset \(datasetID)")
         }
         return .json(task)

@@ -21,9 +21,14 @@ extension ObservabilityStore {
         }
     }
 
+    /// Throws `notFound` unless the workspace has this dataset.
+    func requireDataset(id: String, workspaceID: String) throws {
+        try pool.read { db in try requireDataset(id: id, workspaceID: workspaceID, db: db) }
+    }
+
     func requireDataset(id: String, workspaceID: String, db: Database) throws {
         guard try db.queryOne("SELECT 1 FROM datasets WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [id, workspaceID], { _ in true }) != nil else {
-            throw APIError.notFound("DATASET_NOT_FOUND", "dataset \(id) not found")
+            throw StoreError.notFound(.dataset, id: id)
         }
     }
 
@@ -99,7 +104,7 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             for id in ids {
                 guard try db.queryOne("SELECT 1 FROM records WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [id, workspaceID], { _ in true }) != nil else {
-                    throw APIError.notFound("DATASET_RECORD_NOT_FOUND", "dataset record \(id) not found")
+                    throw StoreError.notFound(.record, id: id)
                 }
             }
             let now = nowMs()
@@ -114,7 +119,7 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             let changed = try db.run("UPDATE records SET \(part.rawValue) = ?, updated_ms = ? WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL",
                                      [JSON.object(value).text, nowMs(), id, workspaceID])
-            if changed == 0 { throw APIError.notFound("DATASET_RECORD_NOT_FOUND", "dataset record \(id) not found") }
+            if changed == 0 { throw StoreError.notFound(.record, id: id) }
         }
     }
 
@@ -145,7 +150,7 @@ extension ObservabilityStore {
                            ["imported \(drafts.count) record\(drafts.count == 1 ? "" : "s")", nowMs(), taskID])
             }
         } catch {
-            let message = (error as? ImportFailure)?.message ?? (error as? APIError)?.message ?? "\(error)"
+            let message = (error as? ImportFailure)?.message ?? (error as? StoreError).map { APIError($0).message } ?? "\(error)"
             _ = try? pool.write { db in
                 try db.run("UPDATE tasks SET status = 'FAILED', progress = 100, message = ?, updated_ms = ? WHERE id = ?", [message, nowMs(), taskID])
             }
@@ -287,7 +292,7 @@ extension ObservabilityStore {
     /// Parses an uploaded JSONL file: each line `{"messages": [...], "properties": {...}}`.
     func recordsFromFile(fileID: String, workspaceID: String) throws -> [RecordDraft] {
         guard let content = try pool.read({ db in
-            try db.queryOne("SELECT content FROM files WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [fileID, workspaceID]) { $0.bytes(0) }
+            try fileContent(id: fileID, workspaceID: workspaceID, db: db)
         }) else { throw ImportFailure(message: "file \(fileID) not found") }
         var drafts: [RecordDraft] = []
         var lineNumber = 0

@@ -1,7 +1,7 @@
 import EmulatorJSON
 
 /// An event ready to store: the `ChatCompletionEvent` body plus the derived, filterable fields of
-/// SPEC 4.1. Built the same way for fixtures, synthetic events and control-plane ingestion.
+/// Built the same way for fixtures, synthetic events and control-plane ingestion.
 struct EventDraft {
     var eventID: String
     var correlationID: String

@@ -33,7 +33,7 @@ enum EventRoutes {
     static func searchIDs(_ call: Call) throws -> HTTPResponseBox {
         let (filter, extra) = try readSearchBody(call)
         // extra_fields is accepted by the schema but ids carry no fields; unknown names still fail.
-        if !extra.isEmpty { _ = try call.store.pool.read { db in try call.store.resolveExtraFields(extra, workspaceID: call.workspace.id, db: db) } }
+        if !extra.isEmpty { try call.store.checkExtraFields(extra, workspaceID: call.workspace.id) }
         let ids = try call.store.searchEventIDs(filter: filter, workspaceID: call.workspace.id)
         var out: [UInt8] = Array("{\"completion_event_ids\":[".utf8)
         out.reserveCapacity(ids.count * 39 + 32)

@@ -23,7 +23,7 @@ extension ObservabilityStore {
                 for (draft, rowID) in zip(drafts, rowIDs) { try insertSearchText(of: draft, rowID: rowID, db: db) }
             }
         } catch {
-            searchIndexError = "\(error)"
+            searchIndexError.withLock { $0 = "\(error)" }
         }
     }
 
@@ -41,7 +41,7 @@ extension ObservabilityStore {
                     """, [first])
             }
         } catch {
-            searchIndexError = "\(error)"
+            searchIndexError.withLock { $0 = "\(error)" }
         }
     }
 
@@ -75,7 +75,7 @@ extension ObservabilityStore {
                     draft.extraText ?? JSON.object(draft.extra).text, DatabaseValue.blob(draft.body), seeded,
                 ])
         } catch let error as DatabaseError where error.isConstraint {
-            throw APIError(409, nil, "event_id \(draft.eventID) already exists")
+            throw StoreError.eventExists(draft.eventID)
         }
         if indexText { try insertSearchText(of: draft, rowID: db.lastInsertRowID, db: db) }
     }
@@ -99,6 +99,16 @@ extension ObservabilityStore {
         }
     }
 
+    /// Every stored event, seeded and ingested, of all workspaces.
+    func eventCount() throws -> Int {
+        try pool.read { db in try db.queryOne("SELECT COUNT(*) FROM events") { $0.int(0) } ?? 0 }
+    }
+
+    /// Throws `unknownExtraField` for the first name that is not a field of this workspace.
+    func checkExtraFields(_ names: [String], workspaceID: String) throws {
+        _ = try pool.read { db in try resolveExtraFields(names, workspaceID: workspaceID, db: db) }
+    }
+
     func compileFilter(_ filter: Filter, workspaceID: String, db: Database) throws -> CompiledFilter {
         try FilterCompiler(workspaceID: workspaceID, judgeOutputType: judgeOutputType(workspaceID: workspaceID, db: db)).compile(filter)
     }
@@ -107,7 +117,7 @@ extension ObservabilityStore {
         let lookup = judgeOutputType(workspaceID: workspaceID, db: db)
         return try names.enumerated().map { index, name in
             guard let field = FieldCatalog.resolve(name, judgeOutputType: lookup) else {
-                throw APIError.searchBadRequest("extra_fields[\(index)]: unknown field '\(name.prefix(100))'")
+                throw StoreError.unknownExtraField(index: index, name: name)
             }
             return field
         }
@@ -213,12 +223,6 @@ extension ObservabilityStore {
                 out.append(UInt8(ascii: "}"))
             }
             return out
-        }
-    }
-
-    func eventExists(eventID: String, workspaceID: String) throws -> Bool {
-        try pool.read { db in
-            try db.queryOne("SELECT 1 FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)", [eventID, workspaceID]) { _ in true } ?? false
         }
     }
 

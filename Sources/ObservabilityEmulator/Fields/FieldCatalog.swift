@@ -1,4 +1,5 @@
-/// The fields of SPEC 4.1: fixed ones, `metadata.<key>` and `__judge_<judge-id>`.
+/// The fields of a chat-completion event that filters and extra fields can name: the fixed
+/// columns, `metadata.<key>` entries and `__judge_<judge-id>` annotations.
 enum FieldCatalog {
     static let groups: [(name: String, label: String)] = [
         ("event", "Event"), ("messages", "Messages"), ("tools", "Tools"), ("usage", "Usage"),

@@ -2,7 +2,7 @@
 enum FieldType: String, Sendable {
     case ENUM, TEXT, INT, FLOAT, BOOL, TIMESTAMP, ARRAY
 
-    /// Operators each type supports (SPEC 4.2).
+    /// The filter operators each field type supports.
     var operators: [FilterOperator] {
         switch self {
         case .TEXT: return [.eq, .neq, .contains, .icontains, .notcontains, .inotcontains, .startswith, .istartswith, .endswith, .iendswith, .matches, .isnull]

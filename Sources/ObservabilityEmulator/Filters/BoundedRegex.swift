@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Runs a regular expression with a time budget. ICU backtracking can take exponential time on
 /// some patterns; `.reportProgress` calls back during a long match, and the match is abandoned
@@ -11,18 +12,17 @@ enum BoundedRegex {
     static let budgetNanoseconds: UInt64 = 50_000_000
     static let timeoutMessage = "regular expression exceeded its 50 ms budget on one value"
 
-    private static let cacheLock = NSLock()
-    nonisolated(unsafe) private static var cache: [String: NSRegularExpression] = [:]
+    private static let cache = Mutex<[String: NSRegularExpression]>([:])
 
     /// A compiled pattern, from a small cache: judges evaluate the same rules over and over.
     static func compiled(_ pattern: String) -> NSRegularExpression? {
-        cacheLock.lock()
-        defer { cacheLock.unlock() }
-        if let regex = cache[pattern] { return regex }
-        guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
-        if cache.count >= 256 { cache.removeAll() }
-        cache[pattern] = regex
-        return regex
+        cache.withLock { cache in
+            if let regex = cache[pattern] { return regex }
+            guard let regex = try? NSRegularExpression(pattern: pattern) else { return nil }
+            if cache.count >= 256 { cache.removeAll() }
+            cache[pattern] = regex
+            return regex
+        }
     }
 
     static func firstMatch(_ regex: NSRegularExpression, in text: String) -> Outcome {

@@ -12,7 +12,7 @@ struct JudgeDefinition: Equatable {
     /// `rules` parses them.
     var parsedRules: [JudgeRule]?
 
-    /// The rule lines of the instructions (SPEC 5.3), parsed on demand for stored definitions.
+    /// The rule lines of the instructions (`when … then …` lines), parsed on demand for stored definitions.
     var rules: [JudgeRule] {
         parsedRules ?? ((try? RuleParser.parse(instructions, output: output, checkPatterns: false)) ?? [])
     }
@@ -41,7 +41,7 @@ struct JudgeDefinition: Equatable {
     }
 
     /// CLASSIFICATION or REGRESSION; `type` is inferred when absent because the official
-    /// documentation's own examples omit it (SPEC 5.1).
+    /// documentation's own examples omit it.
     static func parseOutput(_ reader: BodyReader) throws -> JudgeOutputSpec {
         let type: String
         if let given = try reader.string("type", required: false, nullable: true) {

@@ -1,6 +1,6 @@
 import EmulatorJSON
 
-/// `/v1/observability/judges` and the live-judging entry points (SPEC 5, 6).
+/// `/v1/observability/judges` (versioned CRUD) and the live-judging entry points.
 enum JudgeRoutes {
     static func create(_ call: Call) throws -> HTTPResponseBox {
         let definition = try JudgeDefinition.parse(try call.body())

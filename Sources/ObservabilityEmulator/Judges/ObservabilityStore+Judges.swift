@@ -36,7 +36,7 @@ extension ObservabilityStore {
     func createJudge(_ definition: JudgeDefinition, workspace: Workspace) throws -> JudgeRecord {
         try pool.writeTransaction { db in
             if try nameTaken(definition.name, workspaceID: workspace.id, exceptBase: nil, db: db) {
-                throw APIError(409, "JUDGE_NAME_ALREADY_EXISTS", "name: a judge named '\(definition.name)' already exists in this workspace")
+                throw StoreError.judgeNameTaken(definition.name)
             }
             let id = ids.next()
             try insertJudge(id: id, base: id, down: nil, workspace: workspace, definition: definition, createdMs: nowMs(), db: db)
@@ -56,20 +56,21 @@ extension ObservabilityStore {
         try pool.read { db in try fetchJudge(id: id, workspaceID: workspaceID, db: db) }
     }
 
-    /// PUT: a new revision linked to the old one (SPEC 5.2).
+    /// PUT: a new revision linked to the old one (`up_revision` / `down_revision`); the old one
+    /// stays readable and refuses further updates (409).
     func updateJudge(id: String, definition: JudgeDefinition, workspace: Workspace) throws {
         try pool.writeTransaction { db in
             guard let current = try fetchJudge(id: id, workspaceID: workspace.id, db: db) else {
-                throw APIError.notFound("JUDGE_NOT_FOUND", "judge \(id) not found")
+                throw StoreError.notFound(.judge, id: id)
             }
             if let newer = current.upRevision {
-                throw APIError(409, "JUDGE_ALREADY_HAS_NEW_VERSION", "judge \(id) already has a newer revision \(newer); update that one")
+                throw StoreError.judgeHasNewerRevision(id: id, newer: newer)
             }
             if current.definition.sameContent(as: definition) {
-                throw APIError(409, "JUDGE_DID_NOT_CHANGE", "the new definition is identical to revision \(id)")
+                throw StoreError.judgeUnchanged(id: id)
             }
             if try nameTaken(definition.name, workspaceID: workspace.id, exceptBase: current.baseRevision, db: db) {
-                throw APIError(409, "JUDGE_NAME_ALREADY_EXISTS", "name: a judge named '\(definition.name)' already exists in this workspace")
+                throw StoreError.judgeNameTaken(definition.name)
             }
             let newID = ids.next()
             let now = nowMs()
@@ -82,7 +83,7 @@ extension ObservabilityStore {
     func deleteJudge(id: String, workspaceID: String) throws {
         try pool.writeTransaction { db in
             guard let current = try fetchJudge(id: id, workspaceID: workspaceID, db: db) else {
-                throw APIError.notFound("JUDGE_NOT_FOUND", "judge \(id) not found")
+                throw StoreError.notFound(.judge, id: id)
             }
             try db.run("UPDATE judges SET deleted_ms = ? WHERE base_revision = ? AND workspace_id = ? AND deleted_ms IS NULL",
                        [nowMs(), current.baseRevision, workspaceID])

@@ -1,7 +1,8 @@
 import EmulatorJSON
 import Foundation
 
-/// The deterministic judge of SPEC 5.3: rules first, then a transparent heuristic.
+/// The deterministic judge that stands in for a model: the judge's rule lines first, then a
+/// transparent heuristic over the conversation.
 struct RuleEngine {
     let definition: JudgeDefinition
     let rules: [JudgeRule]

@@ -2,9 +2,14 @@ import Dispatch
 import EmulatorJSON
 import EmulatorStore
 import Foundation
+import Synchronization
 
 /// The product's data: one `DatabasePool`, the clock and the id generator. Feature extensions
 /// (`ObservabilityStore+Events.swift`, `+Judges`, …) hold the SQL of each area.
+///
+/// `@unchecked Sendable`: every field is immutable and Sendable or synchronised itself (the pool
+/// hands each connection to one thread at a time) except `DispatchGroup`, which is thread-safe
+/// but not marked Sendable in corelibs-dispatch.
 final class ObservabilityStore: @unchecked Sendable {
     let pool: DatabasePool
     let clock: EmulatorClock
@@ -14,7 +19,8 @@ final class ObservabilityStore: @unchecked Sendable {
     /// Entered while the full-text index (and, with synthetic events, the secondary indexes) is
     /// being built in the background after seeding.
     let searchIndexGate = DispatchGroup()
-    var searchIndexError: String?
+    /// Why building the search indexes failed, written by the background build, read by health.
+    let searchIndexError = Mutex<String?>(nil)
 
     init(path: String?, clock: EmulatorClock, ids: IDGenerator) throws {
         let resolved: String

@@ -8,7 +8,9 @@ enum BundledFiles {
     /// source tree (`Fixtures/events.jsonl`, `docs/openapi.yaml`) and its installed name.
     static func locate(sourcePath: String, installedName: String) -> String? {
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        // Sources/ObservabilityEmulator/Seeding/BundledFiles.swift -> the repository root.
+        let sourceRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
         let candidates = [
             executable.appendingPathComponent(installedName).path,
             executable.appendingPathComponent("../share/observability-emulator/" + installedName).standardized.path,

@@ -3,6 +3,9 @@ import EmulatorJSON
 import Foundation
 
 /// Parsed fixture events on their way from the parsing thread to the thread that stores them.
+///
+/// `@unchecked Sendable`: `batches` and `outcome` are read and written only while `condition`
+/// is held.
 final class DraftChannel: @unchecked Sendable {
     private let condition = NSCondition()
     private var batches: [[EventDraft]] = []
@@ -22,26 +25,26 @@ final class DraftChannel: @unchecked Sendable {
     }
 
     func send(_ batch: [EventDraft]) {
-        condition.lock()
-        batches.append(batch)
-        condition.signal()
-        condition.unlock()
+        condition.withLock {
+            batches.append(batch)
+            condition.signal()
+        }
     }
 
     func finish(_ result: Result<Void, Error>) {
-        condition.lock()
-        outcome = result
-        condition.broadcast()
-        condition.unlock()
+        condition.withLock {
+            outcome = result
+            condition.broadcast()
+        }
     }
 
     /// The next batch, waiting for it; nil after the last. Throws what the parser threw.
     func next() throws -> [EventDraft]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while batches.isEmpty && outcome == nil { condition.wait() }
-        if !batches.isEmpty { return batches.removeFirst() }
-        try outcome?.get()
-        return nil
+        try condition.withLock {
+            while batches.isEmpty && outcome == nil { condition.wait() }
+            if !batches.isEmpty { return batches.removeFirst() }
+            try outcome?.get()
+            return nil
+        }
     }
 }

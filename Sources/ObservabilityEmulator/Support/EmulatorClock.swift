@@ -1,13 +1,14 @@
 import Foundation
+import Synchronization
 
 /// The emulator's notion of now: the system clock, a fixed instant, or a clock that advances a
 /// fixed step on every reading (`--clock step:<start>,<ms>`), for byte-identical runs.
-final class EmulatorClock: @unchecked Sendable {
+final class EmulatorClock: Sendable {
     enum Mode: Equatable { case system, fixed(Int64), step(start: Int64, stepMs: Int64) }
 
-    private let lock = NSLock()
     let mode: Mode
-    private var readings: Int64 = 0
+    /// How many times a step clock has been read.
+    private let readings = Mutex<Int64>(0)
 
     init(mode: Mode) { self.mode = mode }
 
@@ -30,13 +31,15 @@ final class EmulatorClock: @unchecked Sendable {
         case .system: return Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         case .fixed(let ms): return ms
         case .step(let start, let step):
-            lock.lock(); defer { lock.unlock() }
-            let (advance, overflow) = readings.multipliedReportingOverflow(by: step)
+            let reading = readings.withLock { count in
+                defer { count &+= 1 }
+                return count
+            }
+            let (advance, overflow) = reading.multipliedReportingOverflow(by: step)
             let (value, overflowSum) = start.addingReportingOverflow(advance)
-            readings &+= 1
             return overflow || overflowSum ? Timestamp.maxMs : Swift.min(value, Timestamp.maxMs)
         }
     }
 
-    func reset() { lock.lock(); readings = 0; lock.unlock() }
+    func reset() { readings.withLock { $0 = 0 } }
 }

@@ -1,13 +1,14 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Runs background work (campaign judging, dataset imports) one job at a time on a serial queue,
 /// and decides what status a poller sees under the task pace.
-final class TaskRunner: @unchecked Sendable {
+final class TaskRunner: Sendable {
     private let queue = DispatchQueue(label: "emulator.tasks", qos: .utility)
     private let group = DispatchGroup()
-    private let lock = NSLock()
-    private var paces: [String: TaskPace] = [:]
+    /// Paces set per workspace through the control plane.
+    private let paces = Mutex<[String: TaskPace]>([:])
     let defaultPace: TaskPace
 
     init(defaultPace: TaskPace) { self.defaultPace = defaultPace }
@@ -22,17 +23,14 @@ final class TaskRunner: @unchecked Sendable {
 
     /// The pace for a workspace: its own (`POST /__emulator/task-pace`) or the `--task-pace` default.
     func pace(for workspaceID: String) -> TaskPace {
-        lock.lock(); defer { lock.unlock() }
-        return paces[workspaceID] ?? defaultPace
+        paces.withLock { $0[workspaceID] } ?? defaultPace
     }
 
     func setPace(_ pace: TaskPace?, for workspaceID: String) {
-        lock.lock()
-        paces[workspaceID] = pace
-        lock.unlock()
+        paces.withLock { $0[workspaceID] = pace }
     }
 
-    func clearPaces() { lock.lock(); paces.removeAll(); lock.unlock() }
+    func clearPaces() { paces.withLock { $0.removeAll() } }
 
     /// What a status read reports: the real status once the pace allows, RUNNING before.
     /// `reads` counts status reads including this one; `createdMs`/`nowMs` are wall-clock times.

@@ -50,6 +50,3 @@ enum UUIDText {
     }
 }
 
-extension String {
-    var leftPad2: String { count == 1 ? "0" + self : self }
-}
