@@ -2,7 +2,7 @@
 """Generate the seed data of the Mistral Observability emulator.
 
     python3 scripts/make-fixtures.py           # writes Fixtures/events.jsonl, judges.json, README.md
-    python3 scripts/make-fixtures.py --check   # validates the files already in Fixtures/
+    python3 scripts/make-fixtures.py --check   # validates Fixtures/ and that it is current (CI runs this)
     python3 scripts/make-fixtures.py --stats   # prints the counts pasted into Fixtures/README.md
 
 Everything is built from hand-written conversation templates with one seeded
@@ -3276,25 +3276,42 @@ def check(folder=FIXTURES):
     return errors, len(lines)
 
 
-def write_all():
+def rendered():
+    """The three files as text, exactly as they are written: {name: text}, and the stats."""
     produced = generate()
-    FIXTURES.mkdir(exist_ok=True)
-    with open(FIXTURES / "events.jsonl", "w", encoding="utf-8", newline="\n") as f:
-        for e, _, _ in produced:
-            f.write(dumps(e) + "\n")
-    (FIXTURES / "judges.json").write_text(json.dumps(JUDGES, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     st = stats(produced)
-    (FIXTURES / "README.md").write_text(readme(st), encoding="utf-8")
+    return {
+        "events.jsonl": "".join(dumps(e) + "\n" for e, _, _ in produced),
+        "judges.json": json.dumps(JUDGES, ensure_ascii=False, indent=2) + "\n",
+        "README.md": readme(st),
+    }, st
+
+
+def write_all():
+    files, st = rendered()
+    FIXTURES.mkdir(exist_ok=True)
+    for name, text in files.items():
+        with open(FIXTURES / name, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
     return st
+
+
+def stale():
+    """Names of the files in Fixtures/ that differ from what the generator writes."""
+    files, _ = rendered()
+    return [name for name, text in files.items()
+            if not (FIXTURES / name).exists() or (FIXTURES / name).read_text(encoding="utf-8") != text]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--check", action="store_true", help="validate Fixtures/ instead of writing it")
+    ap.add_argument("--check", action="store_true",
+                    help="validate Fixtures/ and check that it is what the generator writes (CI), instead of writing it")
     ap.add_argument("--stats", action="store_true", help="print the counts without writing anything")
     args = ap.parse_args()
     if args.check:
         errors, n = check()
+        errors += [f"Fixtures/{name} is not what scripts/make-fixtures.py writes: run it" for name in stale()]
         for e in errors:
             print(e, file=sys.stderr)
         print(f"{n} events checked, {len(errors)} problem(s)")

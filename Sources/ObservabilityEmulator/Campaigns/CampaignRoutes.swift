@@ -21,7 +21,7 @@ enum CampaignRoutes {
             searchParams: .object(params.object), filter: filter, judgeID: judgeIDText.lowercased(), pace: pace)
         let store = call.store
         let workspaceID = call.workspace.id
-        call.app.tasks.submit { store.runCampaign(id: record.id, workspaceID: workspaceID, judge: judge) }
+        call.app.tasks.submit { CampaignRunner.run(campaignID: record.id, workspaceID: workspaceID, judge: judge, store: store) }
         return .json(record.json(judge: judge), status: 201)
     }
 
@@ -34,7 +34,7 @@ enum CampaignRoutes {
     static func found(_ call: Call) throws -> (CampaignRecord, JudgeRecord?) {
         let id = try call.pathID("campaign_id")
         guard let found = try call.store.campaign(id: id, workspaceID: call.workspace.id) else {
-            throw APIError.notFound("CAMPAIGN_NOT_FOUND", "campaign \(id) not found")
+            throw StoreError.notFound(.campaign, id: id)
         }
         return found
     }

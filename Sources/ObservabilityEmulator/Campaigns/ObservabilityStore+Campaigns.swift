@@ -24,7 +24,7 @@ extension ObservabilityStore {
                     status_reads, pace, wall_ms, created_ms, updated_ms, deleted_ms)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'RUNNING', NULL, 0, ?, ?, ?, ?, NULL)
                 """, [id, workspace.id, workspace.ownerID, name, description, maxEvents, searchParams.text, judge.id, pace.description,
-                      Int64(Date().timeIntervalSince1970 * 1000), now, now])
+                      PacedStatus.wallClockMs, now, now])
             for (position, rowID) in rowIDs.enumerated() {
                 try db.run("INSERT INTO campaign_events (campaign_id, event_rowid, position) VALUES (?, ?, ?)", [id, rowID, position])
             }
@@ -33,48 +33,44 @@ extension ObservabilityStore {
         }
     }
 
-    /// Judges every selected event and stores the answers as `__judge_<judge-id>` annotations,
-    /// all in one transaction; the campaign ends COMPLETED, or FAILED with the reason.
-    func runCampaign(id: String, workspaceID: String, judge: JudgeRecord) {
-        do {
-            let rows = try pool.read { db in
-                try db.query("SELECT e.rowid, e.event_id, e.body, e.metadata FROM campaign_events AS c JOIN events AS e ON e.rowid = c.event_rowid WHERE c.campaign_id = ? ORDER BY c.position",
-                             [id]) { ($0.int64(0), $0.string(1), $0.bytes(2), $0.string(3)) }
-            }
-            let engine = RuleEngine(definition: judge.definition)
-            var results: [(Int64, JSON, String)] = []
-            var skipped = 0
-            for (rowID, _, body, metadata) in rows {
-                let parsed = try JSON.parse(body)
+    /// The conversations of a campaign's selected events, in selection order: each event's row id,
+    /// its messages and its metadata as judge properties.
+    func campaignConversations(id: String) throws -> [(rowID: Int64, messages: [JSON], properties: JSONObject)] {
+        try pool.read { db in
+            try db.query("""
+                SELECT e.rowid AS row_id, e.body, e.metadata FROM campaign_events AS c JOIN events AS e ON e.rowid = c.event_rowid
+                WHERE c.campaign_id = ? ORDER BY c.position
+                """, [id]) { row in
+                let parsed = try JSON.parse(try row.bytes("body"))
                 let messages = (parsed["request_messages"]?.arrayValue ?? []) + (parsed["response_messages"]?.arrayValue ?? [])
-                let properties = (try? JSON.parse(metadata))?.objectValue ?? JSONObject()
-                guard let conversation = try? JudgedConversation.make(messages: messages, properties: properties) else {
-                    skipped += 1
-                    continue
-                }
-                let output = engine.judge(conversation)
-                results.append((rowID, output.answer, output.analysis))
+                let properties = (try? JSON.parse(try row.string("metadata")))?.objectValue ?? JSONObject()
+                return (try row.int64("row_id"), messages, properties)
             }
-            try pool.writeTransaction { db in
-                // A campaign deleted or reset meanwhile stores nothing.
-                guard try db.queryOne("SELECT 1 FROM campaigns WHERE id = ? AND deleted_ms IS NULL", [id], { _ in true }) != nil else { return }
-                for (rowID, answer, analysis) in results {
-                    let text: String? = answer.stringValue
-                    let number: Double? = answer.stringValue == nil ? answer.doubleValue : nil
-                    try db.run("""
-                        INSERT INTO annotations (workspace_id, judge_id, event_rowid, campaign_id, value_text, value_num, analysis)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (workspace_id, judge_id, event_rowid) DO UPDATE SET campaign_id = excluded.campaign_id,
-                            value_text = excluded.value_text, value_num = excluded.value_num, analysis = excluded.analysis
-                        """, [workspaceID, judge.id, rowID, id, text, number, analysis])
-                }
-                let message = skipped > 0 ? "judged \(results.count) events; \(skipped) had no assistant message and were skipped" : "judged \(results.count) events"
-                try db.run("UPDATE campaigns SET status = 'COMPLETED', message = ?, updated_ms = ? WHERE id = ?", [message, nowMs(), id])
+        }
+    }
+
+    /// Stores a campaign's verdicts as the workspace's annotations of the judge and completes it;
+    /// a campaign deleted or reset meanwhile stores nothing.
+    func completeCampaign(id: String, workspaceID: String, judgeID: String, verdicts: [(rowID: Int64, answer: JSON, analysis: String)], message: String) throws {
+        try pool.writeTransaction { db in
+            guard try db.queryOne("SELECT 1 FROM campaigns WHERE id = ? AND deleted_ms IS NULL", [id], { _ in true }) != nil else { return }
+            for verdict in verdicts {
+                let text: String? = verdict.answer.stringValue
+                let number: Double? = verdict.answer.stringValue == nil ? verdict.answer.doubleValue : nil
+                try db.run("""
+                    INSERT INTO annotations (workspace_id, judge_id, event_rowid, campaign_id, value_text, value_num, analysis)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (workspace_id, judge_id, event_rowid) DO UPDATE SET campaign_id = excluded.campaign_id,
+                        value_text = excluded.value_text, value_num = excluded.value_num, analysis = excluded.analysis
+                    """, [workspaceID, judgeID, verdict.rowID, id, text, number, verdict.analysis])
             }
-        } catch {
-            _ = try? pool.write { db in
-                try db.run("UPDATE campaigns SET status = 'FAILED', message = ?, updated_ms = ? WHERE id = ?", ["\(error)", nowMs(), id])
-            }
+            try db.run("UPDATE campaigns SET status = 'COMPLETED', message = ?, updated_ms = ? WHERE id = ?", [message, nowMs(), id])
+        }
+    }
+
+    func failCampaign(id: String, message: String) {
+        _ = try? pool.write { db in
+            try db.run("UPDATE campaigns SET status = 'FAILED', message = ?, updated_ms = ? WHERE id = ?", [message, nowMs(), id])
         }
     }
 
@@ -110,8 +106,7 @@ extension ObservabilityStore {
                 throw StoreError.notFound(.campaign, id: id)
             }
             try db.run("UPDATE campaigns SET status_reads = status_reads + 1 WHERE id = ?", [id])
-            return TaskRunner.visibleStatus(real: record.status, pace: TaskPace.parse(record.pace) ?? .immediate, reads: record.statusReads + 1,
-                                            createdMs: record.wallMs, nowMs: Int64(Date().timeIntervalSince1970 * 1000))
+            return PacedStatus(real: record.status, pace: record.pace, reads: record.statusReads + 1, startedWallMs: record.wallMs).visible()
         }
     }
 

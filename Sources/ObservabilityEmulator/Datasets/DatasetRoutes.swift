@@ -21,7 +21,7 @@ enum DatasetRoutes {
     static func fetch(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("dataset_id")
         guard let dataset = try call.store.dataset(id: id, workspaceID: call.workspace.id) else {
-            throw APIError.notFound("DATASET_NOT_FOUND", "dataset \(id) not found")
+            throw StoreError.notFound(.dataset, id: id)
         }
         return .json(dataset)
     }
@@ -75,7 +75,7 @@ enum DatasetRoutes {
         let workspaceID = call.workspace.id
         let taskID = try store.createTask(datasetID: datasetID, workspace: call.workspace, pace: call.app.tasks.pace(for: workspaceID))
         call.app.tasks.submit {
-            store.runImport(taskID: taskID, datasetID: datasetID, workspaceID: workspaceID) { try build(store, workspaceID) }
+            ImportRunner.run(taskID: taskID, datasetID: datasetID, workspaceID: workspaceID, store: store) { try build(store, workspaceID) }
         }
         guard let task = try store.task(id: taskID, datasetID: datasetID, workspaceID: workspaceID, countRead: false) else {
             throw APIError.internalError("import task vanished")
@@ -153,7 +153,7 @@ enum DatasetRoutes {
     static func fetchRecord(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("dataset_record_id")
         guard let record = try call.store.record(id: id, workspaceID: call.workspace.id) else {
-            throw APIError.notFound("DATASET_RECORD_NOT_FOUND", "dataset record \(id) not found")
+            throw StoreError.notFound(.record, id: id)
         }
         return .json(record)
     }
@@ -188,7 +188,7 @@ enum DatasetRoutes {
         let id = try call.pathID("dataset_record_id")
         let definition = try JudgeDefinition.inline(in: try call.body())
         guard let record = try call.store.record(id: id, workspaceID: call.workspace.id) else {
-            throw APIError.notFound("DATASET_RECORD_NOT_FOUND", "dataset record \(id) not found")
+            throw StoreError.notFound(.record, id: id)
         }
         let messages = record["payload"]?["messages"]?.arrayValue ?? []
         let properties = record["properties"]?.objectValue ?? JSONObject()

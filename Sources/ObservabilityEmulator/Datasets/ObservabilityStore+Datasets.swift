@@ -131,29 +131,27 @@ extension ObservabilityStore {
             let id = ids.next()
             let now = nowMs()
             try db.run("INSERT INTO tasks (id, dataset_id, workspace_id, creator_id, status, progress, message, status_reads, pace, wall_ms, created_ms, updated_ms, deleted_ms) VALUES (?, ?, ?, ?, 'RUNNING', 0, NULL, 0, ?, ?, ?, ?, NULL)",
-                       [id, datasetID, workspace.id, workspace.ownerID, pace.description, Int64(Date().timeIntervalSince1970 * 1000), now, now])
+                       [id, datasetID, workspace.id, workspace.ownerID, pace.description, PacedStatus.wallClockMs, now, now])
             return id
         }
     }
 
-    /// Runs an import: `build` makes the records (or throws `ImportFailure`); they are inserted in
-    /// one transaction with the task's completion, so a failed import adds nothing.
-    func runImport(taskID: String, datasetID: String, workspaceID: String, build: () throws -> [RecordDraft]) {
-        do {
-            let drafts = try build()
-            try pool.writeTransaction { db in
-                guard try db.queryOne("SELECT 1 FROM datasets WHERE id = ? AND deleted_ms IS NULL", [datasetID], { _ in true }) != nil else {
-                    throw ImportFailure(message: "the dataset was deleted during the import")
-                }
-                _ = try insertRecords(drafts, datasetID: datasetID, workspaceID: workspaceID, db: db)
-                try db.run("UPDATE tasks SET status = 'COMPLETED', progress = 100, message = ?, updated_ms = ? WHERE id = ?",
-                           ["imported \(drafts.count) record\(drafts.count == 1 ? "" : "s")", nowMs(), taskID])
+    /// Inserts an import's records in one transaction with the task's completion, so a failed
+    /// import adds nothing.
+    func completeImport(taskID: String, datasetID: String, workspaceID: String, drafts: [RecordDraft]) throws {
+        try pool.writeTransaction { db in
+            guard try db.queryOne("SELECT 1 FROM datasets WHERE id = ? AND deleted_ms IS NULL", [datasetID], { _ in true }) != nil else {
+                throw ImportFailure(message: "the dataset was deleted during the import")
             }
-        } catch {
-            let message = (error as? ImportFailure)?.message ?? (error as? StoreError).map { APIError($0).message } ?? "\(error)"
-            _ = try? pool.write { db in
-                try db.run("UPDATE tasks SET status = 'FAILED', progress = 100, message = ?, updated_ms = ? WHERE id = ?", [message, nowMs(), taskID])
-            }
+            _ = try insertRecords(drafts, datasetID: datasetID, workspaceID: workspaceID, db: db)
+            try db.run("UPDATE tasks SET status = 'COMPLETED', progress = 100, message = ?, updated_ms = ? WHERE id = ?",
+                       ["imported \(drafts.count) record\(drafts.count == 1 ? "" : "s")", nowMs(), taskID])
+        }
+    }
+
+    func failImport(taskID: String, message: String) {
+        _ = try? pool.write { db in
+            try db.run("UPDATE tasks SET status = 'FAILED', progress = 100, message = ?, updated_ms = ? WHERE id = ?", [message, nowMs(), taskID])
         }
     }
 
@@ -176,10 +174,9 @@ extension ObservabilityStore {
     }
 
     private func taskJSON(_ row: Row, extraRead: Int) -> JSON {
-        let pace = TaskPace.parse(row.string(8)) ?? .immediate
-        let real = row.string(4)
-        let visible = TaskRunner.visibleStatus(real: real, pace: pace, reads: row.int(7) + extraRead, createdMs: row.int64(9), nowMs: Int64(Date().timeIntervalSince1970 * 1000))
-        let running = visible == "RUNNING" && real != "RUNNING"
+        let status = PacedStatus(real: row.string(4), pace: row.string(8), reads: row.int(7) + extraRead, startedWallMs: row.int64(9))
+        let visible = status.visible()
+        let running = visible == "RUNNING" && status.real != "RUNNING"
         return .object(JSONObject([
             ("id", .string(row.string(0))), ("created_at", .string(Timestamp.format(row.int64(10)))),
             ("updated_at", .string(Timestamp.format(row.int64(11)))), ("deleted_at", row.isNull(12) ? .null : .string(Timestamp.format(row.int64(12)))),

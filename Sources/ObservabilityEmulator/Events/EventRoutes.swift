@@ -50,7 +50,7 @@ enum EventRoutes {
     static func fetch(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("event_id")
         guard let bytes = try call.store.eventDetail(eventID: id, workspaceID: call.workspace.id) else {
-            throw APIError.notFound("SEARCH_NOT_FOUND", "event \(id) not found")
+            throw StoreError.notFound(.event, id: id)
         }
         return .bytes(bytes)
     }
@@ -58,7 +58,7 @@ enum EventRoutes {
     static func similar(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("event_id")
         guard let previews = try call.store.similarEvents(eventID: id, workspaceID: call.workspace.id) else {
-            throw APIError.notFound("SEARCH_NOT_FOUND", "event \(id) not found")
+            throw StoreError.notFound(.event, id: id)
         }
         return .json(["completion_events": .object(JSONObject([("results", .array(previews)), ("next", .null), ("cursor", .null)]))])
     }

@@ -33,7 +33,7 @@ struct EventRow {
     /// The value of a catalogue field for `extra_fields`.
     func value(of field: FieldDefinition, annotations: [String: JSON]) -> JSON {
         switch field.source {
-        case .metadata(let key):
+        case .mapEntry(_, let key):
             return (try? JSON.parse(metadata))?[key] ?? .null
         case .annotation(let judgeID):
             return annotations[judgeID] ?? .null

@@ -35,7 +35,7 @@ enum FieldCatalog {
         if name.hasPrefix(metadataPrefix) {
             let key = String(name.dropFirst(metadataPrefix.count))
             guard !key.isEmpty, key.count <= 200 else { return nil }
-            return FieldDefinition(name: name, label: "Metadata: \(key)", type: .TEXT, group: "metadata", source: .metadata(key: key))
+            return FieldDefinition(name: name, label: "Metadata: \(key)", type: .TEXT, group: "metadata", source: .mapEntry(column: "metadata", key: key))
         }
         if name.hasPrefix(judgePrefix) {
             let id = String(name.dropFirst(judgePrefix.count)).lowercased()

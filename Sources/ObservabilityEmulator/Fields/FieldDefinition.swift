@@ -14,12 +14,12 @@ enum FieldType: String, Sendable {
     }
 }
 
-/// Where a field's value lives in the `events` table.
+/// Where a field's value lives in its table.
 enum FieldSource: Equatable, Sendable {
-    /// A fixed column; the name comes from this catalogue, never from a request.
+    /// A fixed column; the name comes from a catalogue, never from a request.
     case column(String)
-    /// A key of the `metadata` JSON object.
-    case metadata(key: String)
+    /// An entry of a JSON object column (`metadata.<key>`; span attributes later).
+    case mapEntry(column: String, key: String)
     /// A campaign annotation of this workspace for the judge.
     case annotation(judgeID: String)
 }

@@ -12,7 +12,7 @@ extension ObservabilityStore {
                 WHERE \(Self.visibleToWorkspace) ORDER BY m.key
                 """, [workspaceID]) { $0.string(0) }
             for key in keys {
-                fields.append(FieldDefinition(name: FieldCatalog.metadataPrefix + key, label: "Metadata: \(key)", type: .TEXT, group: "metadata", source: .metadata(key: key)))
+                fields.append(FieldDefinition(name: FieldCatalog.metadataPrefix + key, label: "Metadata: \(key)", type: .TEXT, group: "metadata", source: .mapEntry(column: "metadata", key: key)))
             }
             let judges = try db.query("""
                 SELECT DISTINCT a.judge_id, j.name, j.output_type FROM annotations AS a JOIN judges AS j ON j.id = a.judge_id

@@ -2,13 +2,19 @@ import EmulatorJSON
 import EmulatorStore
 import Foundation
 
-/// Checks a `Filter` against the field catalogue and compiles it to parameterised SQL over the
-/// `events` table aliased `e`. Errors are 400 `SEARCH_BAD_REQUEST` naming the condition's path.
+/// Checks a `Filter` against a field catalogue and compiles it to parameterised SQL: the
+/// catalogue says which fields exist and how each is read; the compiler checks operators and
+/// value types and binds every value. Errors are 400 `SEARCH_BAD_REQUEST` naming the
+/// condition's path.
 struct FilterCompiler {
-    /// The workspace whose annotations `__judge_…` fields read.
-    let workspaceID: String
-    /// Output type of a judge of this workspace, by id.
-    let judgeOutputType: (String) -> FieldType?
+    let catalogue: any FieldCatalogue
+
+    init(catalogue: any FieldCatalogue) { self.catalogue = catalogue }
+
+    /// Over chat-completion events, for a workspace whose judges have these output types.
+    init(workspaceID: String, judgeOutputType: @escaping (String) -> FieldType?) {
+        catalogue = EventFieldCatalogue(workspaceID: workspaceID, judgeOutputType: judgeOutputType)
+    }
 
     static let maximumPatternLength = 512
 
@@ -32,25 +38,13 @@ struct FilterCompiler {
         }
     }
 
-    /// The SQL expression for a field's value; parameters it needs are appended.
     private func expression(for field: FieldDefinition, _ arguments: inout [DatabaseValue]) -> String {
-        switch field.source {
-        case .column(let column):
-            return "e." + column
-        case .metadata(let key):
-            arguments.append(.text(key))
-            return "(SELECT m.value FROM json_each(e.metadata) AS m WHERE m.key = ?)"
-        case .annotation(let judgeID):
-            arguments.append(.text(workspaceID))
-            arguments.append(.text(judgeID))
-            let column = field.type == .FLOAT ? "value_num" : "value_text"
-            return "(SELECT a.\(column) FROM annotations AS a WHERE a.event_rowid = e.rowid AND a.workspace_id = ? AND a.judge_id = ?)"
-        }
+        catalogue.expression(for: field, &arguments)
     }
 
     private func condition(_ fieldName: String, _ op: FilterOperator, _ value: JSON, _ path: String, _ arguments: inout [DatabaseValue]) throws -> String {
-        guard let field = FieldCatalog.resolve(fieldName, judgeOutputType: judgeOutputType) else {
-            throw APIError.searchBadRequest("\(path).field: unknown field '\(fieldName.prefix(100))'; GET /v1/observability/chat-completion-fields lists the fields")
+        guard let field = catalogue.resolve(fieldName) else {
+            throw APIError.searchBadRequest("\(path).field: unknown field '\(fieldName.prefix(100))'; \(catalogue.fieldListing)")
         }
         guard field.type.operators.contains(op) else {
             throw APIError.searchBadRequest("\(path).op: operator '\(op.rawValue)' is not supported by field \(field.name) (\(field.type.rawValue)); supported: \(field.type.operators.map(\.rawValue).joined(separator: ", "))")

@@ -19,9 +19,7 @@ struct JudgeDefinition: Equatable {
 
     /// Validates a judge body. Every problem is a 422 naming the field (`output.options[1].value`)
     /// or the instruction line of a bad rule.
-    /// `trusted`: a definition read back from the database, validated when it was stored; its
-    /// regular expressions are not compiled again just to be checked.
-    static func parse(_ reader: BodyReader, trusted: Bool = false) throws -> JudgeDefinition {
+    static func parse(_ reader: BodyReader) throws -> JudgeDefinition {
         let name = try reader.requiredString("name", minLength: 5, maxLength: 50)
         let description = try reader.requiredString("description", maxLength: 500)
         let modelName = try reader.requiredString("model_name", maxLength: 500)
@@ -29,8 +27,7 @@ struct JudgeDefinition: Equatable {
         let output = try parseOutput(outputReader)
         let instructions = try reader.requiredString("instructions", maxLength: 10_000)
         let tools = try reader.stringArray("tools") ?? []
-        // A stored definition was checked when it was stored; its rules are parsed when it judges.
-        let rules = trusted ? nil : try RuleParser.parse(instructions, output: output)
+        let rules = try RuleParser.parse(instructions, output: output)
         return JudgeDefinition(name: name, description: description, modelName: modelName, output: output, instructions: instructions, tools: tools, parsedRules: rules)
     }
 

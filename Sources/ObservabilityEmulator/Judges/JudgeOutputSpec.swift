@@ -11,6 +11,27 @@ enum JudgeOutputSpec: Equatable {
         return "REGRESSION"
     }
 
+    /// Reads back what `json` wrote when the judge was stored (validated then); nil when the
+    /// stored text is not that shape.
+    init?(stored: JSON) {
+        switch stored["type"]?.stringValue {
+        case "CLASSIFICATION":
+            guard let items = stored["options"]?.arrayValue else { return nil }
+            let options = items.compactMap { item -> Option? in
+                guard let value = item["value"]?.stringValue, let description = item["description"]?.stringValue else { return nil }
+                return Option(value: value, description: description)
+            }
+            guard options.count == items.count else { return nil }
+            self = .classification(options)
+        case "REGRESSION":
+            guard let min = stored["min"]?.doubleValue, let max = stored["max"]?.doubleValue,
+                  let minDescription = stored["min_description"]?.stringValue, let maxDescription = stored["max_description"]?.stringValue else { return nil }
+            self = .regression(min: min, minDescription: minDescription, max: max, maxDescription: maxDescription)
+        default:
+            return nil
+        }
+    }
+
     var json: JSON {
         switch self {
         case .classification(let options):

@@ -16,16 +16,25 @@ struct JudgeRecord {
 
     static let columns = "id, workspace_id, owner_id, base_revision, down_revision, up_revision, name, description, model_name, output, instructions, tools, created_ms, updated_ms, deleted_ms"
 
+    /// Reads a row of `columns` by name. The definition was validated when it was stored, so
+    /// it is decoded, not validated again; its rules are parsed when it first judges.
     init(_ row: Row) throws {
-        id = row.string(0); workspaceID = row.string(1); ownerID = row.string(2); baseRevision = row.string(3)
-        downRevision = row.optionalString(4); upRevision = row.optionalString(5)
-        let output = try JSON.parse(row.string(9))
-        let tools = (try JSON.parse(row.string(11))).arrayValue?.compactMap(\.stringValue) ?? []
-        var object = JSONObject()
-        object["name"] = .string(row.string(6)); object["description"] = .string(row.string(7)); object["model_name"] = .string(row.string(8))
-        object["output"] = output; object["instructions"] = .string(row.string(10)); object["tools"] = .array(tools.map { .string($0) })
-        definition = try JudgeDefinition.parse(BodyReader(object: object), trusted: true)
-        createdMs = row.int64(12); updatedMs = row.int64(13); deletedMs = row.isNull(14) ? nil : row.int64(14)
+        id = try row.string("id")
+        workspaceID = try row.string("workspace_id")
+        ownerID = try row.string("owner_id")
+        baseRevision = try row.string("base_revision")
+        downRevision = try row.optionalString("down_revision")
+        upRevision = try row.optionalString("up_revision")
+        let outputText = try row.string("output")
+        guard let output = JudgeOutputSpec(stored: try JSON.parse(Array(outputText.utf8))) else {
+            throw DatabaseError(code: 0, message: "judge \(id): stored output is not a judge output: \(outputText.prefix(200))")
+        }
+        let tools = (try JSON.parse(Array(try row.string("tools").utf8))).arrayValue?.compactMap(\.stringValue) ?? []
+        definition = JudgeDefinition(name: try row.string("name"), description: try row.string("description"), modelName: try row.string("model_name"),
+                                     output: output, instructions: try row.string("instructions"), tools: tools, parsedRules: nil)
+        createdMs = try row.int64("created_ms")
+        updatedMs = try row.int64("updated_ms")
+        deletedMs = try row.isNull(row.index(of: "deleted_ms")) ? nil : row.int64("deleted_ms")
     }
 
     var json: JSON {

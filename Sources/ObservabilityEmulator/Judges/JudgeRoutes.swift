@@ -22,7 +22,7 @@ enum JudgeRoutes {
     static func fetch(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("judge_id")
         guard let record = try call.store.judge(id: id, workspaceID: call.workspace.id) else {
-            throw APIError.notFound("JUDGE_NOT_FOUND", "judge \(id) not found")
+            throw StoreError.notFound(.judge, id: id)
         }
         return .json(record.json)
     }
@@ -51,7 +51,7 @@ enum JudgeRoutes {
         let messages = try body.array("messages") ?? []
         let properties = try body.object("properties", required: false, nullable: true)?.object ?? JSONObject()
         guard let record = try call.store.judge(id: id, workspaceID: call.workspace.id) else {
-            throw APIError.notFound("JUDGE_NOT_FOUND", "judge \(id) not found")
+            throw StoreError.notFound(.judge, id: id)
         }
         let conversation = try JudgedConversation.make(messages: messages, properties: properties)
         return output(RuleEngine(definition: record.definition).judge(conversation))
@@ -62,7 +62,7 @@ enum JudgeRoutes {
         let id = try call.pathID("event_id")
         let definition = try JudgeDefinition.inline(in: try call.body())
         guard let conversation = try call.store.eventConversation(eventID: id, workspaceID: call.workspace.id) else {
-            throw APIError.notFound("SEARCH_NOT_FOUND", "event \(id) not found")
+            throw StoreError.notFound(.event, id: id)
         }
         return output(RuleEngine(definition: definition).judge(conversation))
     }

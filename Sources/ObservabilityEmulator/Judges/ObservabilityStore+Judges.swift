@@ -100,31 +100,4 @@ extension ObservabilityStore {
             return try list.run(db, columns: JudgeRecord.columns, page: page, JudgeRecord.init)
         }
     }
-
-    // MARK: Reset
-
-    /// Removes everything clients created; keeps the seeded events.
-    func resetAll() throws {
-        try pool.writeTransaction { db in
-            try db.run("DELETE FROM events_fts WHERE rowid IN (SELECT rowid FROM events WHERE seeded = 0)")
-            for sql in ["DELETE FROM events WHERE seeded = 0", "DELETE FROM workspaces", "DELETE FROM judges", "DELETE FROM annotations",
-                        "DELETE FROM campaigns", "DELETE FROM campaign_events", "DELETE FROM datasets", "DELETE FROM records",
-                        "DELETE FROM tasks", "DELETE FROM files", "DELETE FROM exports"] {
-                try db.run(sql)
-            }
-        }
-    }
-
-    /// Removes one workspace's data; its seeded judges come back on its next request.
-    func resetWorkspace(_ workspaceID: String) throws {
-        try pool.writeTransaction { db in
-            try db.run("DELETE FROM events_fts WHERE rowid IN (SELECT rowid FROM events WHERE workspace_id = ?)", [workspaceID])
-            try db.run("DELETE FROM events WHERE workspace_id = ?", [workspaceID])
-            try db.run("DELETE FROM campaign_events WHERE campaign_id IN (SELECT id FROM campaigns WHERE workspace_id = ?)", [workspaceID])
-            for table in ["workspaces"] { try db.run("DELETE FROM \(table) WHERE id = ?", [workspaceID]) }
-            for table in ["judges", "annotations", "campaigns", "datasets", "records", "tasks", "files", "exports"] {
-                try db.run("DELETE FROM \(table) WHERE workspace_id = ?", [workspaceID])
-            }
-        }
-    }
 }

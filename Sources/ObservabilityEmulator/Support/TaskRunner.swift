@@ -31,14 +31,4 @@ final class TaskRunner: Sendable {
     }
 
     func clearPaces() { paces.withLock { $0.removeAll() } }
-
-    /// What a status read reports: the real status once the pace allows, RUNNING before.
-    /// `reads` counts status reads including this one; `createdMs`/`nowMs` are wall-clock times.
-    static func visibleStatus(real: String, pace: TaskPace, reads: Int, createdMs: Int64, nowMs: Int64) -> String {
-        switch pace {
-        case .immediate: return real
-        case .polls(let n): return reads <= n ? "RUNNING" : real
-        case .seconds(let s): return Double(nowMs - createdMs) / 1000 < s ? "RUNNING" : real
-        }
-    }
 }

@@ -113,16 +113,22 @@ extension JudgedConversation {
     }
 }
 
-/// Asserts that `body` throws an `APIError` with this status (and code), and returns it.
+/// Asserts that `body` throws an `APIError` (or a `StoreError`, as the request edge maps it) with
+/// this status (and code), and returns it.
 @discardableResult
 func assertAPIError<T>(
     _ status: Int, _ code: String?? = nil, messageContains fragments: [String] = [],
     file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> T
 ) -> APIError? {
     do {
-        let value = try body()
-        XCTFail("expected \(status), got \(value)", file: file, line: line)
-        return nil
+        do {
+            let value = try body()
+            XCTFail("expected \(status), got \(value)", file: file, line: line)
+            return nil
+        } catch let error as StoreError {
+            // What the request edge answers for a store refusal.
+            throw APIError(error)
+        }
     } catch let error as APIError {
         XCTAssertEqual(error.status, status, error.message, file: file, line: line)
         if let code { XCTAssertEqual(error.code, code, error.message, file: file, line: line) }

@@ -1,0 +1,14 @@
+/// Runs a dataset import in the background: `build` makes the records (or throws
+/// `ImportFailure`); the store inserts them with the task's completion in one transaction, or
+/// marks the task failed with the reason.
+enum ImportRunner {
+    static func run(taskID: String, datasetID: String, workspaceID: String, store: ObservabilityStore, build: () throws -> [RecordDraft]) {
+        do {
+            let drafts = try build()
+            try store.completeImport(taskID: taskID, datasetID: datasetID, workspaceID: workspaceID, drafts: drafts)
+        } catch {
+            let message = (error as? ImportFailure)?.message ?? (error as? StoreError).map { APIError($0).message } ?? "\(error)"
+            store.failImport(taskID: taskID, message: message)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// What a reset clears, table by table, in the order it runs: the one list both resets use
+/// (`POST /__emulator/reset`, for everything or for one workspace). A feature that adds a table
+/// adds it here; `ResetRegistryTests` fails for a table of the schema that is not listed.
+enum ResetRegistry {
+    struct Entry: Sendable {
+        let table: String
+        /// Back to the seeded state: seeded events stay, everything made through the API goes.
+        let all: String
+        /// One workspace's rows; `?` is the workspace id.
+        let workspace: String
+
+        /// A table whose rows belong to the workspace named in `column`.
+        static func owned(_ table: String, column: String = "workspace_id") -> Entry {
+            Entry(table: table, all: "DELETE FROM \(table)", workspace: "DELETE FROM \(table) WHERE \(column) = ?")
+        }
+    }
+
+    static let entries: [Entry] = [
+        // Full-text rows first: they are found through the events they index.
+        Entry(table: "events_fts",
+              all: "DELETE FROM events_fts WHERE rowid IN (SELECT rowid FROM events WHERE seeded = 0)",
+              workspace: "DELETE FROM events_fts WHERE rowid IN (SELECT rowid FROM events WHERE workspace_id = ?)"),
+        Entry(table: "events", all: "DELETE FROM events WHERE seeded = 0", workspace: "DELETE FROM events WHERE workspace_id = ?"),
+        // A campaign's selection, before the campaigns it is found through.
+        Entry(table: "campaign_events", all: "DELETE FROM campaign_events",
+              workspace: "DELETE FROM campaign_events WHERE campaign_id IN (SELECT id FROM campaigns WHERE workspace_id = ?)"),
+        .owned("workspaces", column: "id"),
+        .owned("judges"), .owned("annotations"), .owned("campaigns"),
+        .owned("datasets"), .owned("records"), .owned("tasks"), .owned("files"), .owned("exports"),
+    ]
+}
