@@ -2,29 +2,43 @@
 """Builds docs/openapi.yaml: the one OpenAPI document of everything the emulator answers, served
 at GET /__emulator/openapi.yaml (the binary reads the file; nothing is compiled in).
 
-Inputs: Mistral's published observability reference (docs/observability-openapi.yaml, a copy of
-the 2026-07-15 cut) and the emulator's own routes (docs/control-plane.yaml). The merge adds the
-statuses the emulator really answers where the inputs leave them out, each marked with
-`x-emulator-added: true`:
-- 401 on every operation that takes a Bearer token (the published reference omits it; the real
-  service answers 401 without a valid key);
+Inputs, in docs/ (copies of the references the project follows):
+- observability-openapi-2026-08-13.yaml, Mistral's newest published cut, is the base: of its
+  operations, those the emulator serves (docs/served-operations.txt) are kept as published;
+- observability-openapi.yaml (2026-07-15) fills in any served operation the newer cut dropped;
+- observability-openapi-sdk-3.7.0.yaml, derived from the newest SDK's models: the schemas its
+  `x-changed-schemas` lists for served operations replace the published ones (the newer or the
+  looser wins: `Dataset.slug`, `DatasetImportTask.result`, `TELEMETRY_SPAN`, a record create
+  with only `payload`), `datasets/{dataset_id}` takes an id or a slug, and the error-code enum
+  is the union of every cut's;
+- control-plane.yaml: the emulator's own routes (control plane, Files API).
+The merge then adds the statuses the emulator really answers where the inputs leave them out,
+each marked `x-emulator-added: true`:
+- 401 on every operation that takes a Bearer token (the published references omit it; the
+  real service answers 401 without a valid key);
 - on the emulator's own routes, 422 where a parameter or a body can be invalid and 404 where the
   path names a resource; 401 on the control plane (when --admin-token is set).
 
     python3 scripts/gen-openapi.py          # write docs/openapi.yaml
     python3 scripts/gen-openapi.py --check  # exit 1 if docs/openapi.yaml is not current (CI)
 """
+import copy
 import os
 import sys
 
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REFERENCE = os.path.join(ROOT, "docs", "observability-openapi.yaml")
-OWN = os.path.join(ROOT, "docs", "control-plane.yaml")
-OUTPUT = os.path.join(ROOT, "docs", "openapi.yaml")
+DOCS = os.path.join(ROOT, "docs")
+NEWEST = os.path.join(DOCS, "observability-openapi-2026-08-13.yaml")
+FIRST = os.path.join(DOCS, "observability-openapi.yaml")
+SDK = os.path.join(DOCS, "observability-openapi-sdk-3.7.0.yaml")
+OWN = os.path.join(DOCS, "control-plane.yaml")
+SERVED = os.path.join(DOCS, "served-operations.txt")
+OUTPUT = os.path.join(DOCS, "openapi.yaml")
 METHODS = {"get", "put", "post", "patch", "delete", "head", "options"}
 ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/ObservabilityError"}}}
+SLUG_PARAMETER_DESCRIPTION = "Dataset UUID or workspace-scoped slug. UUID-shaped values are always interpreted as dataset IDs."
 
 
 def load(path):
@@ -36,17 +50,87 @@ def added(description):
     return {"description": description, "content": ERROR, "x-emulator-added": True}
 
 
+def operations(spec):
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                yield path, method, operation
+
+
+def refs(value):
+    """Schema names a value refers to, directly."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "$ref" and isinstance(item, str) and item.startswith("#/components/schemas/"):
+                yield item.rsplit("/", 1)[1]
+            else:
+                yield from refs(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from refs(item)
+
+
+def reachable(spec, roots):
+    """Every schema the roots need, transitively."""
+    seen, stack = set(), list(roots)
+    while stack:
+        name = stack.pop()
+        if name in seen or name not in spec["components"]["schemas"]:
+            continue
+        seen.add(name)
+        stack.extend(refs(spec["components"]["schemas"][name]))
+    return seen
+
+
 def merge():
-    spec = load(REFERENCE)
-    own = load(OWN)
+    served = {line.split("#", 1)[0].strip() for line in open(SERVED, encoding="utf-8")} - {""}
+    newest, first, sdk, own = load(NEWEST), load(FIRST), load(SDK), load(OWN)
+    spec = copy.deepcopy(newest)
+    spec["paths"] = {}
+    found = set()
+    for source in (newest, first):
+        for path, method, operation in operations(source):
+            if operation["operationId"] in served and operation["operationId"] not in found:
+                spec["paths"].setdefault(path, {})[method] = copy.deepcopy(operation)
+                found.add(operation["operationId"])
+                for name in reachable(source, refs(operation)):
+                    spec["components"]["schemas"].setdefault(name, copy.deepcopy(source["components"]["schemas"][name]))
+    missing = served - found
+    if missing:
+        raise SystemExit(f"docs/served-operations.txt names operations no reference has: {sorted(missing)}")
+
+    # The newest SDK's models, where they differ for what is served.
+    schemas = spec["components"]["schemas"]
+    used = reachable(spec, {name for _, _, op in operations(spec) for name in refs(op)})
+    changed = {change["schema"] for change in sdk["x-changed-schemas"]["changes"]}
+    for name in sorted(changed & used):
+        if name == "ObservabilityErrorCode":
+            values = []
+            for source in (first, newest, sdk):
+                for value in source["components"]["schemas"][name]["enum"]:
+                    if value not in values:
+                        values.append(value)
+            schemas[name]["enum"] = values
+            continue
+        replacement = copy.deepcopy(sdk["components"]["schemas"][name])
+        replacement.pop("x-changed-vs-2026-08-13", None)
+        schemas[name] = replacement
+        for dependency in reachable(sdk, refs(replacement)):
+            schemas.setdefault(dependency, copy.deepcopy(sdk["components"]["schemas"][dependency]))
+    for path, method, operation in operations(spec):
+        for parameter in operation.get("parameters", []):
+            if parameter.get("name") == "dataset_id" and parameter.get("in") == "path":
+                parameter["schema"] = {"type": "string", "title": "Dataset Id"}
+                parameter["description"] = SLUG_PARAMETER_DESCRIPTION
+
     for path, item in own["paths"].items():
         if path in spec["paths"]:
-            raise SystemExit(f"{path}: defined by both the reference and docs/control-plane.yaml")
+            raise SystemExit(f"{path}: defined by both a reference and docs/control-plane.yaml")
         spec["paths"][path] = item
     for name, schema in own.get("components", {}).get("schemas", {}).items():
-        if name in spec["components"]["schemas"]:
-            raise SystemExit(f"schema {name}: defined by both the reference and docs/control-plane.yaml")
-        spec["components"]["schemas"][name] = schema
+        if name in schemas:
+            raise SystemExit(f"schema {name}: defined by both a reference and docs/control-plane.yaml")
+        schemas[name] = schema
 
     for path, item in spec["paths"].items():
         is_own = path in own["paths"]
@@ -55,7 +139,7 @@ def merge():
                 continue
             responses = operation.setdefault("responses", {})
             public = operation.get("security", spec.get("security")) != [] and not path.startswith("/__emulator")
-            if public and path != "/__emulator/exports/{token}" and "401" not in responses:
+            if public and "401" not in responses:
                 responses["401"] = added("Unauthorized: no Bearer token, or one the emulator's --api-key does not accept")
             if not is_own:
                 continue
@@ -66,11 +150,14 @@ def merge():
                 responses["422"] = added("Validation error: a parameter or the body does not fit this schema")
             if "{" in path and "404" not in responses:
                 responses["404"] = added("Not Found: no such resource")
+    # Only what the served operations use: the references also describe what is not served yet.
+    used = reachable(spec, {name for _, _, op in operations(spec) for name in refs(op)})
+    spec["components"]["schemas"] = {name: schemas[name] for name in sorted(used)}
     return yaml.safe_dump(spec, sort_keys=False, allow_unicode=True, width=120)
 
 
 def main():
-    text = "# Generated by scripts/gen-openapi.py from docs/observability-openapi.yaml and docs/control-plane.yaml. Do not edit.\n" + merge()
+    text = "# Generated by scripts/gen-openapi.py from the references in docs/ and docs/control-plane.yaml. Do not edit.\n" + merge()
     if "--check" in sys.argv:
         with open(OUTPUT, encoding="utf-8") as f:
             if f.read() != text:

@@ -19,7 +19,7 @@ enum DatasetRoutes {
     }
 
     static func fetch(_ call: Call) throws -> HTTPResponseBox {
-        let id = try call.pathID("dataset_id")
+        let id = try call.datasetID()
         guard let dataset = try call.store.dataset(id: id, workspaceID: call.workspace.id) else {
             throw StoreError.notFound(.dataset, id: id)
         }
@@ -27,7 +27,7 @@ enum DatasetRoutes {
     }
 
     static func patch(_ call: Call) throws -> HTTPResponseBox {
-        let id = try call.pathID("dataset_id")
+        let id = try call.datasetID()
         let body = try call.body()
         let name = try body.string("name", required: false, nullable: true, minLength: 5, maxLength: 50)
         let description = try body.string("description", required: false, nullable: true, maxLength: 200)
@@ -35,21 +35,25 @@ enum DatasetRoutes {
     }
 
     static func delete(_ call: Call) throws -> HTTPResponseBox {
-        try call.store.deleteDataset(id: try call.pathID("dataset_id"), workspaceID: call.workspace.id)
+        try call.store.deleteDataset(id: try call.datasetID(), workspaceID: call.workspace.id)
         return .noContent
     }
 
     static func listRecords(_ call: Call) throws -> HTTPResponseBox {
-        let id = try call.pathID("dataset_id")
+        let id = try call.datasetID()
         let page = try call.pageParameters()
         let (count, items) = try call.store.listRecords(datasetID: id, workspaceID: call.workspace.id, page: page)
         return .json(["records": call.paginated(count: count, results: items, page: page)])
     }
 
-    /// `payload` must be a `ConversationPayload`: an object with a `messages` array of objects.
+    /// The record sources a client may declare on create (`CreateDatasetRecordRequestSource`);
+    /// the others are set by imports.
+    static let creatableSources = ["DIRECT_INPUT", "TELEMETRY_SPAN"]
+
+    /// `payload` is a free-form object; a `messages` array, when present, must hold objects.
     static func readPayload(_ reader: BodyReader, key: String = "payload") throws -> JSONObject {
         guard let payload = try reader.object(key) else { throw reader.fail(key, "field required") }
-        let messages = try payload.array("messages") ?? []
+        let messages = try payload.array("messages", required: false) ?? []
         for (index, message) in messages.enumerated() {
             guard case .object = message else {
                 throw APIError.validation("\(payload.fieldPath("messages"))[\(index)]: expected an object, got \(message.typeDescription)")
@@ -59,18 +63,23 @@ enum DatasetRoutes {
     }
 
     static func createRecord(_ call: Call) throws -> HTTPResponseBox {
-        let id = try call.pathID("dataset_id")
+        let id = try call.datasetID()
         let body = try call.body()
         let payload = try readPayload(body)
-        guard let properties = try body.object("properties") else { throw APIError.validation("properties: field required") }
+        // Newer SDKs send `properties` only when set, and a `source`.
+        let properties = try body.object("properties", required: false, nullable: true)?.object ?? JSONObject()
+        let source = try body.string("source", required: false, nullable: true) ?? "DIRECT_INPUT"
+        guard Self.creatableSources.contains(source) else {
+            throw APIError.validation("source: '\(source.prefix(40))' is not one of \(Self.creatableSources.joined(separator: ", "))")
+        }
         let record = try call.store.createRecord(datasetID: id, workspaceID: call.workspace.id,
-                                                 draft: RecordDraft(payload: payload, properties: properties.object, source: "DIRECT_INPUT"))
+                                                 draft: RecordDraft(payload: payload, properties: properties, source: source))
         return .json(record, status: 201)
     }
 
     /// Starts an import task: 202 with the task, the work on the background runner.
-    static func startImport(_ call: Call, build: @escaping @Sendable (ObservabilityStore, String) throws -> [RecordDraft]) throws -> HTTPResponseBox {
-        let datasetID = try call.pathID("dataset_id")
+    static func startImport(_ call: Call, build: @escaping @Sendable (ObservabilityStore, String) throws -> ImportBatch) throws -> HTTPResponseBox {
+        let datasetID = try call.datasetID()
         let store = call.store
         let workspaceID = call.workspace.id
         let taskID = try store.createTask(datasetID: datasetID, workspace: call.workspace, pace: call.app.tasks.pace(for: workspaceID))
@@ -85,7 +94,7 @@ enum DatasetRoutes {
 
     static func importFromExplorer(_ call: Call) throws -> HTTPResponseBox {
         let ids = try call.body().stringArray("completion_event_ids", maxItems: 500) ?? []
-        return try startImport(call) { store, ws in try store.recordsFromEvents(ids: ids.map { $0.lowercased() }, workspaceID: ws, source: "EXPLORER") }
+        return try startImport(call) { store, ws in ImportBatch(drafts: try store.recordsFromEvents(ids: ids.map { $0.lowercased() }, workspaceID: ws, source: "EXPLORER")) }
     }
 
     static func importFromCampaign(_ call: Call) throws -> HTTPResponseBox {
@@ -100,22 +109,22 @@ enum DatasetRoutes {
 
     static func importFromDataset(_ call: Call) throws -> HTTPResponseBox {
         let ids = try call.body().uuidArray("dataset_record_ids", maxItems: 10_000, minItems: 1)
-        return try startImport(call) { store, ws in try store.recordsFromDataset(recordIDs: ids, workspaceID: ws) }
+        return try startImport(call) { store, ws in ImportBatch(drafts: try store.recordsFromDataset(recordIDs: ids, workspaceID: ws)) }
     }
 
     static func importFromFile(_ call: Call) throws -> HTTPResponseBox {
         let fileID = try call.body().requiredString("file_id")
-        return try startImport(call) { store, ws in try store.recordsFromFile(fileID: fileID.lowercased(), workspaceID: ws) }
+        return try startImport(call) { store, ws in ImportBatch(drafts: try store.recordsFromFile(fileID: fileID.lowercased(), workspaceID: ws)) }
     }
 
     static func importFromPlayground(_ call: Call) throws -> HTTPResponseBox {
         let ids = try call.body().stringArray("conversation_ids") ?? []
         if ids.isEmpty { throw APIError.validation("conversation_ids: at least one conversation id is required") }
-        return try startImport(call) { store, ws in try store.recordsFromPlayground(conversationIDs: ids, workspaceID: ws) }
+        return try startImport(call) { store, ws in ImportBatch(drafts: try store.recordsFromPlayground(conversationIDs: ids, workspaceID: ws)) }
     }
 
     static func export(_ call: Call) throws -> HTTPResponseBox {
-        let id = try call.pathID("dataset_id")
+        let id = try call.datasetID()
         let token = call.app.ids.secretToken()
         try call.store.exportDataset(id: id, workspaceID: call.workspace.id, token: token)
         return .json(["file_url": .string("\(call.baseURL)/__emulator/exports/\(token).jsonl")])
@@ -132,7 +141,7 @@ enum DatasetRoutes {
     }
 
     static func fetchTask(_ call: Call) throws -> HTTPResponseBox {
-        let datasetID = try call.pathID("dataset_id")
+        let datasetID = try call.datasetID()
         let taskID = try call.pathID("task_id")
         guard let task = try call.store.task(id: taskID, datasetID: datasetID, workspaceID: call.workspace.id, countRead: true) else {
             try call.store.requireDataset(id: datasetID, workspaceID: call.workspace.id)
@@ -142,7 +151,7 @@ enum DatasetRoutes {
     }
 
     static func listTasks(_ call: Call) throws -> HTTPResponseBox {
-        let datasetID = try call.pathID("dataset_id")
+        let datasetID = try call.datasetID()
         let page = try call.pageParameters()
         let (count, items) = try call.store.listTasks(datasetID: datasetID, workspaceID: call.workspace.id, page: page)
         return .json(["tasks": call.paginated(count: count, results: items, page: page)])
@@ -194,5 +203,12 @@ enum DatasetRoutes {
         let properties = record["properties"]?.objectValue ?? JSONObject()
         let conversation = try JudgedConversation.stored(messages: messages, properties: properties, path: "payload.messages")
         return JudgeRoutes.output(RuleEngine(definition: definition).judge(conversation))
+    }
+}
+
+extension Call {
+    /// The dataset a `datasets/{dataset_id}` path names, by UUID or by the workspace's slug.
+    func datasetID() throws -> String {
+        try store.datasetID(pathValue: parameters["dataset_id"] ?? "", workspaceID: workspace.id)
     }
 }

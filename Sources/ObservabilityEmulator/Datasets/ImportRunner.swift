@@ -2,10 +2,9 @@
 /// `ImportFailure`); the store inserts them with the task's completion in one transaction, or
 /// marks the task failed with the reason.
 enum ImportRunner {
-    static func run(taskID: String, datasetID: String, workspaceID: String, store: ObservabilityStore, build: () throws -> [RecordDraft]) {
+    static func run(taskID: String, datasetID: String, workspaceID: String, store: ObservabilityStore, build: () throws -> ImportBatch) {
         do {
-            let drafts = try build()
-            try store.completeImport(taskID: taskID, datasetID: datasetID, workspaceID: workspaceID, drafts: drafts)
+            try store.completeImport(taskID: taskID, datasetID: datasetID, workspaceID: workspaceID, batch: try build())
         } catch {
             let message = (error as? ImportFailure)?.message ?? (error as? StoreError).map { APIError($0).message } ?? "\(error)"
             store.failImport(taskID: taskID, message: message)

@@ -9,10 +9,46 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             let id = ids.next()
             let now = nowMs()
-            try db.run("INSERT INTO datasets (id, workspace_id, owner_id, name, description, created_ms, updated_ms, deleted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                       [id, workspace.id, workspace.ownerID, name, description, now, now])
+            let slug = try uniqueSlug(for: name, workspaceID: workspace.id, db: db)
+            try db.run("INSERT INTO datasets (id, workspace_id, owner_id, name, slug, description, created_ms, updated_ms, deleted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                       [id, workspace.id, workspace.ownerID, name, slug, description, now, now])
             return try db.queryExisting("SELECT \(DatasetJSON.datasetColumns) FROM datasets WHERE id = ?", [id], DatasetJSON.dataset)
         }
+    }
+
+    /// The first free slug for a name in the workspace (deleted datasets keep theirs).
+    func uniqueSlug(for name: String, workspaceID: String, db: Database) throws -> String {
+        let base = DatasetSlug.base(from: name)
+        var n = 1
+        while true {
+            let candidate = DatasetSlug.candidate(base, n)
+            if try db.queryOne("SELECT 1 FROM datasets WHERE workspace_id = ? AND slug = ?", [workspaceID, candidate], { _ in true }) == nil {
+                return candidate
+            }
+            n += 1
+        }
+    }
+
+    /// Gives every dataset of an older database (made before slugs existed) its slug, oldest first.
+    func backfillDatasetSlugs() throws {
+        try pool.writeTransaction { db in
+            let rows = try db.query("SELECT id, workspace_id, name FROM datasets WHERE slug IS NULL ORDER BY created_ms, id") {
+                (id: try $0.string("id"), workspaceID: try $0.string("workspace_id"), name: try $0.string("name"))
+            }
+            for row in rows {
+                try db.run("UPDATE datasets SET slug = ? WHERE id = ?", [try uniqueSlug(for: row.name, workspaceID: row.workspaceID, db: db), row.id])
+            }
+        }
+    }
+
+    /// The dataset id a `datasets/{dataset_id}` path names: a UUID-shaped value is always an id;
+    /// anything else is a slug of the workspace's (not deleted) datasets.
+    func datasetID(pathValue value: String, workspaceID: String) throws -> String {
+        if UUIDText.isValid(value) { return value.lowercased() }
+        guard let id = try pool.read({ db in
+            try db.queryOne("SELECT id FROM datasets WHERE workspace_id = ? AND slug = ? AND deleted_ms IS NULL", [workspaceID, value]) { $0.string(0) }
+        }) else { throw StoreError.notFound(.dataset, id: String(value.prefix(100))) }
+        return id
     }
 
     func dataset(id: String, workspaceID: String) throws -> JSON? {
@@ -138,14 +174,19 @@ extension ObservabilityStore {
 
     /// Inserts an import's records in one transaction with the task's completion, so a failed
     /// import adds nothing.
-    func completeImport(taskID: String, datasetID: String, workspaceID: String, drafts: [RecordDraft]) throws {
+    func completeImport(taskID: String, datasetID: String, workspaceID: String, batch: ImportBatch) throws {
         try pool.writeTransaction { db in
             guard try db.queryOne("SELECT 1 FROM datasets WHERE id = ? AND deleted_ms IS NULL", [datasetID], { _ in true }) != nil else {
                 throw ImportFailure(message: "the dataset was deleted during the import")
             }
-            _ = try insertRecords(drafts, datasetID: datasetID, workspaceID: workspaceID, db: db)
-            try db.run("UPDATE tasks SET status = 'COMPLETED', progress = 100, message = ?, updated_ms = ? WHERE id = ?",
-                       ["imported \(drafts.count) record\(drafts.count == 1 ? "" : "s")", nowMs(), taskID])
+            let imported = batch.drafts.count
+            _ = try insertRecords(batch.drafts, datasetID: datasetID, workspaceID: workspaceID, db: db)
+            var message = "imported \(imported) record\(imported == 1 ? "" : "s")"
+            if batch.skipped > 0 { message += "; skipped \(batch.skipped)" }
+            try db.run("""
+                UPDATE tasks SET status = 'COMPLETED', progress = 100, message = ?, updated_ms = ?,
+                    requested_count = ?, imported_count = ?, skipped_count = ? WHERE id = ?
+                """, [message, nowMs(), imported + batch.skipped, imported, batch.skipped, taskID])
         }
     }
 
@@ -183,6 +224,10 @@ extension ObservabilityStore {
             ("creator_id", .string(row.string(3))), ("dataset_id", .string(row.string(1))), ("workspace_id", .string(row.string(2))),
             ("status", .string(visible)), ("progress", running ? .int(50) : (row.isNull(5) ? .null : .int(row.int64(5)))),
             ("message", running ? .null : .string(row.optionalString(6))),
+            ("result", running || row.isNull(13) ? .null : .object(JSONObject([
+                ("requested_record_count", .int(row.int64(13))), ("imported_record_count", .int(row.int64(14))),
+                ("skipped_record_count", .int(row.int64(15))),
+            ]))),
         ]))
     }
 
@@ -245,7 +290,7 @@ extension ObservabilityStore {
         }
     }
 
-    func recordsFromCampaign(campaignID: String, workspaceID: String) throws -> [RecordDraft] {
+    func recordsFromCampaign(campaignID: String, workspaceID: String) throws -> ImportBatch {
         try pool.read { db in
             guard let judgeID = try db.queryOne("SELECT judge_id FROM campaigns WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [campaignID, workspaceID], { $0.string(0) }) else {
                 throw ImportFailure(message: "campaign \(campaignID) not found")
@@ -258,13 +303,18 @@ extension ObservabilityStore {
                 (row.string(0), row.isNull(2) ? .string(row.optionalString(1)) : .double(row.double(2)), row.string(3))
             }
             // An event the workspace can no longer see (reset meanwhile) is skipped, not imported.
-            return try eventIDs.compactMap { id, answer, analysis in
-                guard var draft = try recordFromEvent(.eventID, value: id, workspaceID: workspaceID, source: "EXPLORER", db: db).first else { return nil }
+            var batch = ImportBatch(drafts: [])
+            for (id, answer, analysis) in eventIDs {
+                guard var draft = try recordFromEvent(.eventID, value: id, workspaceID: workspaceID, source: "EXPLORER", db: db).first else {
+                    batch.skipped += 1
+                    continue
+                }
                 draft.properties[FieldCatalog.judgePrefix + judgeID] = answer
                 draft.properties["judge_analysis"] = .string(analysis)
                 draft.properties["campaign_id"] = .string(campaignID)
-                return draft
+                batch.drafts.append(draft)
             }
+            return batch
         }
     }
 

@@ -46,6 +46,7 @@ final class ObservabilityStore: @unchecked Sendable {
         self.ids = ids
         let cache = detailCache
         pool.didWrite = { cache.invalidate() }
+        try backfillDatasetSlugs()
     }
 
     /// Serialised event details: an event is immutable, but its judge annotations are not, so

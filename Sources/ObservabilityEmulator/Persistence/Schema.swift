@@ -158,5 +158,14 @@ enum Schema {
             expires_ms INTEGER NOT NULL
         );
         """),
+        // Dataset slugs (made from the name, unique per workspace, kept across renames; rows of
+        // an older database get theirs at the next start) and import-task result counts.
+        Migration(version: 2, sql: """
+        ALTER TABLE datasets ADD COLUMN slug TEXT;
+        CREATE UNIQUE INDEX datasets_slug ON datasets(workspace_id, slug);
+        ALTER TABLE tasks ADD COLUMN requested_count INTEGER;
+        ALTER TABLE tasks ADD COLUMN imported_count INTEGER;
+        ALTER TABLE tasks ADD COLUMN skipped_count INTEGER;
+        """),
     ]
 }
