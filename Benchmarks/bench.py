@@ -58,12 +58,14 @@ def http(method, url, body=None, token=TOKEN):
 
 
 class Emulator:
-    def __init__(self, extra, binary=BIN):
+    def __init__(self, extra, binary=BIN, log_level="warning"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         start = time.perf_counter()
-        self.proc = subprocess.Popen([binary, "--port", str(self.port), "--log-level", "warning"] + extra,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # Log lines go to a file, as a user's would (a pipe nobody reads would fill and stall).
+        self.log = tempfile.NamedTemporaryFile(prefix="bench-emulator-", suffix=".log")
+        self.proc = subprocess.Popen([binary, "--port", str(self.port), "--log-level", log_level] + extra,
+                                     stdout=subprocess.DEVNULL, stderr=self.log)
         # Ready time: process start to the first 200 from /__emulator/health, polled every ms.
         while True:
             try:
@@ -74,7 +76,7 @@ class Emulator:
             except OSError:
                 pass
             if self.proc.poll() is not None:
-                raise SystemExit("emulator exited: " + self.proc.stderr.read().decode())
+                raise SystemExit("emulator exited: " + open(self.log.name).read())
             if time.perf_counter() - start > 60:
                 raise SystemExit("emulator not ready in 60 s")
             time.sleep(0.001)
@@ -90,7 +92,7 @@ class Emulator:
 
 
 class Nginx:
-    def __init__(self, body):
+    def __init__(self, body, access_log=False):
         self.dir = tempfile.mkdtemp(prefix="bench-nginx-")
         self.port = free_port()
         os.makedirs(os.path.join(self.dir, "html"))
@@ -103,7 +105,7 @@ error_log {self.dir}/error.log warn;
 daemon off;
 events {{ worker_connections 4096; }}
 http {{
-    access_log off;
+    {f"access_log {self.dir}/access.log combined buffer=64k flush=1s;" if access_log else "access_log off;"}
     keepalive_requests 10000000;
     keepalive_timeout 60s;
     default_type application/json;
@@ -236,6 +238,24 @@ def main():
         nginx.stop()
         emu.stop()
 
+    # Phase 1b: the defaults (`--log-level info`: one access line per request, buffered) against
+    # `--log-level warning`, and nginx with its access log on (buffered), at 64 connections.
+    emu_info, emu_warn = Emulator([], log_level="info"), Emulator([])
+    nginx_logged = Nginx(body, access_log=True)
+    try:
+        info_runs, warn_runs, logged_runs = [], [], []
+        for _ in range(args.rounds):
+            info_runs.append(wrk(event_url.replace(emu.url, emu_info.url), 64, args.duration))
+            warn_runs.append(wrk(event_url.replace(emu.url, emu_warn.url), 64, args.duration))
+            logged_runs.append(wrk(nginx_logged.url, 64, args.duration))
+        access_info, access_warn, access_nginx = median_run(info_runs), median_run(warn_runs), median_run(logged_runs)
+        rows.append(("event detail, defaults (access log on)", "fixtures", 64, access_info, access_nginx))
+        rows.append(("event detail, `--log-level warning`", "fixtures", 64, access_warn, None))
+    finally:
+        nginx_logged.stop()
+        emu_info.stop()
+        emu_warn.stop()
+
     # Phase 2: 100k synthetic events.
     synth_readies = []
     for _ in range(2):
@@ -303,9 +323,11 @@ def main():
     lines.append(f"| search-ids returning {count:,} ids, one client (p50 / p99 of 20) | {ids_p50:.0f} / {ids_p99:.0f} ms |")
     lines.append(f"| similar events, {args.synthetic:,} events (p50 / p99 of 50) | {sim_p50:.1f} / {sim_p99:.1f} ms |")
     lines.append(f"| campaign judging 10,000 events, POST to COMPLETED | {campaign_ms:.0f} ms |")
+    lines.append(f"| event detail at 64 conns, defaults ÷ `--log-level warning` (access log cost) | {access_info['rps'] / access_warn['rps']:.2f}× |")
     header = (f"Measured {time.strftime('%Y-%m-%d')} on this machine ({os.cpu_count()} cores; wrk, nginx and the emulator share them), "
               f"`scripts/bench.sh --duration {args.duration} --rounds {args.rounds}`: wrk `-t2 --latency`, keep-alive; medians of {args.rounds} interleaved rounds; "
-              f"emulator with `--log-level warning`; nginx `worker_processes auto`, `access_log off`, serving the emulator's own event-detail bytes.\n")
+              "emulator with `--log-level warning` unless a row says defaults; nginx `worker_processes auto`, `access_log off` "
+              "(in the defaults row: `access_log … buffer=64k flush=1s`), serving the emulator's own event-detail bytes.\n")
     text = header + "\n" + "\n".join(lines) + "\n"
     print(text)
     os.makedirs(os.path.dirname(args.output), exist_ok=True)

@@ -171,14 +171,15 @@ struct Serve: ParsableCommand {
         sigaddset(&stopSignals, SIGTERM)
         sigaddset(&stopSignals, SIGINT)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
-        let configuration = try makeConfiguration()
+        var configuration = try makeConfiguration()
         let level = Logger.Level(rawValue: logLevel ?? env("OBS_EMULATOR_LOG_LEVEL") ?? "info") ?? .info
-        let json = (logFormat ?? env("OBS_EMULATOR_LOG_FORMAT")) == "json"
+        let format: LogFormat = (logFormat ?? env("OBS_EMULATOR_LOG_FORMAT")) == "json" ? .json : .text
         LoggingSystem.bootstrap { label in
-            var handler: LogHandler = json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            var handler = SinkLogHandler(label: label, format: format)
             handler.logLevel = level
             return handler
         }
+        configuration.logFormat = format
         let logger = Logger(label: "observability-emulator")
         let app: EmulatorApplication
         let port: Int
@@ -186,6 +187,7 @@ struct Serve: ParsableCommand {
             app = try buildApplication(configuration, logger: logger)
             port = try app.start()
         } catch {
+            LogSink.standardError.flush()
             FileHandle.standardError.write(Data("observability-emulator: \(error)\n".utf8))
             throw ExitCode(2)
         }
@@ -204,6 +206,8 @@ struct Serve: ParsableCommand {
         app.shutdown()
         if let portFile = connection.resolvedPortFile { unlink(portFile) }
         logger.notice("stopped")
+        // Every access line of every answered request, and the lines above, reach stderr.
+        LogSink.standardError.flush()
     }
 }
 

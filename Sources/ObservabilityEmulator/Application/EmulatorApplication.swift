@@ -29,6 +29,8 @@ public final class EmulatorApplication: @unchecked Sendable {
     let journal: RequestJournal
     let faults: FaultRules
     let tasks: TaskRunner
+    /// One line per answered request, when the logger's level is info or lower.
+    let accessLog: AccessLog?
     /// The served OpenAPI document (`docs/openapi.yaml`, shipped beside the binary like the
     /// fixtures); nil when it cannot be found, which only `GET /__emulator/openapi.yaml` notices.
     let openAPIDocument: [UInt8]?
@@ -57,6 +59,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         journal = RequestJournal(capacity: configuration.journalSize, keepBodies: configuration.journalBodies)
         faults = FaultRules()
         tasks = TaskRunner(defaultPace: configuration.taskPace)
+        accessLog = logger.logLevel <= .info ? AccessLog(format: configuration.logFormat, label: logger.label, sink: .standardError) : nil
         openAPIDocument = BundledFiles.locate(sourcePath: "docs/openapi.yaml", installedName: "openapi.yaml")
             .flatMap { FileManager.default.contents(atPath: $0) }.map { Array($0) }
         // From here a failure (bad fixtures) must not leave the temporary database behind.
@@ -100,6 +103,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         _ = store.searchIndexGate.wait(timeout: .now() + 10)
         tasks.waitUntilIdle(timeout: 5)
         store.close()
+        accessLog?.sink.flush()
     }
 
     // MARK: Request pipeline
@@ -186,11 +190,8 @@ public final class EmulatorApplication: @unchecked Sendable {
         if !request.path.hasPrefix("/__emulator/requests") {
             journal.record(request: request, response: response, durationMs: durationMs, workspaceID: workspaceID, timeMs: Int64(Date().timeIntervalSince1970 * 1000))
         }
-        if logger.logLevel <= .info {
-            logger.info("\(request.method) \(request.path) \(response.drop && response.status == 0 ? "dropped" : String(response.status)) \(String(format: "%.2f", durationMs))ms", metadata: [
-                "workspace": .string(workspaceID ?? "-"),
-            ])
-        }
+        accessLog?.record(method: request.method, path: request.path, status: response.drop && response.status == 0 ? "dropped" : String(response.status),
+                          durationMs: durationMs, workspaceID: workspaceID)
         respond(response)
     }
 

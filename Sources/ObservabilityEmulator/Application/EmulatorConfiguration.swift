@@ -20,6 +20,9 @@ public struct EmulatorConfiguration: Sendable {
     public var journalBodies = false
     public var limits = HTTPLimits()
     public var drainTimeout: Double = 10
+    /// The layout of access lines (`--log-format`); they are written when the logger's level is
+    /// info or lower.
+    public var logFormat: LogFormat = .text
 
     public init() {}
 

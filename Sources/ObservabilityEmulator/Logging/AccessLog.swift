@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import EmulatorJSON
+import Synchronization
+
+/// How log lines are written: swift-log's text layout, or one JSON object per line.
+public enum LogFormat: String, Sendable {
+    case text, json
+}
+
+/// The one access line per request (`--log-level info`, the default), formatted straight into
+/// bytes and handed to the buffered `LogSink`: no Logger message, metadata dictionary or
+/// per-line timestamp formatting on the request path. The lines read exactly as the log
+/// handlers write theirs (`LogLine`), so a log collector sees one format.
+final class AccessLog: Sendable {
+    let format: LogFormat
+    let label: String
+    let sink: LogSink
+
+    init(format: LogFormat, label: String, sink: LogSink) {
+        self.format = format
+        self.label = label
+        self.sink = sink
+    }
+
+    /// `GET /v1/observability/judges 200 0.42ms`, with the caller's workspace.
+    func record(method: String, path: String, status: String, durationMs: Double, workspaceID: String?) {
+        var message = method
+        message += " "
+        message += path
+        message += " "
+        message += status
+        message += " "
+        message += LogLine.milliseconds(durationMs)
+        message += "ms"
+        sink.write(LogLine.format(format, level: "info", label: label, source: "ObservabilityEmulator",
+                                  message: message, metadata: [("workspace", workspaceID ?? "-")]))
+    }
+}
+
+/// The layout of a log line, shared by the access log and the CLI's log handlers.
+public enum LogLine {
+    /// `2026-11-30T16:25:19+0000 info observability-emulator: key=value [Source] message` (the
+    /// layout of swift-log's StreamLogHandler), or a JSON object with sorted keys.
+    public static func format(_ format: LogFormat, level: String, label: String, source: String, message: String,
+                              metadata: [(String, String)]) -> [UInt8] {
+        switch format {
+        case .text:
+            var line = localTimestamp()
+            line += " \(level)\(label.isEmpty ? "" : " ")\(label):"
+            for (key, value) in metadata.sorted(by: { $0.0 < $1.0 }) { line += " \(key)=\(value)" }
+            line += " [\(source)] \(message)\n"
+            return Array(line.utf8)
+        case .json:
+            var fields: [(String, String)] = [("level", level), ("logger", label), ("message", message), ("time", utcTimestamp())]
+            for (key, value) in metadata where !fields.contains(where: { $0.0 == key }) { fields.append((key, value)) }
+            fields.sort { $0.0 < $1.0 }
+            var line = JSON.object(JSONObject(fields.map { ($0.0, JSON.string($0.1)) })).serialized()
+            line.append(UInt8(ascii: "\n"))
+            return line
+        }
+    }
+
+    /// Two decimals without Foundation's `String(format:)`: `0.42`, `12.00`.
+    static func milliseconds(_ value: Double) -> String {
+        guard value.isFinite, value >= 0, value < 1e12 else { return "0.00" }
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    /// Both timestamps change once a second; each is formatted once per second.
+    private static let local = Mutex<(second: time_t, text: String)>((-1, ""))
+    private static let utc = Mutex<(second: time_t, text: String)>((-1, ""))
+
+    /// Local time with its offset, as StreamLogHandler writes it.
+    static func localTimestamp() -> String {
+        let now = time(nil)
+        return local.withLock { cached in
+            if cached.second != now {
+                var seconds = now
+                var parts = tm()
+                localtime_r(&seconds, &parts)
+                cached = (now, strftime(parts, "%Y-%m-%dT%H:%M:%S%z"))
+            }
+            return cached.text
+        }
+    }
+
+    /// UTC, as ISO8601DateFormatter writes it (`2026-11-30T16:25:19Z`).
+    static func utcTimestamp() -> String {
+        let now = time(nil)
+        return utc.withLock { cached in
+            if cached.second != now {
+                var seconds = now
+                var parts = tm()
+                gmtime_r(&seconds, &parts)
+                cached = (now, strftime(parts, "%Y-%m-%dT%H:%M:%SZ"))
+            }
+            return cached.text
+        }
+    }
+
+    private static func strftime(_ parts: tm, _ pattern: String) -> String {
+        var parts = parts
+        var buffer = [Int8](repeating: 0, count: 64)
+        let count = Glibc.strftime(&buffer, buffer.count, pattern, &parts)
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
