@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: the Swift unit and integration tests, then the Python conformance suite
-# (the pinned mistralai SDK against the running binary, schemathesis against the published
-# OpenAPI, hostile HTTP, the README example). Installs what is missing first. Ends with one line
-# "tests: N passed, M failed"; exit status is non-zero if anything failed.
+# (the pinned mistralai SDK against the running binary, schemathesis against the published and
+# the served OpenAPI, hostile HTTP, the README example), then the SDK matrix (every served
+# method of mistralai 2.9.4, 2.10.1, 3.0.0 and 3.7.0, each in its own venv). Installs what is
+# missing first. Ends with one line "tests: N passed, M failed"; exit status is non-zero if
+# anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
@@ -21,6 +23,10 @@ export OBS_EMULATOR_BIN="$PWD/.build/debug/observability-emulator"
 bash Tests/Conformance/run.sh 2>&1 | tee "$logs/pytest.txt"
 pytest_status=${PIPESTATUS[0]}
 
+echo "== SDK matrix (mistralai 2.9.4, 2.10.1, 3.0.0, 3.7.0)" >&2
+bash Tests/SDKMatrix/run.sh 2>&1 | tee "$logs/matrix.txt"
+matrix_status=${PIPESTATUS[0]}
+
 # XCTest prints "Executed N tests, with M failures" per bundle and once for all: take the last.
 swift_line=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$logs/swift.txt" | tail -1)
 swift_total=$(echo "$swift_line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); swift_total=${swift_total:-0}
@@ -31,8 +37,12 @@ py_failed=0
 for n in $(echo "$py_line" | grep -oE "[0-9]+ (failed|error|errors)" | grep -oE "^[0-9]+"); do py_failed=$((py_failed + n)); done
 if [ "$swift_status" -ne 0 ] && [ "$swift_failed" -eq 0 ]; then swift_failed=1; fi
 if [ "$pytest_status" -ne 0 ] && [ "$py_failed" -eq 0 ]; then py_failed=1; fi
-passed=$((swift_total - swift_failed + py_passed))
-failed=$((swift_failed + py_failed))
+matrix_line=$(grep -E "^sdk-matrix: [0-9]+ passed, [0-9]+ failed" "$logs/matrix.txt" | tail -1)
+matrix_passed=$(echo "$matrix_line" | sed -E 's/^sdk-matrix: ([0-9]+) passed.*/\1/'); matrix_passed=${matrix_passed:-0}
+matrix_failed=$(echo "$matrix_line" | sed -E 's/.* ([0-9]+) failed$/\1/'); matrix_failed=${matrix_failed:-0}
+if [ "$matrix_status" -ne 0 ] && [ "$matrix_failed" -eq 0 ]; then matrix_failed=1; fi
+passed=$((swift_total - swift_failed + py_passed + matrix_passed))
+failed=$((swift_failed + py_failed + matrix_failed))
 echo "$passed $failed" > "${OBS_TEST_SUMMARY:-/dev/null}"
 rm -rf "$logs"
 echo "tests: $passed passed, $failed failed"

@@ -298,8 +298,9 @@ extension ObservabilityStore {
             let eventIDs = try db.query("""
                 SELECT e.event_id, a.value_text, a.value_num, a.analysis FROM campaign_events AS c JOIN events AS e ON e.rowid = c.event_rowid
                 JOIN annotations AS a ON a.event_rowid = c.event_rowid AND a.workspace_id = ? AND a.judge_id = ? AND a.campaign_id = ?
+                WHERE c.campaign_id = ?
                 ORDER BY c.position
-                """, [workspaceID, judgeID, campaignID]) { row -> (String, JSON, String) in
+                """, [workspaceID, judgeID, campaignID, campaignID]) { row -> (String, JSON, String) in
                 (row.string(0), row.isNull(2) ? .string(row.optionalString(1)) : .double(row.double(2)), row.string(3))
             }
             // An event the workspace can no longer see (reset meanwhile) is skipped, not imported.

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# SDK matrix: runs the suite in this folder once per mistralai release, each in its own venv
+# (Tests/SDKMatrix/.venv-<release>, created and filled on first use).
+#   OBS_EMULATOR_BIN  emulator binary (default: <repo>/.build/debug/observability-emulator)
+#   SDK_RELEASES      releases to run (default: "2.9.4 2.10.1 3.0.0 3.7.0")
+#   PYTHON            interpreter that creates the venvs (default: python3)
+# Extra arguments go to pytest. Keeps going after a failing release; the last line is
+# "sdk-matrix: N passed, M failed" (errors count as failed; a release whose pytest exits non-zero
+# without a failure counts 1 failed), and the exit code is non-zero when M > 0.
+set -uo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+RELEASES="${SDK_RELEASES:-2.9.4 2.10.1 3.0.0 3.7.0}"
+export OBS_EMULATOR_BIN="${OBS_EMULATOR_BIN:-$REPO/.build/debug/observability-emulator}"
+PINS=(pytest==9.2.0 requests==2.34.2 PyYAML==6.0.3)
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+total_passed=0
+total_failed=0
+summary=()
+
+# Prints "passed failed skipped" from a JUnit XML report (errors count as failed).
+junit_counts() {
+    "$1" - "$2" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print("0 0 0")
+    sys.exit(0)
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+tests = failed = skipped = 0
+for s in suites:
+    tests += int(s.get("tests", 0))
+    failed += int(s.get("failures", 0)) + int(s.get("errors", 0))
+    skipped += int(s.get("skipped", 0))
+print(max(tests - failed - skipped, 0), failed, skipped)
+PY
+}
+
+for release in $RELEASES; do
+    echo "=== mistralai $release"
+    venv="$HERE/.venv-$release"
+    py="$venv/bin/python"
+    if [ ! -x "$py" ]; then
+        "$PYTHON" -m venv "$venv" || { echo "run.sh: cannot create $venv" >&2; total_failed=$((total_failed + 1)); summary+=("$release: venv creation failed"); continue; }
+    fi
+    # Install only when a pin is missing or at another version.
+    if ! "$py" - "mistralai==$release" "${PINS[@]}" <<'PY'
+import sys
+from importlib.metadata import PackageNotFoundError, version
+for pin in sys.argv[1:]:
+    name, _, wanted = pin.partition("==")
+    try:
+        if version(name) != wanted:
+            sys.exit(1)
+    except PackageNotFoundError:
+        sys.exit(1)
+PY
+    then
+        "$py" -m pip install --quiet --disable-pip-version-check "mistralai==$release" "${PINS[@]}" \
+            || { echo "run.sh: pip install failed for mistralai $release" >&2; total_failed=$((total_failed + 1)); summary+=("$release: pip install failed"); continue; }
+    fi
+
+    report="$WORK/junit-$release.xml"
+    (cd "$HERE" && SDK_RELEASE="$release" "$py" -m pytest -q -rfEs --junitxml="$report" "$HERE" "$@")
+    code=$?
+    read -r passed failed skipped < <(junit_counts "$py" "$report")
+    if [ "$code" -ne 0 ] && [ "$failed" -eq 0 ]; then
+        failed=1
+    fi
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed))
+    summary+=("$release: passed $passed, failed $failed, skipped $skipped (pytest exit $code)")
+done
+
+echo
+echo "=== per release"
+for line in "${summary[@]}"; do
+    echo "  $line"
+done
+echo "sdk-matrix: $total_passed passed, $total_failed failed"
+[ "$total_failed" -eq 0 ]
