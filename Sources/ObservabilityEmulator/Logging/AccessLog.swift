@@ -28,6 +28,32 @@ final class AccessLog: Sendable {
 
     /// `GET /v1/observability/judges 200 0.42ms`, with the caller's workspace.
     func record(method: String, path: String, status: String, durationMs: Double, workspaceID: String?) {
+        guard format == .text else {
+            recordJSON(method: method, path: path, status: status, durationMs: durationMs, workspaceID: workspaceID)
+            return
+        }
+        // The text layout, appended piece by piece into the sink's buffer: this runs once per
+        // request, so no intermediate strings.
+        let timestamp = LogLine.localTimestampBytes()
+        sink.append { line in
+            line.append(contentsOf: timestamp)
+            line.append(contentsOf: " info ".utf8)
+            line.append(contentsOf: label.utf8)
+            line.append(contentsOf: ": workspace=".utf8)
+            line.append(contentsOf: (workspaceID ?? "-").utf8)
+            line.append(contentsOf: " [ObservabilityEmulator] ".utf8)
+            line.append(contentsOf: method.utf8)
+            line.append(0x20)
+            line.append(contentsOf: path.utf8)
+            line.append(0x20)
+            line.append(contentsOf: status.utf8)
+            line.append(0x20)
+            LogLine.appendMilliseconds(durationMs, to: &line)
+            line.append(contentsOf: "ms\n".utf8)
+        }
+    }
+
+    private func recordJSON(method: String, path: String, status: String, durationMs: Double, workspaceID: String?) {
         var message = method
         message += " "
         message += path
@@ -66,14 +92,28 @@ public enum LogLine {
 
     /// Two decimals without Foundation's `String(format:)`: `0.42`, `12.00`.
     static func milliseconds(_ value: Double) -> String {
-        guard value.isFinite, value >= 0, value < 1e12 else { return "0.00" }
-        let hundredths = Int((value * 100).rounded())
-        let fraction = hundredths % 100
-        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+        var bytes: [UInt8] = []
+        appendMilliseconds(value, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func appendMilliseconds(_ value: Double, to bytes: inout [UInt8]) {
+        let hundredths = value.isFinite && value >= 0 && value < 1e12 ? Int((value * 100).rounded()) : 0
+        var whole = hundredths / 100
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(48 + whole % 10))
+            whole /= 10
+        } while whole > 0
+        bytes[start...].reverse()
+        bytes.append(UInt8(ascii: "."))
+        bytes.append(UInt8(48 + (hundredths % 100) / 10))
+        bytes.append(UInt8(48 + hundredths % 10))
     }
 
     /// Both timestamps change once a second; each is formatted once per second.
     private static let local = Mutex<(second: time_t, text: String)>((-1, ""))
+    private static let localBytes = Mutex<(second: time_t, bytes: [UInt8])>((-1, []))
     private static let utc = Mutex<(second: time_t, text: String)>((-1, ""))
 
     /// Local time with its offset, as StreamLogHandler writes it.
@@ -88,6 +128,15 @@ public enum LogLine {
             }
             return cached.text
         }
+    }
+
+    /// `localTimestamp()` as bytes, for the access line.
+    static func localTimestampBytes() -> [UInt8] {
+        let now = time(nil)
+        if let cached = localBytes.withLock({ $0.second == now ? $0.bytes : nil }) { return cached }
+        let bytes = Array(localTimestamp().utf8)
+        localBytes.withLock { $0 = (now, bytes) }
+        return bytes
     }
 
     /// UTC, as ISO8601DateFormatter writes it (`2026-11-30T16:25:19Z`).

@@ -50,6 +50,15 @@ public final class LogSink: Sendable {
 
     public func write(_ line: String) { write(line.utf8) }
 
+    /// Appends a line written straight into the buffer by `build`, with no copy in between.
+    func append(_ build: (inout [UInt8]) -> Void) {
+        let size = pending.withLock { buffer in
+            build(&buffer)
+            return buffer.count
+        }
+        if size >= threshold { wake.signal() }
+    }
+
     /// Writes out everything appended so far; returns when it is written.
     public func flush() {
         writing.withLock { _ in
