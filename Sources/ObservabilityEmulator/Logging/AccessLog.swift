@@ -111,47 +111,44 @@ public enum LogLine {
         bytes.append(UInt8(48 + hundredths % 10))
     }
 
-    /// Both timestamps change once a second; each is formatted once per second.
-    private static let local = Mutex<(second: time_t, text: String)>((-1, ""))
-    private static let localBytes = Mutex<(second: time_t, bytes: [UInt8])>((-1, []))
-    private static let utc = Mutex<(second: time_t, text: String)>((-1, ""))
+    /// A timestamp that changes once a second, formatted once per second (text and bytes).
+    final class SecondCache: Sendable {
+        private let cached = Mutex<(second: time_t, text: String, bytes: [UInt8])>((-1, "", []))
+        private let format: @Sendable (time_t) -> String
 
-    /// Local time with its offset, as StreamLogHandler writes it.
-    static func localTimestamp() -> String {
-        let now = time(nil)
-        return local.withLock { cached in
-            if cached.second != now {
-                var seconds = now
-                var parts = tm()
-                localtime_r(&seconds, &parts)
-                cached = (now, strftime(parts, "%Y-%m-%dT%H:%M:%S%z"))
+        init(_ format: @escaping @Sendable (time_t) -> String) { self.format = format }
+
+        func now() -> (text: String, bytes: [UInt8]) {
+            let second = time(nil)
+            return cached.withLock { cached in
+                if cached.second != second {
+                    let text = format(second)
+                    cached = (second, text, Array(text.utf8))
+                }
+                return (cached.text, cached.bytes)
             }
-            return cached.text
         }
     }
 
-    /// `localTimestamp()` as bytes, for the access line.
-    static func localTimestampBytes() -> [UInt8] {
-        let now = time(nil)
-        if let cached = localBytes.withLock({ $0.second == now ? $0.bytes : nil }) { return cached }
-        let bytes = Array(localTimestamp().utf8)
-        localBytes.withLock { $0 = (now, bytes) }
-        return bytes
+    /// Local time with its offset, as StreamLogHandler writes it.
+    private static let local = SecondCache { second in
+        var seconds = second
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return strftime(parts, "%Y-%m-%dT%H:%M:%S%z")
     }
 
     /// UTC, as ISO8601DateFormatter writes it (`2026-11-30T16:25:19Z`).
-    static func utcTimestamp() -> String {
-        let now = time(nil)
-        return utc.withLock { cached in
-            if cached.second != now {
-                var seconds = now
-                var parts = tm()
-                gmtime_r(&seconds, &parts)
-                cached = (now, strftime(parts, "%Y-%m-%dT%H:%M:%SZ"))
-            }
-            return cached.text
-        }
+    private static let utc = SecondCache { second in
+        var seconds = second
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return strftime(parts, "%Y-%m-%dT%H:%M:%SZ")
     }
+
+    static func localTimestamp() -> String { local.now().text }
+    static func localTimestampBytes() -> [UInt8] { local.now().bytes }
+    static func utcTimestamp() -> String { utc.now().text }
 
     private static func strftime(_ parts: tm, _ pattern: String) -> String {
         var parts = parts
