@@ -13,6 +13,10 @@ let fuzzTargets: [Target] = Context.environment["OBS_FUZZ"] == nil ? [] : [
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     ),
     .executableTarget(
+        name: "OTLPFuzz", dependencies: ["ObservabilityEmulator"], path: "Fuzz/OTLPFuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ),
+    .executableTarget(
         name: "RequestFuzz",
         dependencies: [
             "ObservabilityEmulator", "EmulatorHTTP", "EmulatorJSON",
@@ -73,7 +77,9 @@ let package = Package(
             dependencies: [
                 "ObservabilityEmulator", "EmulatorHTTP", "EmulatorJSON", "EmulatorStore", "EmulatorTestSupport",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // Read from disk by the tests (OTLP bodies encoded by opentelemetry-proto), not bundled.
+            exclude: ["Telemetry/Fixtures"]
         ),
     ] + fuzzTargets,
     swiftLanguageModes: [.v6]

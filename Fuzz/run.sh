@@ -10,6 +10,7 @@
 #   http     Fuzz/HTTPParserFuzz  the HTTP/1.1 request parser
 #   filter   Fuzz/FilterFuzz      JSON -> Filter.parse -> FilterCompiler.compile
 #   request  Fuzz/RequestFuzz     whole requests through the router, handlers and store
+#   otlp     Fuzz/OTLPFuzz        the OTLP protobuf decoder (traces, logs, metrics)
 # Crashes are written to Fuzz/crashes/<target>/ and make the script fail; each one found so far
 # has become a regression test (see README, "Reliability").
 set -euo pipefail
@@ -20,7 +21,7 @@ out=.build-fuzz
 mkdir -p "$out"
 
 # One product at a time: the emulator's own executable has a main and cannot link with libFuzzer.
-for product in HTTPParserFuzz FilterFuzz RequestFuzz; do
+for product in HTTPParserFuzz FilterFuzz RequestFuzz OTLPFuzz; do
     OBS_FUZZ=1 swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address \
         -Xswiftc -enable-testing --scratch-path "$out/spm" --product "$product" \
         > "$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | head -20 >&2; exit 1; }
@@ -35,11 +36,12 @@ export LSAN_OPTIONS="suppressions=$PWD/$out/lsan.supp"
 export SWIFT_BACKTRACE=enable=no
 
 status=0
-for target in http filter request; do
+for target in http filter request otlp; do
     case $target in
         http) binary=HTTPParserFuzz; options=(-max_len=4096) ;;
         filter) binary=FilterFuzz; options=(-max_len=4096) ;;
         request) binary=RequestFuzz; options=(-max_len=16384 -dict=Fuzz/request.dict) ;;
+        otlp) binary=OTLPFuzz; options=(-max_len=8192) ;;
     esac
     mkdir -p "Fuzz/crashes/$target" "$out/corpus-$target"
     echo "== fuzzing $target for ${seconds}s" >&2

@@ -75,7 +75,7 @@ func runSetup(_ application: EmulatorApplication) {
     }
 }
 
-var limits: HTTPLimits = {
+let limits: HTTPLimits = {
     var limits = HTTPLimits()
     limits.maxBodyBytes = 64 * 1024
     return limits

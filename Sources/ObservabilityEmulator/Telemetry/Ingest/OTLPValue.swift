@@ -1,0 +1,64 @@
+import EmulatorJSON
+
+/// An OTLP `AnyValue`: what an attribute, a log body or an array item holds.
+indirect enum OTLPValue: Equatable, Sendable {
+    case string(String)
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case bytes([UInt8])
+    case array([OTLPValue])
+    case map([OTLPAttribute])
+
+    /// The value as the telemetry rows store every attribute: strings as they are, booleans
+    /// `true`/`false`, numbers in their shortest form, bytes as base64, arrays and maps as
+    /// compact JSON.
+    var flattened: String {
+        switch self {
+        case .string(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let number): return String(number)
+        case .double(let number): return JSON.double(number).text
+        case .bytes, .array, .map: return json.text
+        }
+    }
+
+    /// The value as JSON: bytes as base64 (the OTLP JSON mapping's choice), maps as objects.
+    var json: JSON {
+        switch self {
+        case .string(let text): return .string(text)
+        case .bool(let flag): return .bool(flag)
+        case .int(let number): return .int(number)
+        case .double(let number): return .double(number)
+        case .bytes(let bytes): return .string(Base64.encode(bytes))
+        case .array(let items): return .array(items.map(\.json))
+        case .map(let entries): return .object(JSONObject(entries.map { ($0.key, $0.value?.json ?? .null) }))
+        }
+    }
+}
+
+/// An OTLP `KeyValue`; a value may be absent on the wire.
+struct OTLPAttribute: Equatable, Sendable {
+    let key: String
+    let value: OTLPValue?
+}
+
+/// Standard base64 with padding, for `bytes` values.
+enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func encode(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index < bytes.count {
+            let b0 = bytes[index], b1 = index + 1 < bytes.count ? bytes[index + 1] : 0, b2 = index + 2 < bytes.count ? bytes[index + 2] : 0
+            out.append(alphabet[Int(b0 >> 2)])
+            out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
+            out.append(index + 1 < bytes.count ? alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)] : UInt8(ascii: "="))
+            out.append(index + 2 < bytes.count ? alphabet[Int(b2 & 0x3F)] : UInt8(ascii: "="))
+            index += 3
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
