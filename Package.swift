@@ -13,6 +13,10 @@ let fuzzTargets: [Target] = Context.environment["OBS_FUZZ"] == nil ? [] : [
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     ),
     .executableTarget(
+        name: "ExpressionFuzz", dependencies: ["ObservabilityEmulator"], path: "Fuzz/ExpressionFuzz",
+        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+    ),
+    .executableTarget(
         name: "OTLPFuzz", dependencies: ["ObservabilityEmulator"], path: "Fuzz/OTLPFuzz",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     ),
@@ -25,6 +29,11 @@ let fuzzTargets: [Target] = Context.environment["OBS_FUZZ"] == nil ? [] : [
         path: "Fuzz/RequestFuzz",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     ),
+]
+
+/// Benchmarks that need the product's internals, built only by their scripts (OBS_BENCH=1).
+let benchmarkTargets: [Target] = Context.environment["OBS_BENCH"] == nil ? [] : [
+    .executableTarget(name: "OTLPDecodeBench", dependencies: ["ObservabilityEmulator"], path: "Benchmarks/OTLPDecodeBench"),
 ]
 
 let package = Package(
@@ -81,6 +90,6 @@ let package = Package(
             // Read from disk by the tests (OTLP bodies encoded by opentelemetry-proto), not bundled.
             exclude: ["Telemetry/Fixtures"]
         ),
-    ] + fuzzTargets,
+    ] + fuzzTargets + benchmarkTargets,
     swiftLanguageModes: [.v6]
 )

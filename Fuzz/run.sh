@@ -11,6 +11,7 @@
 #   filter   Fuzz/FilterFuzz      JSON -> Filter.parse -> FilterCompiler.compile
 #   request  Fuzz/RequestFuzz     whole requests through the router, handlers and store
 #   otlp     Fuzz/OTLPFuzz        the OTLP protobuf decoder (traces, logs, metrics)
+#   expression Fuzz/ExpressionFuzz the search expression parser
 # Crashes are written to Fuzz/crashes/<target>/ and make the script fail; each one found so far
 # has become a regression test (see README, "Reliability").
 set -euo pipefail
@@ -21,7 +22,7 @@ out=.build-fuzz
 mkdir -p "$out"
 
 # One product at a time: the emulator's own executable has a main and cannot link with libFuzzer.
-for product in HTTPParserFuzz FilterFuzz RequestFuzz OTLPFuzz; do
+for product in HTTPParserFuzz FilterFuzz RequestFuzz OTLPFuzz ExpressionFuzz; do
     OBS_FUZZ=1 swift build -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address \
         -Xswiftc -enable-testing --scratch-path "$out/spm" --product "$product" \
         > "$out/build.log" 2>&1 || { grep -E "error" "$out/build.log" | head -20 >&2; exit 1; }
@@ -36,12 +37,13 @@ export LSAN_OPTIONS="suppressions=$PWD/$out/lsan.supp"
 export SWIFT_BACKTRACE=enable=no
 
 status=0
-for target in http filter request otlp; do
+for target in http filter request otlp expression; do
     case $target in
         http) binary=HTTPParserFuzz; options=(-max_len=4096) ;;
         filter) binary=FilterFuzz; options=(-max_len=4096) ;;
         request) binary=RequestFuzz; options=(-max_len=16384 -dict=Fuzz/request.dict) ;;
         otlp) binary=OTLPFuzz; options=(-max_len=8192) ;;
+        expression) binary=ExpressionFuzz; options=(-max_len=2048) ;;
     esac
     mkdir -p "Fuzz/crashes/$target" "$out/corpus-$target"
     echo "== fuzzing $target for ${seconds}s" >&2

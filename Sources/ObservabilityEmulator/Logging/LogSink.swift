@@ -45,7 +45,7 @@ public final class LogSink: Sendable {
             buffer.append(contentsOf: line)
             return buffer.count
         }
-        if size >= threshold { wake.signal() }
+        afterAppend(size)
     }
 
     public func write(_ line: String) { write(line.utf8) }
@@ -56,7 +56,18 @@ public final class LogSink: Sendable {
             build(&buffer)
             return buffer.count
         }
-        if size >= threshold { wake.signal() }
+        afterAppend(size)
+    }
+
+    /// Wakes the writer past the threshold. Far past it (the writer is stuck: stderr is a pipe
+    /// nobody reads), the caller writes itself and so waits, as an unbuffered logger would,
+    /// rather than letting the buffer grow without bound.
+    private func afterAppend(_ size: Int) {
+        if size >= threshold * 64 {
+            flush()
+        } else if size >= threshold {
+            wake.signal()
+        }
     }
 
     /// Writes out everything appended so far; returns when it is written.
