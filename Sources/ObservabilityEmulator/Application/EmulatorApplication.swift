@@ -108,7 +108,7 @@ public final class EmulatorApplication: @unchecked Sendable {
 
     // MARK: Request pipeline
 
-    /// Runs the handlers that may block (see `Route.loopOperations`): one per core plus one per
+    /// Runs the handlers that may block (routes marked `.pool` in `RouteTable`): one per core plus one per
     /// SQLite reader, so reads can use every reader while a write waits for the writer.
     let handlers = HandlerPool(workers: ProcessInfo.processInfo.activeProcessorCount + 3)
 
