@@ -61,4 +61,32 @@ enum Base64 {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// Standard or URL-safe base64, padding optional; nil when it is not base64.
+    static func decode(_ text: String) -> [UInt8]? {
+        var values: [UInt8] = []
+        for c in text.utf8 {
+            switch c {
+            case 65...90: values.append(c - 65)
+            case 97...122: values.append(c - 71)
+            case 48...57: values.append(c + 4)
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): values.append(62)
+            case UInt8(ascii: "/"), UInt8(ascii: "_"): values.append(63)
+            case UInt8(ascii: "="): continue
+            default: return nil
+            }
+        }
+        guard values.count % 4 != 1 else { return nil }
+        var out: [UInt8] = []
+        var index = 0
+        while index < values.count {
+            let chunk = values[index..<min(index + 4, values.count)]
+            let v = Array(chunk) + Array(repeating: 0, count: 4 - chunk.count)
+            out.append(v[0] << 2 | v[1] >> 4)
+            if chunk.count > 2 { out.append((v[1] & 0x0F) << 4 | v[2] >> 2) }
+            if chunk.count > 3 { out.append((v[2] & 0x03) << 6 | v[3]) }
+            index += 4
+        }
+        return out
+    }
 }

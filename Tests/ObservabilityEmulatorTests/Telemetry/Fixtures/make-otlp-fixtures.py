@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
-"""Writes the OTLP protobuf bodies the decoder tests read, encoded by the official
-opentelemetry-proto package (pip install opentelemetry-proto), so the Swift decoder is checked
-against another implementation's bytes, not only its own test encoder:
+"""Writes the OTLP bodies the decoder tests read, encoded by the official opentelemetry-proto
+package (pip install opentelemetry-proto), so the Swift decoders are checked against another
+implementation's bytes, not only their own test encoder: traces.pb and logs.pb (protobuf), and
+traces.json and logs.json, the same messages in the OTLP JSON encoding (the protobuf JSON mapping
+with hex ids and integer enums):
 
-    python3 make-otlp-fixtures.py   # writes traces.pb and logs.pb beside this file
+    python3 make-otlp-fixtures.py
 """
+import base64
+import json
 import os
+
+from google.protobuf.json_format import MessageToDict
 
 from opentelemetry.proto.collector.logs.v1.logs_service_pb2 import ExportLogsServiceRequest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
@@ -58,4 +64,21 @@ record.body.CopyFrom(AnyValue(string_value="evaluated"))
 record.attributes.extend([kv("gen_ai.evaluation.name", string_value="helpfulness"), kv("gen_ai.evaluation.score.value", double_value=0.9)])
 with open(os.path.join(HERE, "logs.pb"), "wb") as f:
     f.write(logs.SerializeToString())
-print("wrote traces.pb and logs.pb")
+
+
+def otlp_json(message):
+    """MessageToDict, with OTLP's deviations: ids as hex, enums as numbers."""
+    def fix(value):
+        if isinstance(value, dict):
+            return {key: (base64.b64decode(item).hex() if key in ("traceId", "spanId", "parentSpanId") else fix(item))
+                    for key, item in value.items()}
+        if isinstance(value, list):
+            return [fix(item) for item in value]
+        return value
+    return fix(MessageToDict(message, use_integers_for_enums=True))
+
+
+for name, message in (("traces.json", traces), ("logs.json", logs)):
+    with open(os.path.join(HERE, name), "w") as f:
+        json.dump(otlp_json(message), f, indent=1)
+print("wrote traces.pb, logs.pb, traces.json and logs.json")
