@@ -12,43 +12,40 @@ enum OTLPJSON {
     }
 
     static func decodeTraces(_ body: [UInt8]) throws -> [OTLPSpan] {
-        let root = try parse(body)
-        var spans: [OTLPSpan] = []
-        for (r, resourceSpans) in try objects(root, "resourceSpans", "").enumerated() {
-            let path = "resourceSpans[\(r)]"
-            let resource = try readResource(resourceSpans["resource"], path + ".resource")
-            for (s, scopeSpans) in try objects(resourceSpans, "scopeSpans", path).enumerated() {
-                let scopePath = "\(path).scopeSpans[\(s)]"
-                let scope = try readScope(scopeSpans["scope"], scopePath + ".scope")
-                for (index, object) in try objects(scopeSpans, "spans", scopePath).enumerated() {
-                    var span = try readSpan(object, "\(scopePath).spans[\(index)]")
-                    span.scope = scope
-                    span.resource = resource
-                    spans.append(span)
-                }
-            }
+        try decodeItems(body, keys: ("resourceSpans", "scopeSpans", "spans"), read: readSpan) { span, resource, scope in
+            span.resource = resource
+            span.scope = scope
         }
-        return spans
     }
 
     static func decodeLogs(_ body: [UInt8]) throws -> [OTLPLogRecord] {
+        try decodeItems(body, keys: ("resourceLogs", "scopeLogs", "logRecords"), read: readLogRecord) { record, resource, scope in
+            record.resource = resource
+            record.scope = scope
+        }
+    }
+
+    /// The walk traces and logs share: resource entries, each with a `resource` and scope
+    /// entries, each with a `scope` and the items. `read` reads one item at its path.
+    private static func decodeItems<Item>(_ body: [UInt8], keys: (resource: String, scope: String, item: String),
+                                          read: (JSON, String) throws -> Item,
+                                          attach: (inout Item, OTLPResource, OTLPScope) -> Void) throws -> [Item] {
         let root = try parse(body)
-        var records: [OTLPLogRecord] = []
-        for (r, resourceLogs) in try objects(root, "resourceLogs", "").enumerated() {
-            let path = "resourceLogs[\(r)]"
-            let resource = try readResource(resourceLogs["resource"], path + ".resource")
-            for (s, scopeLogs) in try objects(resourceLogs, "scopeLogs", path).enumerated() {
-                let scopePath = "\(path).scopeLogs[\(s)]"
-                let scope = try readScope(scopeLogs["scope"], scopePath + ".scope")
-                for (index, object) in try objects(scopeLogs, "logRecords", scopePath).enumerated() {
-                    var record = try readLogRecord(object, "\(scopePath).logRecords[\(index)]")
-                    record.scope = scope
-                    record.resource = resource
-                    records.append(record)
+        var items: [Item] = []
+        for (r, resourceItems) in try objects(root, keys.resource, "").enumerated() {
+            let path = "\(keys.resource)[\(r)]"
+            let resource = try readResource(resourceItems["resource"], path + ".resource")
+            for (s, scopeItems) in try objects(resourceItems, keys.scope, path).enumerated() {
+                let scopePath = "\(path).\(keys.scope)[\(s)]"
+                let scope = try readScope(scopeItems["scope"], scopePath + ".scope")
+                for (index, object) in try objects(scopeItems, keys.item, scopePath).enumerated() {
+                    var item = try read(object, "\(scopePath).\(keys.item)[\(index)]")
+                    attach(&item, resource, scope)
+                    items.append(item)
                 }
             }
         }
-        return records
+        return items
     }
 
     static func countMetrics(_ body: [UInt8]) throws -> Int {

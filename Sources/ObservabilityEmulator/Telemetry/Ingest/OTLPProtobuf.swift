@@ -5,100 +5,70 @@ enum OTLPProtobuf {
     typealias Reader = ProtobufReader
 
     static func decodeTraces(_ body: [UInt8]) throws -> [OTLPSpan] {
-        try body.withUnsafeBytes { raw in
-            var reader = Reader(raw)
-            var spans: [OTLPSpan] = []
-            while let (number, wire) = try reader.nextField() {
-                guard number == 1 else { try reader.skip(wire); continue }  // resource_spans
-                try reader.expect(.lengthDelimited, wire, field: "resource_spans")
-                var resourceSpans = try reader.readMessage()
-                var resource = OTLPResource()
-                var scopes: [Reader] = []
-                while let (number, wire) = try resourceSpans.nextField() {
-                    switch number {
-                    case 1:
-                        try resourceSpans.expect(.lengthDelimited, wire, field: "resource")
-                        var message = try resourceSpans.readMessage()
-                        resource = try readResource(&message)
-                    case 2:
-                        try resourceSpans.expect(.lengthDelimited, wire, field: "scope_spans")
-                        scopes.append(try resourceSpans.readMessage())
-                    default: try resourceSpans.skip(wire)
-                    }
-                }
-                for var scopeSpans in scopes {
-                    var scope = OTLPScope()
-                    var spanReaders: [Reader] = []
-                    while let (number, wire) = try scopeSpans.nextField() {
-                        switch number {
-                        case 1:
-                            try scopeSpans.expect(.lengthDelimited, wire, field: "scope")
-                            var message = try scopeSpans.readMessage()
-                            scope = try readScope(&message)
-                        case 2:
-                            try scopeSpans.expect(.lengthDelimited, wire, field: "spans")
-                            spanReaders.append(try scopeSpans.readMessage())
-                        default: try scopeSpans.skip(wire)
-                        }
-                    }
-                    for var spanReader in spanReaders {
-                        var span = try readSpan(&spanReader)
-                        span.scope = scope
-                        span.resource = resource
-                        spans.append(span)
-                    }
-                }
-            }
-            return spans
+        try decodeItems(body, names: ("resource_spans", "scope_spans", "spans"), read: readSpan) { span, resource, scope in
+            span.resource = resource
+            span.scope = scope
         }
     }
 
     static func decodeLogs(_ body: [UInt8]) throws -> [OTLPLogRecord] {
+        try decodeItems(body, names: ("resource_logs", "scope_logs", "log_records"), read: readLogRecord) { record, resource, scope in
+            record.resource = resource
+            record.scope = scope
+        }
+    }
+
+    /// The walk traces and logs share: `Export*ServiceRequest { repeated Resource* = 1 }`,
+    /// `Resource* { Resource resource = 1; repeated Scope* = 2 }`, `Scope* { InstrumentationScope
+    /// scope = 1; repeated Item items = 2 }`. Each item is read by `read` and given its resource
+    /// and scope by `attach`; `names` are the proto field names, for errors.
+    private static func decodeItems<Item>(_ body: [UInt8], names: (resource: String, scope: String, item: String),
+                                          read: (inout Reader) throws -> Item,
+                                          attach: (inout Item, OTLPResource, OTLPScope) -> Void) throws -> [Item] {
         try body.withUnsafeBytes { raw in
             var reader = Reader(raw)
-            var records: [OTLPLogRecord] = []
+            var items: [Item] = []
             while let (number, wire) = try reader.nextField() {
-                guard number == 1 else { try reader.skip(wire); continue }  // resource_logs
-                try reader.expect(.lengthDelimited, wire, field: "resource_logs")
-                var resourceLogs = try reader.readMessage()
+                guard number == 1 else { try reader.skip(wire); continue }
+                try reader.expect(.lengthDelimited, wire, field: names.resource)
+                var resourceItems = try reader.readMessage()
                 var resource = OTLPResource()
                 var scopes: [Reader] = []
-                while let (number, wire) = try resourceLogs.nextField() {
+                while let (number, wire) = try resourceItems.nextField() {
                     switch number {
                     case 1:
-                        try resourceLogs.expect(.lengthDelimited, wire, field: "resource")
-                        var message = try resourceLogs.readMessage()
+                        try resourceItems.expect(.lengthDelimited, wire, field: "resource")
+                        var message = try resourceItems.readMessage()
                         resource = try readResource(&message)
                     case 2:
-                        try resourceLogs.expect(.lengthDelimited, wire, field: "scope_logs")
-                        scopes.append(try resourceLogs.readMessage())
-                    default: try resourceLogs.skip(wire)
+                        try resourceItems.expect(.lengthDelimited, wire, field: names.scope)
+                        scopes.append(try resourceItems.readMessage())
+                    default: try resourceItems.skip(wire)
                     }
                 }
-                for var scopeLogs in scopes {
+                for var scopeItems in scopes {
                     var scope = OTLPScope()
-                    var recordReaders: [Reader] = []
-                    while let (number, wire) = try scopeLogs.nextField() {
+                    var itemReaders: [Reader] = []
+                    while let (number, wire) = try scopeItems.nextField() {
                         switch number {
                         case 1:
-                            try scopeLogs.expect(.lengthDelimited, wire, field: "scope")
-                            var message = try scopeLogs.readMessage()
+                            try scopeItems.expect(.lengthDelimited, wire, field: "scope")
+                            var message = try scopeItems.readMessage()
                             scope = try readScope(&message)
                         case 2:
-                            try scopeLogs.expect(.lengthDelimited, wire, field: "log_records")
-                            recordReaders.append(try scopeLogs.readMessage())
-                        default: try scopeLogs.skip(wire)
+                            try scopeItems.expect(.lengthDelimited, wire, field: names.item)
+                            itemReaders.append(try scopeItems.readMessage())
+                        default: try scopeItems.skip(wire)
                         }
                     }
-                    for var recordReader in recordReaders {
-                        var record = try readLogRecord(&recordReader)
-                        record.scope = scope
-                        record.resource = resource
-                        records.append(record)
+                    for var itemReader in itemReaders {
+                        var item = try read(&itemReader)
+                        attach(&item, resource, scope)
+                        items.append(item)
                     }
                 }
             }
-            return records
+            return items
         }
     }
 
