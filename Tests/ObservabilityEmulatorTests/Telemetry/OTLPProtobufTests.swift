@@ -63,6 +63,16 @@ final class OTLPProtobufTests: XCTestCase {
         XCTAssertEqual(OTLPValue.bytes([0, 1, 255]).flattened, #""AAH/""#)
     }
 
+    /// Found by the otlp fuzz target: a NaN double made two decodings of the same body unequal.
+    /// NaN and the infinities are spelled as the OTLP JSON mapping spells them.
+    func testNonFiniteDoubles() {
+        XCTAssertEqual(OTLPValue.double(.nan), OTLPValue.double(.nan))
+        XCTAssertNotEqual(OTLPValue.double(0), OTLPValue.double(-0.0))
+        XCTAssertEqual(OTLPValue.double(.nan).flattened, "NaN")
+        XCTAssertEqual(OTLPValue.double(-.infinity).flattened, "-Infinity")
+        XCTAssertEqual(OTLPValue.array([.double(.infinity)]).flattened, #"["Infinity"]"#)
+    }
+
     // MARK: Hostile bodies
 
     /// A length-delimited field.

@@ -18,8 +18,28 @@ indirect enum OTLPValue: Equatable, Sendable {
         case .string(let text): return text
         case .bool(let flag): return flag ? "true" : "false"
         case .int(let number): return String(number)
-        case .double(let number): return JSON.double(number).text
+        case .double(let number): return number.isFinite ? JSON.double(number).text : Self.nonFinite(number)
         case .bytes, .array, .map: return json.text
+        }
+    }
+
+    /// NaN and the infinities as the OTLP JSON mapping spells them (JSON has no number for them).
+    static func nonFinite(_ number: Double) -> String {
+        number.isNaN ? "NaN" : (number < 0 ? "-Infinity" : "Infinity")
+    }
+
+    /// Equal when every part is equal; doubles compare by bit pattern, so a value holding NaN
+    /// equals itself (decoding the same bytes twice must give equal values).
+    static func == (lhs: OTLPValue, rhs: OTLPValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.string(let a), .string(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a.bitPattern == b.bitPattern
+        case (.bytes(let a), .bytes(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.map(let a), .map(let b)): return a == b
+        default: return false
         }
     }
 
@@ -29,7 +49,7 @@ indirect enum OTLPValue: Equatable, Sendable {
         case .string(let text): return .string(text)
         case .bool(let flag): return .bool(flag)
         case .int(let number): return .int(number)
-        case .double(let number): return .double(number)
+        case .double(let number): return number.isFinite ? .double(number) : .string(Self.nonFinite(number))
         case .bytes(let bytes): return .string(Base64.encode(bytes))
         case .array(let items): return .array(items.map(\.json))
         case .map(let entries): return .object(JSONObject(entries.map { ($0.key, $0.value?.json ?? .null) }))
