@@ -49,6 +49,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "EmulatorJSON", path: "Sources/EmulatorJSON"),
         .target(
             name: "EmulatorHTTP",
@@ -59,7 +60,7 @@ let package = Package(
         .target(
             name: "ObservabilityEmulator",
             dependencies: [
-                "EmulatorHTTP", "EmulatorStore", "EmulatorJSON", "CSQLite", "CLinux",
+                "EmulatorHTTP", "EmulatorStore", "EmulatorJSON", "CSQLite", "CLinux", "CZlib",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/ObservabilityEmulator"

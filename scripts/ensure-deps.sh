@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks, and installs only when missing, what building and testing the emulator needs on Debian:
-# a Swift toolchain (expected at /opt/swift or on PATH), libsqlite3-dev, python3 with venv.
+# a Swift toolchain (expected at /opt/swift or on PATH), libsqlite3-dev, zlib1g-dev, python3 with venv.
 # Sourced by scripts/run.sh and scripts/test.sh.
 set -euo pipefail
 
@@ -14,6 +14,7 @@ fi
 
 missing=()
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 if command -v python3 >/dev/null 2>&1 && ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then missing+=(python3-venv); fi
 if [ "${#missing[@]}" -gt 0 ]; then

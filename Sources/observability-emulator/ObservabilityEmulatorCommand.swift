@@ -62,6 +62,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Add N deterministic generated events for load tests (env OBS_EMULATOR_SYNTHETIC_EVENTS).")
     var syntheticEvents: Int?
 
+    @Option(help: "Add N deterministic generated traces of ten spans each for load tests (env OBS_EMULATOR_SYNTHETIC_TRACES).")
+    var syntheticTraces: Int?
+
     @Option(help: "Accept only this Bearer token; repeatable (env OBS_EMULATOR_API_KEYS, comma-separated). Default: any non-empty token.")
     var apiKey: [String] = []
 
@@ -121,6 +124,7 @@ struct Serve: ParsableCommand {
         c.fixturesDirectory = fixtures ?? env("OBS_EMULATOR_FIXTURES")
         c.seed = !(noSeed || env("OBS_EMULATOR_NO_SEED") == "1" || env("OBS_EMULATOR_NO_SEED") == "true")
         c.syntheticEvents = syntheticEvents ?? env("OBS_EMULATOR_SYNTHETIC_EVENTS").flatMap(Int.init) ?? 0
+        c.syntheticTraces = syntheticTraces ?? env("OBS_EMULATOR_SYNTHETIC_TRACES").flatMap(Int.init) ?? 0
         c.apiKeys = apiKey.isEmpty ? (env("OBS_EMULATOR_API_KEYS")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []) : apiKey
         c.adminToken = adminToken ?? env("OBS_EMULATOR_ADMIN_TOKEN")
         c.clock = clock ?? env("OBS_EMULATOR_CLOCK") ?? "system"
@@ -147,6 +151,7 @@ struct Serve: ParsableCommand {
         let c = try makeConfiguration()
         guard (0...65535).contains(c.port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard c.syntheticEvents >= 0 && c.syntheticEvents <= 5_000_000 else { throw ValidationError("--synthetic-events must be between 0 and 5000000") }
+        guard c.syntheticTraces >= 0 && c.syntheticTraces <= 1_000_000 else { throw ValidationError("--synthetic-traces must be between 0 and 1000000") }
         guard c.journalSize >= 0 else { throw ValidationError("--journal-size must be at least 0") }
         let l = c.limits
         guard l.maxRequestLineBytes >= 64, l.maxHeaderLineBytes >= 64, l.maxHeaderBytes >= 256, l.maxHeaderCount >= 4, l.maxBodyBytes >= 0,

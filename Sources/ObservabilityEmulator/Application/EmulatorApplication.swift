@@ -66,6 +66,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         do {
             fixtures.judges = try fixtureDirectory.map(Fixtures.loadJudges) ?? []
             try seedIfNeeded(parsedEvents)
+            fixtures.telemetry = try TelemetryFixtures.seed(directory: fixtureDirectory, syntheticTraces: configuration.syntheticTraces, store: store)
         } catch {
             store.close()
             throw error

@@ -10,6 +10,8 @@ public struct EmulatorConfiguration: Sendable {
     public var fixturesDirectory: String?
     public var seed = true
     public var syntheticEvents = 0
+    /// Generated traces of ten spans each, seeded beside the telemetry fixtures (`--synthetic-traces`).
+    public var syntheticTraces = 0
     /// Accepted Bearer tokens; empty accepts any non-empty token.
     public var apiKeys: [String] = []
     public var adminToken: String?

@@ -7,7 +7,8 @@ import EmulatorHTTP
 enum RouteTable {
     static let v1 = "/v1/observability"
 
-    static let routes: [Route] = events + fields + judges + campaigns + datasets + records + files + controlPlane
+    static let routes: [Route] = events + fields + judges + campaigns + datasets + records + telemetryIngest + traces + spans + logs
+        + files + controlPlane
 
     static let events: [Route] = [
         Route("POST", "\(v1)/chat-completion-events/search", "get_chat_completion_events_v1_observability_chat_completion_events_search_post", .api, .pool, EventRoutes.search),
@@ -66,6 +67,41 @@ enum RouteTable {
         Route("POST", "\(v1)/dataset-records/{dataset_record_id}/live-judging", "judge_dataset_record_v1_observability_dataset_records__dataset_record_id__live_judging_post", .api, .pool, DatasetRoutes.judgeRecord),
         Route("PUT", "\(v1)/dataset-records/{dataset_record_id}/payload", "update_dataset_record_payload_v1_observability_dataset_records__dataset_record_id__payload_put", .api, .pool, DatasetRoutes.putPayload),
         Route("PUT", "\(v1)/dataset-records/{dataset_record_id}/properties", "update_dataset_record_properties_v1_observability_dataset_records__dataset_record_id__properties_put", .api, .pool, DatasetRoutes.putProperties),
+    ]
+
+    /// OTLP/HTTP ingestion (SPEC 12), under the same Bearer auth and workspaces as the API.
+    static let telemetryIngest: [Route] = [
+        Route("POST", "/telemetry/v1/traces", "emulator_otlp_traces", .api, .pool, TelemetryIngestRoutes.traces),
+        Route("POST", "/telemetry/v1/logs", "emulator_otlp_logs", .api, .pool, TelemetryIngestRoutes.logs),
+        Route("POST", "/telemetry/v1/metrics", "emulator_otlp_metrics", .api, .pool, TelemetryIngestRoutes.metrics),
+    ]
+
+    static let traces: [Route] = [
+        Route("POST", "\(v1)/traces/search", "search_traces_v1_observability_traces_search_post", .api, .pool, TelemetryRoutes.searchTraces),
+        Route("POST", "\(v1)/traces/aggregate", "aggregate_traces_v1_observability_traces_aggregate_post", .api, .pool, TelemetryAggregateRoutes.traces),
+        Route("GET", "\(v1)/traces/fields", "get_trace_fields_v1_observability_traces_fields_get", .api, .loop, TelemetryRoutes.traceFields),
+        Route("GET", "\(v1)/traces/fields/{field_name}/options", "get_trace_field_options_v1_observability_traces_fields__field_name__options_get", .api, .pool, TelemetryRoutes.traceOptions),
+        Route("GET", "\(v1)/traces/{trace_id}", "get_trace_by_id_v1_observability_traces__trace_id__get", .api, .pool, TelemetryRoutes.trace),
+        Route("GET", "\(v1)/traces/{trace_id}/spans", "get_trace_spans_v1_observability_traces__trace_id__spans_get", .api, .pool, TelemetryRoutes.traceSpans),
+        Route("GET", "\(v1)/traces/{trace_id}/spans/{span_id}", "get_span_by_id_v1_observability_traces__trace_id__spans__span_id__get", .api, .pool, TelemetryRoutes.span),
+    ]
+
+    static let spans: [Route] = [
+        Route("POST", "\(v1)/spans/search", "search_spans_v1_observability_spans_search_post", .api, .pool, TelemetryRoutes.searchSpans),
+        Route("POST", "\(v1)/spans/aggregate", "aggregate_spans_v1_observability_spans_aggregate_post", .api, .pool, TelemetryAggregateRoutes.spans),
+        Route("GET", "\(v1)/spans/fields", "get_span_fields_v1_observability_spans_fields_get", .api, .loop, TelemetryRoutes.spanFields),
+        Route("GET", "\(v1)/spans/fields/{field_name}/options", "get_span_field_options_v1_observability_spans_fields__field_name__options_get", .api, .pool, TelemetryRoutes.spanOptions),
+        Route("POST", "\(v1)/spans/evaluations/search", "search_span_evaluations_v1_observability_spans_evaluations_search_post", .api, .pool, TelemetryRoutes.searchEvaluations),
+        Route("POST", "\(v1)/spans/evaluations/search/latest", "search_latest_span_evaluations_v1_observability_spans_evaluations_search_latest_post", .api, .pool, TelemetryRoutes.searchLatestEvaluations),
+        Route("POST", "\(v1)/spans/evaluations/aggregate", "aggregate_span_evaluations_v1_observability_spans_evaluations_aggregate_post", .api, .pool, TelemetryAggregateRoutes.evaluations),
+        Route("GET", "\(v1)/spans/evaluations/fields", "get_span_evaluation_fields_v1_observability_spans_evaluations_fields_get", .api, .loop, TelemetryRoutes.evaluationFields),
+        Route("GET", "\(v1)/spans/evaluations/fields/{field_name}/options", "get_span_evaluation_field_options_v1_observability_spans_evaluations_fields__field_name__options_get", .api, .pool, TelemetryRoutes.evaluationOptions),
+    ]
+
+    static let logs: [Route] = [
+        Route("POST", "\(v1)/logs/search", "search_logs_v1_observability_logs_search_post", .api, .pool, TelemetryRoutes.searchLogs),
+        Route("GET", "\(v1)/logs/fields", "get_log_fields_v1_observability_logs_fields_get", .api, .loop, TelemetryRoutes.logFields),
+        Route("GET", "\(v1)/logs/fields/{field_name}/options", "get_log_field_options_v1_observability_logs_fields__field_name__options_get", .api, .pool, TelemetryRoutes.logOptions),
     ]
 
     /// The minimal Files API (the SDK's files.upload / retrieve / download) and export downloads,

@@ -13,6 +13,8 @@ enum ControlRoutes {
             ("uptime_s", .double((Date().timeIntervalSince(app.startedAt) * 1000).rounded() / 1000)),
             ("events", .int(Int64(events))), ("fixture_events", .int(Int64(app.fixtures.eventCount))),
             ("fixture_judges", .int(Int64(app.fixtures.judges.count))),
+            ("fixture_spans", .int(Int64(app.fixtures.telemetry.spans))), ("fixture_logs", .int(Int64(app.fixtures.telemetry.logs))),
+            ("otlp_metrics_received", .int(Int64(call.store.metricsReceived.withLock { $0 }))),
             ("fixtures_directory", .string(app.fixtures.directory)),
             ("open_connections", .int(Int64(app.openConnections))),
             ("search_index", .string(call.store.searchIndexGate.wait(timeout: .now()) == .success ? (call.store.searchIndexError.withLock { $0 } == nil ? "ready" : "failed") : "building")),

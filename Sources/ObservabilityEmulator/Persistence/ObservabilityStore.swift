@@ -21,6 +21,8 @@ final class ObservabilityStore: @unchecked Sendable {
     let searchIndexGate = DispatchGroup()
     /// Why building the search indexes failed, written by the background build, read by health.
     let searchIndexError = Mutex<String?>(nil)
+    /// OTLP metrics are decoded, checked and counted, not stored (health reports the count).
+    let metricsReceived = Mutex<Int>(0)
 
     init(path: String?, clock: EmulatorClock, ids: IDGenerator) throws {
         let resolved: String

@@ -27,5 +27,11 @@ enum ResetRegistry {
         .owned("workspaces", column: "id"),
         .owned("judges"), .owned("annotations"), .owned("campaigns"),
         .owned("datasets"), .owned("records"), .owned("tasks"), .owned("files"), .owned("exports"),
+        // Telemetry: the seeded fixtures live in the workspace '' and stay.
+        Entry(table: "spans", all: "DELETE FROM spans WHERE workspace_id <> ''", workspace: "DELETE FROM spans WHERE workspace_id = ?"),
+        Entry(table: "traces", all: "DELETE FROM traces WHERE workspace_id <> ''", workspace: "DELETE FROM traces WHERE workspace_id = ?"),
+        Entry(table: "logs", all: "DELETE FROM logs WHERE workspace_id <> ''", workspace: "DELETE FROM logs WHERE workspace_id = ?"),
+        Entry(table: "span_evaluations", all: "DELETE FROM span_evaluations WHERE workspace_id <> ''",
+              workspace: "DELETE FROM span_evaluations WHERE workspace_id = ?"),
     ]
 }

@@ -45,5 +45,29 @@ enum SQLFunctions {
             }
         }, nil, nil, nil)
         guard code == SQLITE_OK else { throw DatabaseError(code: code, message: "cannot register regexp_match") }
+        // has_token(text, token): 1 when token is a whole word of text (search expressions' hasToken).
+        code = sqlite3_create_function_v2(db.rawHandle, "has_token", 2, flags, nil, { context, _, argv in
+            guard let argv, let textValue = argv[0], let tokenValue = argv[1], let text = sqlite3_value_text(textValue),
+                  let token = sqlite3_value_text(tokenValue) else {
+                sqlite3_result_int(context, 0); return
+            }
+            sqlite3_result_int(context, HasToken.contains(String(cString: text), token: String(cString: token)) ? 1 : 0)
+        }, nil, nil, nil)
+        guard code == SQLITE_OK else { throw DatabaseError(code: code, message: "cannot register has_token") }
+        // otel_number(text): the number a stored attribute string spells (JSON number syntax), else NULL.
+        code = sqlite3_create_function_v2(db.rawHandle, "otel_number", 1, flags, nil, { context, _, argv in
+            guard let argv, let value = argv[0] else { sqlite3_result_null(context); return }
+            switch sqlite3_value_type(value) {
+            case SQLITE_INTEGER, SQLITE_FLOAT: sqlite3_result_double(context, sqlite3_value_double(value))
+            case SQLITE_TEXT:
+                if let text = sqlite3_value_text(value), let number = AttributeNumber.parse(String(cString: text)) {
+                    sqlite3_result_double(context, number)
+                } else {
+                    sqlite3_result_null(context)
+                }
+            default: sqlite3_result_null(context)
+            }
+        }, nil, nil, nil)
+        guard code == SQLITE_OK else { throw DatabaseError(code: code, message: "cannot register otel_number") }
     }
 }

@@ -167,5 +167,71 @@ enum Schema {
         ALTER TABLE tasks ADD COLUMN imported_count INTEGER;
         ALTER TABLE tasks ADD COLUMN skipped_count INTEGER;
         """),
+        // Telemetry (SPEC 12): spans, their traces' roll-up, logs and span evaluations. The
+        // workspace '' holds the seeded fixtures every workspace sees. Times are nanoseconds.
+        Migration(version: 3, sql: """
+        CREATE TABLE spans (
+            rowid INTEGER PRIMARY KEY,
+            workspace_id TEXT NOT NULL,
+            trace_id TEXT NOT NULL, span_id TEXT NOT NULL, parent_span_id TEXT NOT NULL, trace_state TEXT NOT NULL,
+            start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, duration_ns INTEGER NOT NULL,
+            span_name TEXT NOT NULL, span_kind TEXT NOT NULL, service_name TEXT NOT NULL,
+            status_code TEXT NOT NULL, status_message TEXT NOT NULL,
+            error_type TEXT NOT NULL, operation_name TEXT NOT NULL, provider_name TEXT NOT NULL,
+            request_model TEXT NOT NULL, response_model TEXT NOT NULL, response_id TEXT NOT NULL, output_type TEXT NOT NULL,
+            conversation_id TEXT NOT NULL, data_source_id TEXT NOT NULL, agent_id TEXT NOT NULL, agent_name TEXT NOT NULL,
+            agent_version TEXT NOT NULL, agent_description TEXT NOT NULL, workflow_name TEXT NOT NULL, prompt_name TEXT NOT NULL,
+            tool_name TEXT NOT NULL, tool_type TEXT NOT NULL, tool_call_id TEXT NOT NULL, input_messages TEXT NOT NULL,
+            output_messages TEXT NOT NULL, system_instructions TEXT NOT NULL, tool_definitions TEXT NOT NULL,
+            tool_call_arguments TEXT NOT NULL, tool_call_result TEXT NOT NULL,
+            request_choice_count INTEGER NOT NULL, request_max_tokens INTEGER NOT NULL, request_temperature REAL,
+            request_top_p REAL, request_top_k REAL, request_presence_penalty REAL, request_frequency_penalty REAL,
+            request_seed INTEGER NOT NULL, request_stop_sequences TEXT NOT NULL, request_encoding_formats TEXT NOT NULL,
+            response_finish_reasons TEXT NOT NULL, usage_input_tokens INTEGER NOT NULL, usage_output_tokens INTEGER NOT NULL,
+            usage_cache_read_input_tokens INTEGER NOT NULL, usage_cache_creation_input_tokens INTEGER NOT NULL,
+            resource_attributes TEXT NOT NULL, span_attributes TEXT NOT NULL,
+            scope_name TEXT NOT NULL, scope_version TEXT NOT NULL, environment TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX spans_key ON spans(workspace_id, trace_id, span_id);
+        CREATE INDEX spans_order ON spans(start_ns DESC, span_id DESC, trace_id DESC);
+        CREATE TABLE traces (
+            rowid INTEGER PRIMARY KEY,
+            workspace_id TEXT NOT NULL, trace_id TEXT NOT NULL,
+            root_span_id TEXT NOT NULL, root_span_name TEXT NOT NULL,
+            start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, duration_ns INTEGER NOT NULL,
+            service_name TEXT NOT NULL, environment TEXT NOT NULL, conversation_id TEXT NOT NULL,
+            workflow_name TEXT NOT NULL, agent_id TEXT NOT NULL, agent_name TEXT NOT NULL, status_code TEXT NOT NULL,
+            error_count INTEGER NOT NULL, span_count INTEGER NOT NULL, gen_ai_span_count INTEGER NOT NULL,
+            llm_call_count INTEGER NOT NULL, tool_call_count INTEGER NOT NULL, retrieval_count INTEGER NOT NULL,
+            evaluation_count INTEGER NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+            cache_read_input_tokens INTEGER NOT NULL, cache_creation_input_tokens INTEGER NOT NULL,
+            models_used TEXT NOT NULL, tools_used TEXT NOT NULL,
+            first_turn_last_input_message TEXT NOT NULL, first_turn_last_output_message TEXT NOT NULL,
+            last_turn_last_input_message TEXT NOT NULL, last_turn_last_output_message TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX traces_key ON traces(workspace_id, trace_id);
+        CREATE INDEX traces_order ON traces(start_ns DESC, trace_id DESC);
+        CREATE TABLE logs (
+            rowid INTEGER PRIMARY KEY,
+            workspace_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
+            time_ns INTEGER NOT NULL, trace_id TEXT NOT NULL, span_id TEXT NOT NULL, trace_flags INTEGER NOT NULL,
+            severity_text TEXT NOT NULL, severity_number INTEGER NOT NULL, service_name TEXT NOT NULL,
+            body TEXT NOT NULL, event_name TEXT NOT NULL, resource_schema_url TEXT NOT NULL,
+            resource_attributes TEXT NOT NULL, scope_schema_url TEXT NOT NULL, scope_name TEXT NOT NULL,
+            scope_version TEXT NOT NULL, scope_attributes TEXT NOT NULL, log_attributes TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX logs_key ON logs(workspace_id, fingerprint);
+        CREATE INDEX logs_order ON logs(time_ns DESC, fingerprint DESC);
+        CREATE TABLE span_evaluations (
+            rowid INTEGER PRIMARY KEY,
+            workspace_id TEXT NOT NULL, eval_key TEXT NOT NULL,
+            trace_id TEXT NOT NULL, span_id TEXT NOT NULL, time_ns INTEGER NOT NULL,
+            evaluation_name TEXT NOT NULL, score_value REAL NOT NULL, score_label TEXT NOT NULL,
+            explanation TEXT NOT NULL, response_id TEXT NOT NULL, conversation_id TEXT NOT NULL, metadata TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX span_evaluations_key ON span_evaluations(workspace_id, eval_key);
+        CREATE INDEX span_evaluations_order ON span_evaluations(time_ns DESC, eval_key DESC);
+        CREATE INDEX span_evaluations_span ON span_evaluations(trace_id, span_id);
+        """),
     ]
 }

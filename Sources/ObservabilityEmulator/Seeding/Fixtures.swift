@@ -8,6 +8,8 @@ struct Fixtures {
     /// Events in `events.jsonl`, counted as they are seeded (the parsed events are not kept).
     var eventCount = 0
     var judges: [JudgeDefinition] = []
+    /// Seeded spans (fixtures and synthetic) and log records.
+    var telemetry = TelemetryFixtures.Counts()
     var directory: String?
 
     /// The directory to seed from: the given one, or the default; nil when seeding is off.

@@ -58,6 +58,33 @@ enum Timestamp {
     /// Parses RFC 3339 / ISO 8601 date-times (`Z` or `±hh:mm`, optional fraction) and plain
     /// dates (`2025-10-07`, midnight UTC). Returns milliseconds since the epoch.
     static func parse(_ text: String) -> Int64? {
+        parseNanos(text).map { $0.ms }
+    }
+
+    /// Telemetry instants: nanoseconds since the epoch as OTLP carries them, written with
+    /// microseconds (`2026-11-02T10:00:00.123456Z`), the precision Python's datetime keeps.
+    static func formatNanos(_ ns: Int64) -> String {
+        let ms = ns >= 0 ? ns / 1_000_000 : (ns - 999_999) / 1_000_000
+        let micros = Int((ns - ms * 1_000_000) / 1000)
+        var text = format(ms)
+        guard text.utf8.count == 24 else { return text }
+        text.removeLast()
+        let digits = String(micros)
+        return text + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+    }
+
+    /// An RFC 3339 instant as nanoseconds since the epoch (fractions to nine digits), for the
+    /// telemetry columns; nil outside what 64-bit nanoseconds hold (1677–2262).
+    static func parseInstantNanos(_ text: String) -> Int64? {
+        guard let (ms, subMillisecondNanos) = parseNanos(text) else { return nil }
+        let (scaled, overflow) = ms.multipliedReportingOverflow(by: 1_000_000)
+        guard !overflow else { return nil }
+        let (sum, overflowSum) = scaled.addingReportingOverflow(subMillisecondNanos)
+        return overflowSum ? nil : sum
+    }
+
+    /// Milliseconds since the epoch and the nanoseconds beyond the last millisecond.
+    private static func parseNanos(_ text: String) -> (ms: Int64, nanos: Int64)? {
         let b = Array(text.utf8)
         func num(_ from: Int, _ len: Int) -> Int? {
             guard from + len <= b.count else { return nil }
@@ -70,7 +97,7 @@ enum Timestamp {
         }
         guard b.count >= 10, let year = num(0, 4), b[4] == 45, let month = num(5, 2), b[7] == 45, let day = num(8, 2),
               (1...12).contains(month), (1...31).contains(day) else { return nil }
-        var hour = 0, minute = 0, second = 0, millis = 0, offsetMinutes = 0
+        var hour = 0, minute = 0, second = 0, millis = 0, offsetMinutes = 0, subMillis = 0
         var i = 10
         if b.count > 10 {
             guard b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == 32,
@@ -84,12 +111,13 @@ enum Timestamp {
                 i += 1
                 var digits = 0, frac = 0
                 while i < b.count, b[i] >= 48, b[i] <= 57 {
-                    if digits < 3 { frac = frac * 10 + Int(b[i] - 48) }
+                    if digits < 9 { frac = frac * 10 + Int(b[i] - 48) }
                     digits += 1; i += 1
                 }
                 guard digits > 0 else { return nil }
-                if digits < 3 { for _ in digits..<3 { frac *= 10 } }
-                millis = frac
+                if digits < 9 { for _ in digits..<9 { frac *= 10 } }
+                millis = frac / 1_000_000
+                subMillis = frac % 1_000_000
             }
             guard i < b.count else { return nil }
             if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
@@ -105,6 +133,6 @@ enum Timestamp {
         parts.tm_year = Int32(year - 1900); parts.tm_mon = Int32(month - 1); parts.tm_mday = Int32(day)
         parts.tm_hour = Int32(hour); parts.tm_min = Int32(minute); parts.tm_sec = Int32(second)
         let seconds = timegm(&parts)
-        return (Int64(seconds) - Int64(offsetMinutes * 60)) * 1000 + Int64(millis)
+        return ((Int64(seconds) - Int64(offsetMinutes * 60)) * 1000 + Int64(millis), Int64(subMillis))
     }
 }

@@ -34,10 +34,12 @@ enum OTLPJSON {
         var items: [Item] = []
         for (r, resourceItems) in try objects(root, keys.resource, "").enumerated() {
             let path = "\(keys.resource)[\(r)]"
-            let resource = try readResource(resourceItems["resource"], path + ".resource")
+            var resource = try readResource(resourceItems["resource"], path + ".resource")
+            resource.schemaURL = try string(resourceItems, "schemaUrl", path)
             for (s, scopeItems) in try objects(resourceItems, keys.scope, path).enumerated() {
                 let scopePath = "\(path).\(keys.scope)[\(s)]"
-                let scope = try readScope(scopeItems["scope"], scopePath + ".scope")
+                var scope = try readScope(scopeItems["scope"], scopePath + ".scope")
+                scope.schemaURL = try string(scopeItems, "schemaUrl", scopePath)
                 for (index, object) in try objects(scopeItems, keys.item, scopePath).enumerated() {
                     var item = try read(object, "\(scopePath).\(keys.item)[\(index)]")
                     attach(&item, resource, scope)
@@ -135,7 +137,8 @@ enum OTLPJSON {
     private static func readScope(_ value: JSON?, _ path: String) throws -> OTLPScope {
         guard let value, !value.isNull else { return OTLPScope() }
         guard case .object = value else { throw DecodeError(message: "\(path): expected an object, got \(value.typeDescription)") }
-        return OTLPScope(name: try string(value, "name", path), version: try string(value, "version", path))
+        return OTLPScope(name: try string(value, "name", path), version: try string(value, "version", path),
+                         attributes: try attributes(value, "attributes", path))
     }
 
     private static func readSpan(_ object: JSON, _ path: String) throws -> OTLPSpan {

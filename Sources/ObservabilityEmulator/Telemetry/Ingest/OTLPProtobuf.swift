@@ -33,6 +33,7 @@ enum OTLPProtobuf {
                 try reader.expect(.lengthDelimited, wire, field: names.resource)
                 var resourceItems = try reader.readMessage()
                 var resource = OTLPResource()
+                var schemaURL = ""
                 var scopes: [Reader] = []
                 while let (number, wire) = try resourceItems.nextField() {
                     switch number {
@@ -43,11 +44,16 @@ enum OTLPProtobuf {
                     case 2:
                         try resourceItems.expect(.lengthDelimited, wire, field: names.scope)
                         scopes.append(try resourceItems.readMessage())
+                    case 3:
+                        try resourceItems.expect(.lengthDelimited, wire, field: "\(names.resource).schema_url")
+                        schemaURL = try resourceItems.readString()
                     default: try resourceItems.skip(wire)
                     }
                 }
+                resource.schemaURL = schemaURL
                 for var scopeItems in scopes {
                     var scope = OTLPScope()
+                    var scopeSchemaURL = ""
                     var itemReaders: [Reader] = []
                     while let (number, wire) = try scopeItems.nextField() {
                         switch number {
@@ -58,9 +64,13 @@ enum OTLPProtobuf {
                         case 2:
                             try scopeItems.expect(.lengthDelimited, wire, field: names.item)
                             itemReaders.append(try scopeItems.readMessage())
+                        case 3:
+                            try scopeItems.expect(.lengthDelimited, wire, field: "\(names.scope).schema_url")
+                            scopeSchemaURL = try scopeItems.readString()
                         default: try scopeItems.skip(wire)
                         }
                     }
+                    scope.schemaURL = scopeSchemaURL
                     for var itemReader in itemReaders {
                         var item = try read(&itemReader)
                         attach(&item, resource, scope)
@@ -129,6 +139,10 @@ enum OTLPProtobuf {
             switch number {
             case 1: try reader.expect(.lengthDelimited, wire, field: "scope.name"); scope.name = try reader.readString()
             case 2: try reader.expect(.lengthDelimited, wire, field: "scope.version"); scope.version = try reader.readString()
+            case 3:
+                try reader.expect(.lengthDelimited, wire, field: "scope.attributes")
+                var message = try reader.readMessage()
+                scope.attributes.append(try readKeyValue(&message))
             default: try reader.skip(wire)
             }
         }

@@ -2,11 +2,16 @@
 /// resource and instrumentation scope (shared copies: arrays are copy-on-write).
 struct OTLPResource: Equatable, Sendable {
     var attributes: [OTLPAttribute] = []
+    /// The `schema_url` of the `ResourceSpans` / `ResourceLogs` entry.
+    var schemaURL = ""
 }
 
 struct OTLPScope: Equatable, Sendable {
     var name = ""
     var version = ""
+    var attributes: [OTLPAttribute] = []
+    /// The `schema_url` of the `ScopeSpans` / `ScopeLogs` entry.
+    var schemaURL = ""
 }
 
 struct OTLPSpan: Equatable, Sendable {

@@ -1,0 +1,94 @@
+import EmulatorHTTP
+import EmulatorJSON
+
+/// `POST /telemetry/v1/{traces,logs,metrics}`: the OTLP/HTTP receiver (SPEC 12). Protobuf or
+/// JSON, optionally gzip; a body that does not decode is a 400 `google.rpc.Status` and stores
+/// nothing; individually invalid spans and records are dropped and counted in
+/// `partial_success`, the rest stored in one transaction before the 200.
+enum TelemetryIngestRoutes {
+    static func traces(_ call: Call) throws -> HTTPResponseBox {
+        try ingest(call, rejectedField: "rejectedSpans") { body, encoding in
+            let spans = encoding == .protobuf ? try OTLPProtobuf.decodeTraces(body) : try OTLPJSON.decodeTraces(body)
+            var drafts: [SpanDraft] = []
+            drafts.reserveCapacity(spans.count)
+            var rejections = Rejections()
+            for (index, span) in spans.enumerated() {
+                switch SpanDraft.make(span) {
+                case .success(let draft): drafts.append(draft)
+                case .failure(let reason): rejections.add("span \(index)", reason)
+                }
+            }
+            try call.store.insertSpans(drafts, workspaceKey: call.workspace.id)
+            return rejections
+        }
+    }
+
+    static func logs(_ call: Call) throws -> HTTPResponseBox {
+        try ingest(call, rejectedField: "rejectedLogRecords") { body, encoding in
+            let records = encoding == .protobuf ? try OTLPProtobuf.decodeLogs(body) : try OTLPJSON.decodeLogs(body)
+            var drafts: [LogDraft] = []
+            var rejections = Rejections()
+            for (index, record) in records.enumerated() {
+                switch LogDraft.make(record) {
+                case .success(let draft): drafts.append(draft)
+                case .failure(let reason): rejections.add("log record \(index)", reason)
+                }
+            }
+            try call.store.insertLogs(drafts, workspaceKey: call.workspace.id)
+            return rejections
+        }
+    }
+
+    static func metrics(_ call: Call) throws -> HTTPResponseBox {
+        try ingest(call, rejectedField: "rejectedDataPoints") { body, encoding in
+            let count = encoding == .protobuf ? try OTLPProtobuf.countMetrics(body) : try OTLPJSON.countMetrics(body)
+            call.store.metricsReceived.withLock { $0 += count }
+            return Rejections()
+        }
+    }
+
+    /// The dropped items of one export: how many, and the first one's reason.
+    struct Rejections {
+        var count = 0
+        var message = ""
+
+        mutating func add(_ item: String, _ reason: TelemetryRejection) {
+            if count == 0 { message = "\(item): \(reason.message)" }
+            count += 1
+        }
+    }
+
+    private static func ingest(_ call: Call, rejectedField: String,
+                               _ store: ([UInt8], OTLPEncoding) throws -> Rejections) throws -> HTTPResponseBox {
+        let request = call.request
+        guard let encoding = OTLPEncoding(contentType: request.header(HTTPHeader.contentType)) else {
+            let given = request.header(HTTPHeader.contentType) ?? "none"
+            return .raw(OTLPEncoding.json.status(415, "Content-Type '\(given.prefix(100))' is not supported: send application/x-protobuf or application/json"))
+        }
+        let limit = call.app.configuration.limits.maxBodyBytes
+        var body = request.body
+        switch (request.header("Content-Encoding") ?? "identity").lowercased() {
+        case "gzip":
+            do {
+                body = try Gzip.inflate(body, limit: limit)
+            } catch Gzip.InflateError.tooLarge(let limit) {
+                return .raw(encoding.status(413, "the decompressed body exceeds the limit of \(limit) bytes (--max-body)"))
+            } catch Gzip.InflateError.corrupt(let reason) {
+                return .raw(encoding.status(400, "the gzip body does not decompress: \(reason)"))
+            }
+        case "identity", "":
+            break
+        case let other:
+            return .raw(encoding.status(415, "Content-Encoding '\(other.prefix(40))' is not supported: send gzip or no encoding"))
+        }
+        let rejections: Rejections
+        do {
+            rejections = try store(body, encoding)
+        } catch let error as ProtobufReader.DecodeError {
+            return .raw(encoding.status(400, "the body is not a valid OTLP protobuf export: \(error)"))
+        } catch let error as OTLPJSON.DecodeError {
+            return .raw(encoding.status(400, "the body is not a valid OTLP JSON export: \(error)"))
+        }
+        return .raw(encoding.exportResponse(rejectedField: rejectedField, rejected: rejections.count, message: rejections.message))
+    }
+}

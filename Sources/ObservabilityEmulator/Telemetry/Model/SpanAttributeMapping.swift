@@ -1,0 +1,89 @@
+/// How span attributes fill the GenAI columns of a span (SPEC 12): the OpenTelemetry GenAI
+/// semantic conventions, published as each field's `source_attribute_key`. The attribute also
+/// stays in `span_attributes`.
+enum SpanAttributeMapping {
+    enum Kind: Sendable {
+        /// The attribute's string form (`''` when absent).
+        case text
+        /// An integer (0 when absent or not an integer).
+        case integer
+        /// A number, null when absent.
+        case optionalReal
+        /// A list of strings (a single string becomes a one-item list).
+        case stringList
+    }
+
+    struct Column: Sendable {
+        let name: String
+        let attribute: String
+        /// Older spellings read when the attribute is absent.
+        let fallbacks: [String]
+        let kind: Kind
+        let type: OtelFieldType
+        let group: String
+
+        var field: TelemetryField {
+            let storage: TelemetryField.Storage
+            switch kind {
+            case .text: storage = .text(name)
+            case .integer: storage = .integer(name)
+            case .optionalReal: storage = .real(name, nullable: true)
+            case .stringList: storage = .array(name)
+            }
+            return TelemetryField(name, type, group, storage, source: attribute)
+        }
+    }
+
+    private static func column(_ name: String, _ attribute: String, _ kind: Kind = .text, _ type: OtelFieldType = .TEXT,
+                               group: String = "GenAI", fallbacks: [String] = []) -> Column {
+        Column(name: name, attribute: attribute, fallbacks: fallbacks, kind: kind, type: type, group: group)
+    }
+
+    /// In the order of the `GetSpan` row model.
+    static let columns: [Column] = [
+        column("error_type", "error.type", .text, .ENUM, group: "Span"),
+        column("operation_name", "gen_ai.operation.name", .text, .ENUM),
+        column("provider_name", "gen_ai.provider.name", .text, .ENUM, fallbacks: ["gen_ai.system"]),
+        column("request_model", "gen_ai.request.model", .text, .ENUM),
+        column("response_model", "gen_ai.response.model", .text, .ENUM),
+        column("response_id", "gen_ai.response.id"),
+        column("output_type", "gen_ai.output.type", .text, .ENUM),
+        column("conversation_id", "gen_ai.conversation.id"),
+        column("data_source_id", "gen_ai.data_source.id"),
+        column("agent_id", "gen_ai.agent.id"),
+        column("agent_name", "gen_ai.agent.name", .text, .ENUM),
+        column("agent_version", "gen_ai.agent.version"),
+        column("agent_description", "gen_ai.agent.description"),
+        column("workflow_name", "gen_ai.workflow.name"),
+        column("prompt_name", "gen_ai.prompt.name"),
+        column("tool_name", "gen_ai.tool.name", .text, .ENUM),
+        column("tool_type", "gen_ai.tool.type", .text, .ENUM),
+        column("tool_call_id", "gen_ai.tool.call.id"),
+        column("input_messages", "gen_ai.input.messages"),
+        column("output_messages", "gen_ai.output.messages"),
+        column("system_instructions", "gen_ai.system_instructions"),
+        column("tool_definitions", "gen_ai.tool.definitions"),
+        column("tool_call_arguments", "gen_ai.tool.call.arguments"),
+        column("tool_call_result", "gen_ai.tool.call.result"),
+        column("request_choice_count", "gen_ai.request.choice.count", .integer, .INT),
+        column("request_max_tokens", "gen_ai.request.max_tokens", .integer, .INT),
+        column("request_temperature", "gen_ai.request.temperature", .optionalReal, .FLOAT),
+        column("request_top_p", "gen_ai.request.top_p", .optionalReal, .FLOAT),
+        column("request_top_k", "gen_ai.request.top_k", .optionalReal, .FLOAT),
+        column("request_presence_penalty", "gen_ai.request.presence_penalty", .optionalReal, .FLOAT),
+        column("request_frequency_penalty", "gen_ai.request.frequency_penalty", .optionalReal, .FLOAT),
+        column("request_seed", "gen_ai.request.seed", .integer, .INT),
+        column("request_stop_sequences", "gen_ai.request.stop_sequences", .stringList, .ARRAY),
+        column("request_encoding_formats", "gen_ai.request.encoding_formats", .stringList, .ARRAY),
+        column("response_finish_reasons", "gen_ai.response.finish_reasons", .stringList, .ARRAY),
+        column("usage_input_tokens", "gen_ai.usage.input_tokens", .integer, .INT, group: "Usage"),
+        column("usage_output_tokens", "gen_ai.usage.output_tokens", .integer, .INT, group: "Usage"),
+        column("usage_cache_read_input_tokens", "gen_ai.usage.cache_read.input_tokens", .integer, .INT, group: "Usage"),
+        column("usage_cache_creation_input_tokens", "gen_ai.usage.cache_creation.input_tokens", .integer, .INT, group: "Usage"),
+    ]
+
+    /// Operation names that count as LLM calls, tool calls and retrievals in a trace's roll-up.
+    static let llmOperations: Set<String> = ["chat", "text_completion", "generate_content"]
+    static let toolOperation = "execute_tool"
+    static let retrievalOperation = "retrieval"
+}

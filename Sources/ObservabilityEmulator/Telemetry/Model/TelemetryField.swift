@@ -1,0 +1,106 @@
+/// The field types of the telemetry row models (`OtelFieldDefinition.type`), with the operators
+/// and aggregations SPEC 13 gives each.
+enum OtelFieldType: String, Sendable {
+    case ENUM, TEXT, INT, FLOAT, BOOL, TIMESTAMP, ARRAY, MAP
+
+    static let textOperators = ["eq", "neq", "in", "not_in", "like", "ilike", "not_like", "not_ilike", "contains",
+                                "not_contains", "regexp", "not_regexp", "exists", "not_exists"]
+
+    var operators: [String] {
+        switch self {
+        case .ENUM: return Self.textOperators
+        case .TEXT: return Self.textOperators + ["hasToken"]
+        case .INT, .FLOAT: return ["eq", "neq", "lt", "lte", "gt", "gte", "between", "not_between", "in", "not_in", "exists", "not_exists"]
+        case .TIMESTAMP: return ["eq", "neq", "lt", "lte", "gt", "gte", "between", "not_between", "exists"]
+        case .ARRAY: return ["has", "hasAny", "hasAll", "contains", "not_contains", "exists", "not_exists"]
+        case .MAP: return Self.textOperators + ["hasToken", "lt", "lte", "gt", "gte", "between"]
+        case .BOOL: return ["eq", "neq", "exists"]
+        }
+    }
+
+    static let allAggregations = ["count", "count_distinct", "sum", "avg", "min", "max", "p50", "p90", "p95", "p99"]
+
+    var aggregations: [String] {
+        switch self {
+        case .ENUM, .TEXT, .MAP: return ["count", "count_distinct"]
+        case .INT, .FLOAT: return Self.allAggregations
+        case .TIMESTAMP: return ["count", "min", "max"]
+        case .ARRAY, .BOOL: return ["count"]
+        }
+    }
+}
+
+/// The tenant columns every telemetry row carries; their values come from the caller.
+enum TenantColumn: String, Sendable, CaseIterable {
+    case customer_id, organization_id, workspace_id, user_id, service_account_id
+}
+
+/// One field of a telemetry row model: its name, type and group, where its value is stored, and
+/// the OpenTelemetry attribute it is projected from.
+struct TelemetryField: Sendable {
+    enum Storage: Sendable {
+        /// A text column (`''` when absent).
+        case text(String)
+        /// An integer column (0 when absent).
+        case integer(String)
+        /// A real column; `nullable` ones are null when the attribute is absent.
+        case real(String, nullable: Bool)
+        /// Nanoseconds since the epoch, written as an RFC 3339 string.
+        case instant(String)
+        /// A JSON array of strings.
+        case array(String)
+        /// A JSON object of strings (attribute maps).
+        case map(String)
+        /// The caller's tenant ids, not stored.
+        case tenant(TenantColumn)
+        /// Traces only: a column of the trace's spans, matched when any span matches
+        /// (`span_attributes[...]`, `error_message`); not part of the row.
+        case anySpan(TelemetryField.SpanColumn)
+    }
+
+    /// What a trace-level field reads from the trace's spans.
+    enum SpanColumn: Sendable {
+        case map(String)
+        case errorMessage
+    }
+
+    let name: String
+    let type: OtelFieldType
+    let group: String
+    let storage: Storage
+    let sourceAttributeKey: String?
+
+    init(_ name: String, _ type: OtelFieldType, _ group: String, _ storage: Storage, source: String? = nil) {
+        self.name = name
+        self.type = type
+        self.group = group
+        self.storage = storage
+        self.sourceAttributeKey = source
+    }
+
+    /// `Request Model` for `request_model`; `GenAI` and `ID` kept in their usual case.
+    var label: String {
+        name.split(separator: "_").map { word -> String in
+            switch word {
+            case "id": return "ID"
+            case "ns": return "(ns)"
+            case "ai": return "AI"
+            default: return word.prefix(1).uppercased() + word.dropFirst()
+            }
+        }.joined(separator: " ")
+    }
+
+    /// The stored column, for fields that are one.
+    var column: String? {
+        switch storage {
+        case .text(let c), .integer(let c), .real(let c, _), .instant(let c), .array(let c), .map(let c): return c
+        case .tenant, .anySpan: return nil
+        }
+    }
+
+    /// Part of the returned row (not a search-only field).
+    var isRowColumn: Bool {
+        if case .anySpan = storage { return false }
+        return true
+    }
+}

@@ -1,0 +1,316 @@
+import EmulatorJSON
+import EmulatorStore
+import Foundation
+
+/// `traces/aggregate`, `spans/aggregate`, `spans/evaluations/aggregate` (SPEC 13): one metric
+/// over the rows an expression and a window select, grouped by dimensions and time buckets.
+enum TelemetryAggregateRoutes {
+    static func traces(_ call: Call) throws -> HTTPResponseBox { try aggregate(call, .traces) }
+    static func spans(_ call: Call) throws -> HTTPResponseBox { try aggregate(call, .spans) }
+    static func evaluations(_ call: Call) throws -> HTTPResponseBox { try aggregate(call, .evaluations) }
+
+    static func aggregate(_ call: Call, _ resource: TelemetryResource) throws -> HTTPResponseBox {
+        let body = try call.body()
+        guard let metric = try body.object("metric") else { throw APIError.validation("metric: field required") }
+        let measureName = try metric.requiredString("measure")
+        let aggregation = try metric.requiredString("aggregation")
+        guard OtelFieldType.allAggregations.contains(aggregation) else {
+            throw APIError.validation("metric.aggregation: '\(aggregation.prefix(40))' is not one of \(OtelFieldType.allAggregations.joined(separator: ", "))")
+        }
+        let dimensionNames = try body.stringArray("dimensions", required: false, nullable: true) ?? []
+        var granularity: String?
+        if let time = try body.object("time_dimension", required: false, nullable: true) {
+            granularity = try time.string("granularity", required: false, nullable: true) ?? "auto"
+            guard let given = granularity, TimeBuckets.granularities.contains(given) else {
+                throw APIError.validation("time_dimension.granularity: expected one of \(TimeBuckets.granularities.joined(separator: ", "))")
+            }
+        }
+        let expression = try body.string("search_expression", required: false, nullable: true)
+        var orderBy: [(field: String, descending: Bool)] = []
+        for (index, clause) in (try body.objectArray("order_by", required: false) ?? []).enumerated() {
+            guard case .string(let field)? = clause["field"] else { throw APIError.validation("order_by[\(index)].field: field required") }
+            let direction = clause["direction"]?.stringValue ?? "asc"
+            guard direction == "asc" || direction == "desc" else {
+                throw APIError.validation("order_by[\(index)].direction: expected 'asc' or 'desc'")
+            }
+            orderBy.append((field, direction == "desc"))
+        }
+        let limit = Int(try body.integer("limit", required: false) ?? 1000)
+        guard (1...10_000).contains(limit) else { throw APIError.validation("limit: must be between 1 and 10000 (got \(limit))") }
+        let window = try TimeWindow(call)
+        let tenant = TelemetryTenant(call.workspace)
+
+        let measure = try AggregateOperand(measureName, resource, tenant: tenant, role: "metric.measure")
+        guard measure.type.aggregations.contains(aggregation) else {
+            throw APIError.searchBadRequest("metric.aggregation: \(aggregation) is not supported by \(measureName) (\(measure.type.rawValue)); supported: \(measure.type.aggregations.joined(separator: ", "))")
+        }
+        let dimensions = try dimensionNames.enumerated().map { index, name in
+            let operand = try AggregateOperand(name, resource, tenant: tenant, role: "dimensions[\(index)]")
+            guard operand.type != .ARRAY, !(operand.type == .MAP && !operand.isEntry) else {
+                throw APIError.searchBadRequest("dimensions[\(index)]: cannot group by \(name) (\(operand.type.rawValue)); use a scalar field or a map entry")
+            }
+            return operand
+        }
+        for (index, clause) in orderBy.enumerated() where clause.field != "metric_value" && clause.field != "time_bucket" && !dimensionNames.contains(clause.field) {
+            throw APIError.searchBadRequest("order_by[\(index)].field: '\(clause.field.prefix(100))' is neither a dimension, metric_value nor time_bucket")
+        }
+        let filter = try ExpressionCompiler(resource, tenant: tenant).compile(text: expression)
+        let request = AggregateRequest(resource: resource, measure: measure, aggregation: aggregation, dimensions: dimensions,
+                                       granularity: granularity, filter: filter, window: window, orderBy: orderBy, limit: limit)
+        return .json(try call.store.aggregate(request, tenant: tenant))
+    }
+}
+
+/// A field or map entry named in an aggregate (`duration_ns`, `span_attributes['k']`), with the
+/// SQL that reads it.
+struct AggregateOperand {
+    let written: String
+    let type: OtelFieldType
+    let isEntry: Bool
+    let storage: TelemetryField.Storage
+    private let key: String?
+
+    init(_ written: String, _ resource: TelemetryResource, tenant: TelemetryTenant, role: String) throws {
+        self.written = written
+        var name = written
+        var key: String?
+        if let open = written.firstIndex(of: "["), written.hasSuffix("']") {
+            name = String(written[..<open])
+            let inside = written[written.index(after: open)..<written.index(before: written.endIndex)]
+            guard inside.hasPrefix("'"), inside.count >= 2 else { throw APIError.searchBadRequest("\(role): write a map entry as field['key']") }
+            key = String(inside.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
+        }
+        guard let field = resource.field(name) else {
+            throw APIError.searchBadRequest("\(role): unknown field '\(name.prefix(100))'; the fields are listed by \(resource.fieldsPath)")
+        }
+        if case .anySpan = field.storage {
+            throw APIError.searchBadRequest("\(role): \(name) is matched over a trace's spans and cannot be aggregated on traces; aggregate spans instead")
+        }
+        if key != nil, field.type != .MAP { throw APIError.searchBadRequest("\(role): \(name) is not a map; only maps take a ['key']") }
+        type = field.type
+        isEntry = key != nil
+        storage = field.storage
+        self.key = key
+    }
+
+    /// The SQL value (NULL for an absent map entry); bound values go to `args`.
+    func sql(_ args: inout [DatabaseValue], tenant: TelemetryTenant) -> String {
+        switch storage {
+        case .text(let c), .integer(let c), .real(let c, _), .instant(let c), .array(let c):
+            return "t.\(c)"
+        case .map(let c):
+            guard let key else { return "t.\(c)" }
+            args.append(.text(key))
+            return "(SELECT value FROM json_each(t.\(c)) WHERE key = ?)"
+        case .tenant(let column):
+            args.append(.text(tenant.value(column)))
+            return "?"
+        case .anySpan:
+            return "NULL"
+        }
+    }
+
+    /// A value read from a result row, as JSON.
+    func json(_ value: DatabaseValue) -> JSON {
+        switch (value, storage) {
+        case (.null, _): return .null
+        case (.integer(let n), .instant): return .string(Timestamp.formatNanos(n))
+        case (.integer(let n), _): return .int(n)
+        case (.real(let d), _): return .double(d)
+        case (.text(let s), _): return .string(s)
+        case (.blob, _): return .null
+        }
+    }
+}
+
+struct AggregateRequest {
+    let resource: TelemetryResource
+    let measure: AggregateOperand
+    let aggregation: String
+    let dimensions: [AggregateOperand]
+    let granularity: String?
+    let filter: CompiledFilter
+    let window: TimeWindow
+    let orderBy: [(field: String, descending: Bool)]
+    let limit: Int
+}
+
+/// UTC time buckets: fixed widths, weeks from Monday 00:00, calendar months.
+enum TimeBuckets {
+    static let granularities = ["auto", "second", "minute", "hour", "day", "week", "month"]
+    static let second: Int64 = 1_000_000_000
+    static let widths: [String: Int64] = ["second": second, "minute": 60 * second, "hour": 3600 * second,
+                                          "day": 86_400 * second, "week": 7 * 86_400 * second]
+    /// 1970-01-05, the first Monday after the epoch.
+    static let mondayOffset: Int64 = 4 * 86_400 * second
+
+    /// `auto`: the finest of minute/hour/day/week/month giving at most 100 buckets.
+    static func resolve(_ granularity: String, from: Int64, to: Int64) -> String {
+        guard granularity == "auto" else { return granularity }
+        let span = max(to - from, 1)
+        for name in ["minute", "hour", "day", "week"] {
+            if let width = widths[name], (span + width - 1) / width <= 100 { return name }
+        }
+        return "month"
+    }
+
+    /// SQL giving the bucket start: nanoseconds, or `YYYY-MM` for months.
+    static func sql(_ granularity: String, column: String) -> String {
+        if granularity == "month" { return "strftime('%Y-%m', \(column) / 1000000000, 'unixepoch')" }
+        let width = widths[granularity] ?? second
+        if granularity == "week" { return "((\(column) - \(mondayOffset)) / \(width)) * \(width) + \(mondayOffset)" }
+        return "(\(column) / \(width)) * \(width)"
+    }
+
+    static func start(_ value: DatabaseValue) -> String? {
+        switch value {
+        case .integer(let ns): return Timestamp.formatNanos(ns)
+        case .text(let month): return month + "-01T00:00:00.000000Z"
+        default: return nil
+        }
+    }
+}
+
+extension ObservabilityStore {
+    func aggregate(_ request: AggregateRequest, tenant: TelemetryTenant) throws -> JSON {
+        let resource = request.resource
+        let timeColumn = "t.\(resource.timeColumn)"
+        return try pool.read { db in
+            // The rows' extent: the window when given, else the matching rows' first and last instants.
+            var whereArgs: [DatabaseValue] = [.text(tenant.workspaceID)]
+            var whereSQL = "\(Self.telemetryVisible("t")) AND \(request.window.sql(timeColumn, &whereArgs)) AND \(request.filter.sql)"
+            whereArgs += request.filter.arguments
+            var from = request.window.from, to = request.window.to
+            if from == nil || to == nil {
+                let extent = try db.queryOne("SELECT MIN(\(timeColumn)), MAX(\(timeColumn)) FROM \(resource.table) AS t WHERE \(whereSQL)", whereArgs) {
+                    ($0.isNull(0) ? nil : $0.int64(0), $0.isNull(1) ? nil : $0.int64(1))
+                }
+                let now = nowMs() * 1_000_000
+                from = from ?? extent?.0 ?? now
+                to = to ?? extent?.1.map { $0 + 1 } ?? now
+            }
+            let windowFrom = from ?? 0, windowTo = max(to ?? 0, windowFrom)
+            let granularity = request.granularity.map { TimeBuckets.resolve($0, from: windowFrom, to: windowTo) }
+
+            var selectArgs: [DatabaseValue] = []
+            var columns = [granularity.map { TimeBuckets.sql($0, column: timeColumn) } ?? "NULL"]
+            for dimension in request.dimensions { columns.append(dimension.sql(&selectArgs, tenant: tenant)) }
+            let measureSQL = request.measure.sql(&selectArgs, tenant: tenant)
+            let groupCount = columns.count
+            let groupList = (1...groupCount).map(String.init).joined(separator: ", ")
+            let percentile = ["p50": 50.0, "p90": 90.0, "p95": 95.0, "p99": 99.0][request.aggregation]
+            var groups: [(key: [DatabaseValue], value: DatabaseValue)] = []
+            if let percentile {
+                whereSQL += " AND \(measureSQL) IS NOT NULL"
+                var args = selectArgs + whereArgs
+                // The measure's own arguments appear again in the IS NOT NULL test.
+                var measureArgs: [DatabaseValue] = []
+                _ = request.measure.sql(&measureArgs, tenant: tenant)
+                args += measureArgs
+                let sql = "SELECT \(columns.joined(separator: ", ")), \(measureSQL) FROM \(resource.table) AS t WHERE \(whereSQL) ORDER BY \(groupList), \(groupCount + 1)"
+                var currentKey: [DatabaseValue]?
+                var values: [DatabaseValue] = []
+                func flush() {
+                    guard let key = currentKey, !values.isEmpty else { return }
+                    let rank = Int((percentile / 100 * Double(values.count)).rounded(.up))
+                    groups.append((key, values[max(0, min(values.count, rank) - 1)]))
+                }
+                try db.forEach(sql, args) { row in
+                    let key = (0..<groupCount).map { row.value($0) }
+                    if key != currentKey {
+                        flush()
+                        currentKey = key
+                        values = []
+                    }
+                    values.append(row.value(groupCount))
+                }
+                flush()
+            } else {
+                let function: String
+                switch request.aggregation {
+                case "count": function = "COUNT(*)"
+                case "count_distinct": function = "COUNT(DISTINCT \(measureSQL))"
+                case "sum": function = request.measure.type == .INT ? "SUM(\(measureSQL))" : "TOTAL(\(measureSQL))"
+                default: function = "\(request.aggregation.uppercased())(\(measureSQL))"
+                }
+                let usesMeasure = request.aggregation != "count"
+                var args = selectArgs
+                if !usesMeasure {
+                    // COUNT(*) does not read the measure: drop its arguments.
+                    var measureArgs: [DatabaseValue] = []
+                    _ = request.measure.sql(&measureArgs, tenant: tenant)
+                    args.removeLast(measureArgs.count)
+                }
+                args += whereArgs
+                let sql = "SELECT \(columns.joined(separator: ", ")), \(function) FROM \(resource.table) AS t WHERE \(whereSQL) GROUP BY \(groupList)"
+                try db.forEach(sql, args) { row in
+                    groups.append(((0..<groupCount).map { row.value($0) }, row.value(groupCount)))
+                }
+                if groups.isEmpty, request.dimensions.isEmpty, granularity == nil {
+                    groups.append(([.null], request.aggregation.hasPrefix("count") ? .integer(0) : .null))
+                }
+            }
+            return renderAggregation(groups, request, granularity: granularity, from: windowFrom, to: windowTo)
+        }
+    }
+
+    private func renderAggregation(_ groups: [(key: [DatabaseValue], value: DatabaseValue)], _ request: AggregateRequest,
+                                   granularity: String?, from: Int64, to: Int64) -> JSON {
+        let metricName = "\(request.aggregation)(\(request.measure.written))"
+        let integerMetric = request.aggregation.hasPrefix("count") || (request.aggregation == "sum" && request.measure.type == .INT)
+            || request.measure.type == .TIMESTAMP
+        struct Output { var bucket: DatabaseValue; var dimensions: [JSON]; var value: JSON }
+        var rows: [Output] = groups.map { group in
+            let value: JSON
+            switch group.value {
+            case .null: value = .null
+            case .integer(let n): value = integerMetric ? .int(n) : .double(Double(n))
+            case .real(let d): value = integerMetric && d.rounded() == d && abs(d) < 9e15 ? .int(Int64(d)) : .double(d)
+            default: value = .null
+            }
+            return Output(bucket: group.key[0], dimensions: zip(request.dimensions, group.key.dropFirst()).map { $0.json($1) }, value: value)
+        }
+        func compare(_ a: JSON, _ b: JSON) -> Int {
+            switch (a, b) {
+            case (.null, .null): return 0
+            case (.null, _): return -1
+            case (_, .null): return 1
+            default:
+                if let x = a.doubleValue, let y = b.doubleValue { return x < y ? -1 : (x > y ? 1 : 0) }
+                let x = a.stringValue ?? a.text, y = b.stringValue ?? b.text
+                return x < y ? -1 : (x > y ? 1 : 0)
+            }
+        }
+        func bucketJSON(_ value: DatabaseValue) -> JSON { TimeBuckets.start(value).map(JSON.string) ?? .null }
+        var order = request.orderBy
+        if order.isEmpty { order = [("time_bucket", false)] + request.dimensions.map { ($0.written, false) } }
+        rows.sort { a, b in
+            for clause in order {
+                let result: Int
+                switch clause.field {
+                case "time_bucket": result = compare(bucketJSON(a.bucket), bucketJSON(b.bucket))
+                case "metric_value": result = compare(a.value, b.value)
+                default:
+                    guard let index = request.dimensions.firstIndex(where: { $0.written == clause.field }) else { continue }
+                    result = compare(a.dimensions[index], b.dimensions[index])
+                }
+                if result != 0 { return clause.descending ? result > 0 : result < 0 }
+            }
+            return false
+        }
+        let data: [JSON] = rows.prefix(request.limit).map { row in
+            .object(JSONObject([
+                ("time_bucket", bucketJSON(row.bucket)),
+                ("dimensions", .object(JSONObject(zip(request.dimensions, row.dimensions).map { ($0.written, $1) }))),
+                ("metric_name", .string(metricName)),
+                ("metric_value", row.value),
+            ]))
+        }
+        let granularitySeconds: JSON = granularity.flatMap { TimeBuckets.widths[$0] }.map { .int($0 / TimeBuckets.second) } ?? .null
+        return ["data": .array(data), "meta": .object(JSONObject([
+            ("from_timestamp", .string(Timestamp.formatNanos(from))),
+            ("to_timestamp", .string(Timestamp.formatNanos(to))),
+            ("granularity_seconds", granularitySeconds),
+        ]))]
+    }
+}

@@ -1,0 +1,160 @@
+import EmulatorHTTP
+import EmulatorJSON
+import EmulatorStore
+
+/// The read side of telemetry (SPEC 13): feeds of traces, spans, logs and span evaluations,
+/// a trace and its spans, field listings and options.
+enum TelemetryRoutes {
+    // MARK: Feeds
+
+    static func searchTraces(_ call: Call) throws -> HTTPResponseBox {
+        try feed(call, .traces, resultKey: "traces", path: "/v1/observability/traces/search")
+    }
+
+    static func searchSpans(_ call: Call) throws -> HTTPResponseBox {
+        try feed(call, .spans, resultKey: "spans", path: "/v1/observability/spans/search")
+    }
+
+    static func searchLogs(_ call: Call) throws -> HTTPResponseBox {
+        try feed(call, .logs, resultKey: "logs", path: "/v1/observability/logs/search")
+    }
+
+    static func searchEvaluations(_ call: Call) throws -> HTTPResponseBox {
+        try feed(call, .evaluations, resultKey: "span_evaluations", path: "/v1/observability/spans/evaluations/search")
+    }
+
+    static func searchLatestEvaluations(_ call: Call) throws -> HTTPResponseBox {
+        try feed(call, .evaluations, resultKey: "span_evaluations", path: "/v1/observability/spans/evaluations/search/latest", latestOnly: true)
+    }
+
+    /// `GET /traces/{trace_id}/spans`: the trace's spans, oldest first.
+    static func traceSpans(_ call: Call) throws -> HTTPResponseBox {
+        let traceID = try existingTrace(call)
+        let scope = CompiledFilter(sql: "t.trace_id = ?", arguments: [.text(traceID)])
+        return try page(call, .spans, resultKey: "spans", path: "/v1/observability/traces/\(traceID)/spans",
+                        expression: nil, order: "asc", scope: scope, latestOnly: false)
+    }
+
+    static func feed(_ call: Call, _ resource: TelemetryResource, resultKey: String, path: String, latestOnly: Bool = false) throws -> HTTPResponseBox {
+        let body = try call.body()
+        let expression = try body.string("search_expression", required: false, nullable: true)
+        var order = "desc"
+        if resource.name == "logs", let given = try body.string("order", required: false, nullable: false) {
+            guard given == "asc" || given == "desc" else { throw APIError.validation("order: expected 'asc' or 'desc', got '\(given.prefix(20))'") }
+            order = given
+        }
+        return try page(call, resource, resultKey: resultKey, path: path, expression: expression, order: order,
+                        scope: CompiledFilter(sql: "1", arguments: []), latestOnly: latestOnly)
+    }
+
+    private static func page(_ call: Call, _ resource: TelemetryResource, resultKey: String, path: String, expression: String?,
+                             order: String, scope: CompiledFilter, latestOnly: Bool) throws -> HTTPResponseBox {
+        let pageSize = try call.queryInt("page_size", default: 50, min: 0, max: 100)
+        let window = try TimeWindow(call)
+        let tenant = TelemetryTenant(call.workspace)
+        let filter = try ExpressionCompiler(resource, tenant: tenant).compile(text: expression)
+        // What a cursor is bound to: the same expression, window, order and page size.
+        let request = [expression ?? "", window.from.map(String.init) ?? "", window.to.map(String.init) ?? "", order, String(pageSize), path]
+            .joined(separator: "\u{1F}")
+        var query = FeedQuery(resource: resource, filter: filter, scope: scope, window: window, descending: order == "desc",
+                              limit: pageSize, latestOnly: latestOnly)
+        if let cursor = call.query("cursor"), !cursor.isEmpty {
+            query.after = try FeedCursor.decode(cursor, resource: resource.name, request: request)
+        }
+        let page = try call.store.telemetryFeed(query, tenant: tenant)
+        var out: [UInt8] = Array("{\"\(resultKey)\":{\"results\":[".utf8)
+        for (index, row) in page.rows.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: row)
+        }
+        out.append(contentsOf: "],\"next\":".utf8)
+        if page.hasMore, pageSize > 0, let last = page.last {
+            let token = FeedCursor.encode(resource: resource.name, request: request, position: last)
+            var items = [("page_size", String(pageSize)), ("cursor", token)]
+            if let from = call.query("from"), !from.isEmpty { items.append(("from", from)) }
+            if let to = call.query("to"), !to.isEmpty { items.append(("to", to)) }
+            let next = path + "?" + items.map { PercentDecoding.encode($0.0) + "=" + PercentDecoding.encode($0.1) }.joined(separator: "&")
+            JSON.writeString(next, into: &out)
+            out.append(contentsOf: ",\"cursor\":".utf8)
+            JSON.writeString(token, into: &out)
+        } else {
+            out.append(contentsOf: "null,\"cursor\":null".utf8)
+        }
+        out.append(contentsOf: "}}".utf8)
+        return .bytes(out)
+    }
+
+    // MARK: One trace, one span
+
+    static func trace(_ call: Call) throws -> HTTPResponseBox {
+        let traceID = call.parameters["trace_id"] ?? ""
+        let tenant = TelemetryTenant(call.workspace)
+        guard let row = try call.store.telemetryRow(.traces, tenant: tenant, where: CompiledFilter(sql: "t.trace_id = ?", arguments: [.text(traceID.lowercased())])) else {
+            throw traceNotFound(traceID)
+        }
+        return .bytes(row)
+    }
+
+    static func span(_ call: Call) throws -> HTTPResponseBox {
+        let traceID = try existingTrace(call)
+        let spanID = (call.parameters["span_id"] ?? "").lowercased()
+        let window = try TimeWindow(call)
+        var args: [DatabaseValue] = [.text(traceID), .text(spanID)]
+        let sql = "t.trace_id = ? AND t.span_id = ? AND " + window.sql("t.start_ns", &args)
+        guard let row = try call.store.telemetryRow(.spans, tenant: TelemetryTenant(call.workspace), where: CompiledFilter(sql: sql, arguments: args)) else {
+            throw APIError.notFound("SPAN_NOT_FOUND", "span '\(spanID.prefix(64))' not found in trace \(traceID)")
+        }
+        return .bytes(row)
+    }
+
+    /// The path's trace id, lower-cased, when the workspace can see that trace; 404 otherwise.
+    private static func existingTrace(_ call: Call) throws -> String {
+        let traceID = (call.parameters["trace_id"] ?? "").lowercased()
+        let found = try call.store.telemetryRow(.traces, tenant: TelemetryTenant(call.workspace),
+                                                where: CompiledFilter(sql: "t.trace_id = ?", arguments: [.text(traceID)])) != nil
+        guard found else { throw traceNotFound(traceID) }
+        return traceID
+    }
+
+    private static func traceNotFound(_ traceID: String) -> APIError {
+        APIError.notFound("TRACE_NOT_FOUND", "trace '\(traceID.prefix(64))' not found (trace ids are 32 lower-case hex digits)")
+    }
+
+    // MARK: Fields and options
+
+    static func traceFields(_ call: Call) throws -> HTTPResponseBox { fields(.traces) }
+    static func spanFields(_ call: Call) throws -> HTTPResponseBox { fields(.spans) }
+    static func logFields(_ call: Call) throws -> HTTPResponseBox { fields(.logs) }
+    static func evaluationFields(_ call: Call) throws -> HTTPResponseBox { fields(.evaluations) }
+
+    static func fields(_ resource: TelemetryResource) -> HTTPResponseBox {
+        let definitions: [JSON] = resource.fields.map { field in
+            .object(JSONObject([
+                ("name", .string(field.name)), ("label", .string(field.label)), ("type", .string(field.type.rawValue)),
+                ("group", .string(field.group)),
+                ("supported_operators", .array(field.type.operators.map(JSON.string))),
+                ("supported_aggregations", .array(field.type.aggregations.map(JSON.string))),
+                ("source_attribute_key", field.sourceAttributeKey.map(JSON.string) ?? .null),
+            ]))
+        }
+        return .json(["field_definitions": .array(definitions)])
+    }
+
+    static func traceOptions(_ call: Call) throws -> HTTPResponseBox { try options(call, .traces) }
+    static func spanOptions(_ call: Call) throws -> HTTPResponseBox { try options(call, .spans) }
+    static func logOptions(_ call: Call) throws -> HTTPResponseBox { try options(call, .logs) }
+    static func evaluationOptions(_ call: Call) throws -> HTTPResponseBox { try options(call, .evaluations) }
+
+    static func options(_ call: Call, _ resource: TelemetryResource) throws -> HTTPResponseBox {
+        let name = call.parameters["field_name"] ?? ""
+        guard let field = resource.field(name) else {
+            throw APIError.notFound("FIELDS_NOT_FOUND", "field_name: unknown field '\(name.prefix(100))'; the fields are listed by \(resource.fieldsPath)")
+        }
+        guard field.type == .ENUM, let column = field.column else {
+            throw APIError(400, "FIELDS_BAD_REQUEST", "field_name: \(name) is \(field.type.rawValue); options are listed for ENUM fields only")
+        }
+        let window = try TimeWindow(call)
+        let values = try call.store.telemetryOptions(resource, column: column, tenant: TelemetryTenant(call.workspace), window: window, limit: 1000)
+        return .json(["options": .array(values.map(JSON.string))])
+    }
+}
