@@ -5,7 +5,8 @@ at GET /__emulator/openapi.yaml (the binary reads the file; nothing is compiled 
 Inputs, in docs/ (copies of the references the project follows):
 - observability-openapi-2026-08-13.yaml, Mistral's newest published cut, is the base: of its
   operations, those the emulator serves (docs/served-operations.txt) are kept as published;
-- observability-openapi.yaml (2026-07-15) fills in any served operation the newer cut dropped;
+- observability-openapi.yaml (2026-07-15) fills in any served operation the newer cut dropped,
+  and the 3.7.0-derived cut any served operation only the newer SDKs call;
 - observability-openapi-sdk-3.7.0.yaml, derived from the newest SDK's models: the schemas its
   `x-changed-schemas` lists for served operations replace the published ones (the newer or the
   looser wins: `Dataset.slug`, `DatasetImportTask.result`, `TELEMETRY_SPAN`, a record create
@@ -88,7 +89,8 @@ def merge():
     spec = copy.deepcopy(newest)
     spec["paths"] = {}
     found = set()
-    for source in (newest, first):
+    # The 3.7.0-derived cut last: operations only the newer SDKs call (spans/evaluations/aggregate, …).
+    for source in (newest, first, sdk):
         for path, method, operation in operations(source):
             if operation["operationId"] in served and operation["operationId"] not in found:
                 spec["paths"].setdefault(path, {})[method] = copy.deepcopy(operation)

@@ -143,7 +143,11 @@ public final class EmulatorApplication: @unchecked Sendable {
             }
             if let directive, let status = directive.status {
                 let error = APIError(status, directive.errorCode, directive.message ?? "fault injected by the emulator (status \(status))")
-                finish(request, context, error.response, workspaceID: nil, respond)
+                var response = error.response
+                // Throttling and unavailability say when to come back, so client retry paths
+                // (OTLP exporters, the SDK's retries) can be tested.
+                if status == 429 || status == 503 { response.headers.append(("Retry-After", "1")) }
+                finish(request, context, response, workspaceID: nil, respond)
                 return
             }
             let (response, workspaceID) = route(request, match, caller: caller)
