@@ -14,7 +14,8 @@ REPO="$(cd "$HERE/../.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 RELEASES="${SDK_RELEASES:-2.9.4 2.10.1 3.0.0 3.7.0}"
 export OBS_EMULATOR_BIN="${OBS_EMULATOR_BIN:-$REPO/.build/debug/observability-emulator}"
-PINS=(pytest==9.2.0 requests==2.34.2 PyYAML==6.0.3)
+# The OpenTelemetry SDK and exporter are the SDK's `telemetry` extra (configure_telemetry).
+PINS=(pytest==9.2.0 requests==2.34.2 PyYAML==6.0.3 opentelemetry-sdk==1.45.2 opentelemetry-exporter-otlp-proto-http==1.45.2)
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
