@@ -1,0 +1,124 @@
+import EmulatorJSON
+import EmulatorTestSupport
+import Foundation
+import XCTest
+@testable import ObservabilityEmulator
+
+/// The OTLP/HTTP receiver on a running application: encodings, gzip, partial success,
+/// idempotent re-sends, read-your-writes, errors that store nothing, workspaces and reset.
+final class TelemetryIngestTests: ApplicationTestCase {
+    let traceHex = "000102030405060708090a0b0c0d0e0f"
+
+    func post(_ path: String, _ body: [UInt8], contentType: String = "application/x-protobuf", gzip: Bool = false,
+              token: String? = nil) throws -> Reply {
+        let client = try RawHTTPClient(port: port)
+        let payload = gzip ? Gzip.deflate(body) : body
+        var head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer \(token ?? self.token)\r\n"
+        head += "Content-Type: \(contentType)\r\nContent-Length: \(payload.count)\r\n"
+        if gzip { head += "Content-Encoding: gzip\r\n" }
+        try client.send(Array((head + "\r\n").utf8) + payload)
+        let response = try client.readResponse(timeout: 10)
+        return Reply(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    func spanCount(_ expression: String, token: String? = nil) throws -> Int {
+        let reply = try call("POST", "\(v1)/spans/search?page_size=100", auth: .token(token ?? self.token), json: ["search_expression": .string(expression)])
+        XCTAssertEqual(reply.status, 200, reply.text)
+        return reply.json["spans"]?["results"]?.arrayValue?.count ?? -1
+    }
+
+    func testProtobufExportIsStoredAndReadableAtOnce() throws {
+        let reply = try post("/telemetry/v1/traces", try OTLPProtobufTests.fixture("traces.pb"))
+        XCTAssertEqual(reply.status, 200)
+        XCTAssertEqual(reply.header("Content-Type"), "application/x-protobuf")
+        XCTAssertEqual(reply.body, [], "nothing rejected: an empty ExportTraceServiceResponse")
+        XCTAssertEqual(try spanCount("trace_id = '\(traceHex)'"), 2)
+        let trace = try call("GET", "\(v1)/traces/\(traceHex)")
+        XCTAssertEqual(trace.status, 200)
+        XCTAssertEqual(trace.json["span_count"]?.intValue, 2)
+        XCTAssertEqual(trace.json["error_count"]?.intValue, 1)
+        XCTAssertEqual(trace.json["status_code"], "Error")
+        XCTAssertEqual(trace.json["root_span_name"], "chat mistral-large-latest")
+        XCTAssertEqual(trace.json["models_used"], ["mistral-large-latest"])
+        // Another workspace does not see it.
+        XCTAssertEqual(try spanCount("trace_id = '\(traceHex)'", token: "someone-else"), 0)
+    }
+
+    func testResendsReplaceAndJSONGzipDecodeTheSame() throws {
+        let protobuf = try OTLPProtobufTests.fixture("traces.pb")
+        XCTAssertEqual(try post("/telemetry/v1/traces", protobuf).status, 200)
+        XCTAssertEqual(try post("/telemetry/v1/traces", protobuf, gzip: true).status, 200)
+        let json = try OTLPProtobufTests.fixture("traces.json")
+        let reply = try post("/telemetry/v1/traces", json, contentType: "application/json; charset=utf-8", gzip: true)
+        XCTAssertEqual(reply.status, 200)
+        XCTAssertEqual(reply.header("Content-Type"), "application/json")
+        XCTAssertEqual(reply.json, .object(JSONObject()))
+        XCTAssertEqual(try spanCount("trace_id = '\(traceHex)'"), 2)
+        XCTAssertEqual(try call("GET", "\(v1)/traces/\(traceHex)").json["span_count"]?.intValue, 2)
+    }
+
+    func testPartialSuccessNamesTheFirstRejectedSpan() throws {
+        let good = #"{"traceId":"\#(traceHex)","spanId":"0102030405060708","name":"ok","startTimeUnixNano":"1000","endTimeUnixNano":"2000"}"#
+        let shortID = #"{"traceId":"0001020304050607","spanId":"0102030405060709","name":"bad","startTimeUnixNano":"1000","endTimeUnixNano":"2000"}"#
+        let backwards = #"{"traceId":"\#(traceHex)","spanId":"010203040506070a","name":"bad","startTimeUnixNano":"3000","endTimeUnixNano":"2000"}"#
+        let body = #"{"resourceSpans":[{"scopeSpans":[{"spans":[\#(good),\#(shortID),\#(backwards)]}]}]}"#
+        let reply = try post("/telemetry/v1/traces", Array(body.utf8), contentType: "application/json")
+        XCTAssertEqual(reply.status, 200)
+        XCTAssertEqual(reply.json["partialSuccess"]?["rejectedSpans"], "2")
+        XCTAssertTrue(reply.json["partialSuccess"]?["errorMessage"]?.stringValue?.contains("span 1: trace_id must be 16 bytes") == true, reply.text)
+        XCTAssertEqual(try spanCount("trace_id = '\(traceHex)'"), 1)
+    }
+
+    func testBadBodiesStoreNothingAndSayWhy() throws {
+        let protobuf = try OTLPProtobufTests.fixture("traces.pb")
+        let truncated = try post("/telemetry/v1/traces", Array(protobuf.dropLast(7)))
+        XCTAssertEqual(truncated.status, 400)
+        XCTAssertEqual(truncated.header("Content-Type"), "application/x-protobuf")
+        XCTAssertEqual(truncated.body.first, 0x08, "a google.rpc.Status: code first")
+        XCTAssertTrue(truncated.text.contains("not a valid OTLP protobuf export"))
+        let json = try post("/telemetry/v1/traces", Array(#"{"resourceSpans": 5}"#.utf8), contentType: "application/json")
+        XCTAssertEqual(json.status, 400)
+        XCTAssertEqual(json.json["code"]?.intValue, 3)
+        XCTAssertTrue(json.json["message"]?.stringValue?.contains("resourceSpans") == true, json.text)
+        let type = try post("/telemetry/v1/traces", protobuf, contentType: "text/plain")
+        XCTAssertEqual(type.status, 415)
+        XCTAssertTrue(type.text.contains("application/x-protobuf"))
+        let corrupt = try post("/telemetry/v1/traces", [0x1f, 0x8b, 0x08, 0, 0, 0], gzip: false)
+        XCTAssertEqual(corrupt.status, 400)
+        XCTAssertEqual(try spanCount("trace_id = '\(traceHex)'"), 0)
+    }
+
+    func testDecompressionIsBounded() throws {
+        try restart(with: .make(configure: { $0.limits.maxBodyBytes = 64 * 1024 }))
+        let bomb = Array(repeating: UInt8(0), count: 1 << 20)
+        let reply = try post("/telemetry/v1/traces", bomb, gzip: true)
+        XCTAssertEqual(reply.status, 413)
+        XCTAssertTrue(reply.text.contains("65536"))
+        XCTAssertEqual(try call("GET", "/__emulator/health", auth: Auth.none).status, 200)
+    }
+
+    func testLogsWithEvaluationsAndMetricsCounted() throws {
+        XCTAssertEqual(try post("/telemetry/v1/traces", try OTLPProtobufTests.fixture("traces.pb")).status, 200)
+        XCTAssertEqual(try post("/telemetry/v1/logs", try OTLPProtobufTests.fixture("logs.pb")).status, 200)
+        let evaluations = try call("POST", "\(v1)/spans/evaluations/search", json: ["search_expression": .string("trace_id = '\(traceHex)'")])
+        XCTAssertEqual(evaluations.json["span_evaluations"]?["results"]?.arrayValue?.count, 1)
+        XCTAssertEqual(evaluations.json["span_evaluations"]?["results"]?.arrayValue?.first?["score_value"]?.doubleValue, 0.9)
+        XCTAssertEqual(try call("GET", "\(v1)/traces/\(traceHex)").json["evaluation_count"]?.intValue, 1)
+        // ExportMetricsServiceRequest { resource_metrics { scope_metrics { metrics { name } × 2 } } }
+        let metric = OTLPProtobufTests.field(2, OTLPProtobufTests.field(1, Array("requests".utf8)))
+        let body = OTLPProtobufTests.field(1, OTLPProtobufTests.field(2, metric + metric))
+        let metrics = try post("/telemetry/v1/metrics", body)
+        XCTAssertEqual(metrics.status, 200)
+        XCTAssertEqual(try call("GET", "/__emulator/health", auth: Auth.none).json["otlp_metrics_received"]?.intValue, 2)
+    }
+
+    func testResetKeepsTheSeededTelemetry() throws {
+        XCTAssertEqual(try post("/telemetry/v1/traces", try OTLPProtobufTests.fixture("traces.pb")).status, 200)
+        let seeded = try call("POST", "\(v1)/traces/search?page_size=100", json: [:]).json["traces"]?["results"]?.arrayValue?.count ?? 0
+        XCTAssertEqual(try call("POST", "/__emulator/reset", auth: Auth.none).status, 204)
+        XCTAssertEqual(try spanCount("trace_id = '\(traceHex)'"), 0)
+        let after = try call("POST", "\(v1)/traces/search?page_size=100", json: [:]).json["traces"]?["results"]?.arrayValue?.count ?? 0
+        XCTAssertEqual(after, seeded - 1)
+        XCTAssertGreaterThan(after, 50)
+    }
+}
