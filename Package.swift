@@ -13,7 +13,7 @@ let fuzzTargets: [Target] = Context.environment["OBS_FUZZ"] == nil ? [] : [
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     ),
     .executableTarget(
-        name: "ExpressionFuzz", dependencies: ["ObservabilityEmulator"], path: "Fuzz/ExpressionFuzz",
+        name: "ExpressionFuzz", dependencies: ["ObservabilityEmulator", "EmulatorStore"], path: "Fuzz/ExpressionFuzz",
         swiftSettings: [.unsafeFlags(["-parse-as-library"])]
     ),
     .executableTarget(

@@ -57,13 +57,11 @@ struct ExpressionCompiler {
             }
         case .between(let operand, let negated, let low, let high):
             return try condition(operand, negated ? "not_between" : "between", &args) { target, args in
-                let sql = try between(target, low, high, operand, &args)
-                return negated ? "(NOT \(sql))" : sql
+                try between(target, low, high, negated: negated, operand, &args)
             }
         case .oneOf(let operand, let negated, let literals):
             return try condition(operand, negated ? "not_in" : "in", &args) { target, args in
-                let sql = try oneOf(target, literals, operand, &args)
-                return negated ? "(NOT \(sql))" : sql
+                try oneOf(target, literals, negated: negated, operand, &args)
             }
         case .exists(let operand, let negated):
             return try condition(operand, negated ? "not_exists" : "exists", &args) { target, args in
@@ -89,6 +87,8 @@ struct ExpressionCompiler {
         case array(String)
         case entry(map: String, key: String)
         case map(String)
+        /// A value of the caller's (tenant columns), bound where it is read.
+        case constant(String)
     }
 
     private func bad(_ operand: SearchExpression.Operand, _ message: String) -> APIError {
@@ -120,8 +120,7 @@ struct ExpressionCompiler {
             case .array(let c): return .array("\(prefix).\(c)")
             case .map(let c): return operand.key.map { .entry(map: "\(prefix).\(c)", key: $0) } ?? .map("\(prefix).\(c)")
             case .tenant(let column):
-                args.append(.text(tenant.value(column)))
-                return .text("?")
+                return .constant(tenant.value(column))
             case .anySpan: return .text("''")
             }
         }
@@ -142,6 +141,9 @@ struct ExpressionCompiler {
     private func textSQL(_ target: Target, _ args: inout [DatabaseValue]) -> String {
         switch target {
         case .text(let sql): return sql
+        case .constant(let value):
+            args.append(.text(value))
+            return "?"
         case .entry(let map, let key): return "coalesce(\(entrySQL(map, key, &args)), '')"
         case .integer(let sql), .real(let sql, _), .instant(let sql), .array(let sql), .map(let sql): return "CAST(\(sql) AS TEXT)"
         }
@@ -239,65 +241,73 @@ struct ExpressionCompiler {
             args.append(.text(text))
             return "(\(negated ? "NOT " : "")EXISTS (SELECT 1 FROM json_each(\(x)) WHERE value = ?))"
         }
-        let x = textSQL(target, &args)
+        // The subject's own bound values (a map key, a tenant value) go where the subject is
+        // written: after the pattern for regexp_match(?, x), before it otherwise.
+        var subjectArgs: [DatabaseValue] = []
+        let x = textSQL(target, &subjectArgs)
         let sql: String
         switch match {
         case .like:
+            args += subjectArgs
             args.append(.text(Self.globPattern(like: text)))
             sql = "(\(x) GLOB ?)"
         case .ilike:
+            args += subjectArgs
             args.append(.text(Self.globPattern(like: text.lowercased())))
             sql = "(ulower(\(x)) GLOB ?)"
         case .contains:
+            args += subjectArgs
             args.append(.text(text))
             sql = "(instr(\(x), ?) > 0)"
         case .regexp:
-            do {
-                try RegexPolicy.validate(text, path: "search_expression: column \(operand.column): REGEXP")
-            }
+            try RegexPolicy.validate(text, path: "search_expression: column \(operand.column): REGEXP")
             args.append(.text(text))
+            args += subjectArgs
             sql = "(regexp_match(?, \(x)) = 1)"
         }
         return negated ? "(NOT \(sql))" : sql
     }
 
-    private func between(_ target: Target, _ low: SearchExpression.Literal, _ high: SearchExpression.Literal,
+    private func between(_ target: Target, _ low: SearchExpression.Literal, _ high: SearchExpression.Literal, negated: Bool,
                          _ operand: SearchExpression.Operand, _ args: inout [DatabaseValue]) throws -> String {
+        let not = negated ? "NOT " : ""
         switch target {
         case .integer(let x), .real(let x, _):
             let (a, b) = (try number(low, operand), try number(high, operand))
             args += [a, b]
-            if case .real(_, true) = target { return "coalesce(\(x) BETWEEN ? AND ?, 0)" }
-            return "(\(x) BETWEEN ? AND ?)"
+            // A null number is in no range, and outside none either.
+            if case .real(_, true) = target { return "coalesce(\(x) \(not)BETWEEN ? AND ?, 0)" }
+            return "(\(x) \(not)BETWEEN ? AND ?)"
         case .instant(let x):
             let (a, b) = (try instant(low, operand), try instant(high, operand))
             args += [a, b]
-            return "(\(x) BETWEEN ? AND ?)"
+            return "(\(x) \(not)BETWEEN ? AND ?)"
         case .entry(let map, let key) where isNumber(low) || isNumber(high):
             let entry = entrySQL(map, key, &args)
             let (a, b) = (try number(low, operand), try number(high, operand))
             args += [a, b]
-            return "coalesce(otel_number(\(entry)) BETWEEN ? AND ?, 0)"
+            return "coalesce(otel_number(\(entry)) \(not)BETWEEN ? AND ?, 0)"
         default:
             let x = textSQL(target, &args)
             args += [.text(literalText(low)), .text(literalText(high))]
-            return "(\(x) BETWEEN ? AND ?)"
+            return "(\(x) \(not)BETWEEN ? AND ?)"
         }
     }
 
-    private func oneOf(_ target: Target, _ literals: [SearchExpression.Literal], _ operand: SearchExpression.Operand,
+    private func oneOf(_ target: Target, _ literals: [SearchExpression.Literal], negated: Bool, _ operand: SearchExpression.Operand,
                        _ args: inout [DatabaseValue]) throws -> String {
         let placeholders = Array(repeating: "?", count: literals.count).joined(separator: ", ")
+        let not = negated ? "NOT " : ""
         switch target {
         case .integer(let x), .real(let x, _):
             let values = try literals.map { try number($0, operand) }
             args += values
-            if case .real(_, true) = target { return "coalesce(\(x) IN (\(placeholders)), 0)" }
-            return "(\(x) IN (\(placeholders)))"
+            if case .real(_, true) = target { return "coalesce(\(x) \(not)IN (\(placeholders)), 0)" }
+            return "(\(x) \(not)IN (\(placeholders)))"
         default:
             let x = textSQL(target, &args)
             args += literals.map { .text(literalText($0)) }
-            return "(\(x) IN (\(placeholders)))"
+            return "(\(x) \(not)IN (\(placeholders)))"
         }
     }
 
@@ -309,6 +319,9 @@ struct ExpressionCompiler {
         case .array(let x): return "(json_array_length(\(x)) > 0)"
         case .entry(let map, let key): return "(\(entrySQL(map, key, &args)) IS NOT NULL)"
         case .map(let x): return "(\(x) <> '{}')"
+        case .constant(let value):
+            args.append(.text(value))
+            return "(? <> '')"
         }
     }
 
