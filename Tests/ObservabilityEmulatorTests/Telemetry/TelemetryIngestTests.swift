@@ -121,4 +121,14 @@ final class TelemetryIngestTests: ApplicationTestCase {
         XCTAssertEqual(after, seeded - 1)
         XCTAssertGreaterThan(after, 50)
     }
+
+    /// Found by the expression fuzz target: a NUL in a map key or a pattern ended the JSON path
+    /// or the bound text early (a 500). Text is bound and read with its length now.
+    func testNULInsideKeysAndPatternsIsJustACharacter() throws {
+        for expression in ["span_attributes['a\u{0}b'] EXISTS", "span_name REGEXP '^(a|\u{0})'", "span_name LIKE '%\u{0}%'",
+                           "resource_attributes['\u{1}\"'] = 'x'"] {
+            XCTAssertEqual(try spanCount(expression), 0, expression)
+        }
+        XCTAssertGreaterThan(try spanCount("NOT span_name REGEXP '\u{0}'"), 0)
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import EmulatorStore
 
 /// Compiles a parsed search expression (SPEC 13) to parameterised SQL over one telemetry
@@ -151,7 +152,9 @@ struct ExpressionCompiler {
 
     /// A map entry's value (NULL when the key is absent); the key is bound.
     private func entrySQL(_ map: String, _ key: String, _ args: inout [DatabaseValue]) -> String {
-        if key.contains("\"") || key.contains("\\") {
+        // A JSON path cannot spell a quote, a backslash or a control character (NUL ends it):
+        // such keys are looked up by comparison instead.
+        if key.unicodeScalars.contains(where: { $0 == "\"" || $0 == "\\" || $0.value < 0x20 }) {
             args.append(.text(key))
             return "(SELECT value FROM json_each(\(map)) WHERE key = ?)"
         }
@@ -246,6 +249,12 @@ struct ExpressionCompiler {
         var subjectArgs: [DatabaseValue] = []
         let x = textSQL(target, &subjectArgs)
         let sql: String
+        if (match == .like || match == .ilike) && text.contains("\u{0}") {
+            // SQLite's GLOB stops at a NUL in the pattern; such a pattern runs as a regular expression.
+            args.append(.text(Self.regexPattern(like: text, caseInsensitive: match == .ilike)))
+            args += subjectArgs
+            return "(\(negated ? "NOT " : "")(regexp_match(?, \(x)) = 1))"
+        }
         switch match {
         case .like:
             args += subjectArgs
@@ -370,6 +379,27 @@ struct ExpressionCompiler {
         }
         if escaped { out += globLiteral("\\") }
         return out
+    }
+
+    /// A LIKE pattern as an anchored regular expression (for patterns GLOB cannot take).
+    static func regexPattern(like pattern: String, caseInsensitive: Bool) -> String {
+        var out = caseInsensitive ? "(?si)^" : "(?s)^"
+        var escaped = false
+        for character in pattern {
+            if escaped {
+                out += NSRegularExpression.escapedPattern(for: String(character))
+                escaped = false
+                continue
+            }
+            switch character {
+            case "\\": escaped = true
+            case "%": out += ".*"
+            case "_": out += "."
+            default: out += NSRegularExpression.escapedPattern(for: String(character))
+            }
+        }
+        if escaped { out += "\\\\" }
+        return out + "$"
     }
 
     private static func globLiteral(_ character: Character) -> String {
