@@ -13,6 +13,17 @@ enum Schema {
         ("events_correlation", "CREATE INDEX events_correlation ON events(correlation_id)"),
     ]
 
+    /// The indexes of the telemetry tables, dropped while `--synthetic-traces` fills an empty
+    /// database and built once afterwards (as for events). `spans_metrics` covers the common
+    /// aggregates (durations by model, operation, service or status over time).
+    static let telemetryIndexes: [(name: String, sql: String)] = [
+        ("spans_key", "CREATE UNIQUE INDEX spans_key ON spans(workspace_id, trace_id, span_id)"),
+        ("spans_order", "CREATE INDEX spans_order ON spans(start_ns DESC, span_id DESC, trace_id DESC)"),
+        ("spans_metrics", "CREATE INDEX spans_metrics ON spans(workspace_id, start_ns, request_model, operation_name, service_name, status_code, duration_ns)"),
+        ("traces_key", "CREATE UNIQUE INDEX traces_key ON traces(workspace_id, trace_id)"),
+        ("traces_order", "CREATE INDEX traces_order ON traces(start_ns DESC, trace_id DESC)"),
+    ]
+
     static let migrations: [Migration] = [
         Migration(version: 1, sql: """
         CREATE TABLE events (
@@ -194,6 +205,7 @@ enum Schema {
         );
         CREATE UNIQUE INDEX spans_key ON spans(workspace_id, trace_id, span_id);
         CREATE INDEX spans_order ON spans(start_ns DESC, span_id DESC, trace_id DESC);
+        CREATE INDEX spans_metrics ON spans(workspace_id, start_ns, request_model, operation_name, service_name, status_code, duration_ns);
         CREATE TABLE traces (
             rowid INTEGER PRIMARY KEY,
             workspace_id TEXT NOT NULL, trace_id TEXT NOT NULL,

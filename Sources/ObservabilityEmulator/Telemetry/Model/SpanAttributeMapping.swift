@@ -82,6 +82,9 @@ enum SpanAttributeMapping {
         column("usage_cache_creation_input_tokens", "gen_ai.usage.cache_creation.input_tokens", .integer, .INT, group: "Usage"),
     ]
 
+    /// A column's position in `columns` (and in `SpanDraft.mapped`).
+    static let index: [String: Int] = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) })
+
     /// Operation names that count as LLM calls, tool calls and retrievals in a trace's roll-up.
     static let llmOperations: Set<String> = ["chat", "text_completion", "generate_content"]
     static let toolOperation = "execute_tool"

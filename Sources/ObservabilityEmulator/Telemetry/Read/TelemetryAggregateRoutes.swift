@@ -182,9 +182,12 @@ extension ObservabilityStore {
             whereArgs += request.filter.arguments
             var from = request.window.from, to = request.window.to
             if from == nil || to == nil {
-                let extent = try db.queryOne("SELECT MIN(\(timeColumn)), MAX(\(timeColumn)) FROM \(resource.table) AS t WHERE \(whereSQL)", whereArgs) {
-                    ($0.isNull(0) ? nil : $0.int64(0), $0.isNull(1) ? nil : $0.int64(1))
+                // The first and the last matching instants, each found by walking the time index.
+                func edge(_ direction: String) throws -> Int64? {
+                    try db.queryOne("SELECT \(timeColumn) FROM \(resource.table) AS t WHERE +\(whereSQL) ORDER BY \(timeColumn) \(direction) LIMIT 1",
+                                    whereArgs) { $0.int64(0) }
                 }
+                let extent: (Int64?, Int64?)? = (try edge("ASC"), try edge("DESC"))
                 let now = nowMs() * 1_000_000
                 from = from ?? extent?.0 ?? now
                 to = to ?? extent?.1.map { $0 + 1 } ?? now

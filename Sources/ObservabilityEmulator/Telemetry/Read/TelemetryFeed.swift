@@ -153,7 +153,9 @@ extension ObservabilityStore {
         let orderColumns = [resource.timeColumn] + resource.keyColumns
         var args: [DatabaseValue] = [.text(tenant.workspaceID)]
         var sql = "SELECT \(renderer.selectList(alias: "t")), \(orderColumns.map { "t.\($0)" }.joined(separator: ", ")) FROM \(resource.table) AS t"
-        sql += " WHERE \(Self.telemetryVisible("t"))"
+        // A plain feed walks the time index newest first and stops at the page; the workspace
+        // test must not tempt the planner into the (workspace, id) index and a sort of every row.
+        sql += " WHERE " + (query.scope.sql == "1" ? "+" : "") + Self.telemetryVisible("t")
         sql += " AND \(query.window.sql("t.\(resource.timeColumn)", &args))"
         sql += " AND \(query.scope.sql)"
         args += query.scope.arguments

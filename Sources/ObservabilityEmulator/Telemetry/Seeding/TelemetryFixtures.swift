@@ -61,19 +61,23 @@ enum SyntheticTraces {
     static let end: Int64 = 1_793_491_200_000_000_000  // 2026-11-01T00:00:00Z
     static let days: Int64 = 30
 
-    /// Inserts in batches of 1 000 traces; returns the number of spans.
+    /// Inserts into an empty telemetry store, in one transaction, with the indexes built once at
+    /// the end; returns the number of spans.
     static func insert(traces: Int, into store: ObservabilityStore) throws -> Int {
         var random = SplitMix64(state: 0x5EED_7E1E_3E7A)
         var spans = 0
-        var batch: [SpanDraft] = []
-        batch.reserveCapacity(10_000)
-        for index in 0..<traces {
-            batch += makeTrace(index, &random)
-            if batch.count >= 10_000 || index == traces - 1 {
-                spans += batch.count
-                try store.insertSpans(batch, workspaceKey: "")
-                batch.removeAll(keepingCapacity: true)
+        try store.pool.writeTransaction { db in
+            for index in Schema.telemetryIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+            var batch: [[SpanDraft]] = []
+            for index in 0..<traces {
+                batch.append(makeTrace(index, &random))
+                if batch.count == 1_000 || index == traces - 1 {
+                    try store.seedSpans(batch, db: db)
+                    spans += batch.reduce(0) { $0 + $1.count }
+                    batch.removeAll(keepingCapacity: true)
+                }
             }
+            for index in Schema.telemetryIndexes { try db.execute(index.sql) }
         }
         return spans
     }

@@ -22,7 +22,7 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in try insertSpans(drafts, workspaceKey: workspaceKey, db: db) }
     }
 
-    func insertSpans(_ drafts: [SpanDraft], workspaceKey: String, db: Database) throws {
+    func insertSpans(_ drafts: [SpanDraft], workspaceKey: String, rollUp: Bool = true, db: Database) throws {
         var traceIDs: [String] = []
         var seen = Set<String>()
         for draft in drafts {
@@ -36,7 +36,9 @@ extension ObservabilityStore {
             try db.run(Self.spanInsertSQL, values)
             if seen.insert(draft.traceID).inserted { traceIDs.append(draft.traceID) }
         }
-        for traceID in traceIDs { try rollUpTrace(traceID, workspaceKey: workspaceKey, db: db) }
+        if rollUp {
+            for traceID in traceIDs { try rollUpTrace(traceID, workspaceKey: workspaceKey, db: db) }
+        }
     }
 
     /// Stores log records (a re-sent record replaces its copy) and the span evaluations some
@@ -87,13 +89,17 @@ extension ObservabilityStore {
                 agent_id, agent_name, status_code, operation_name, request_model, tool_name, usage_input_tokens, usage_output_tokens,
                 usage_cache_read_input_tokens, usage_cache_creation_input_tokens, input_messages, output_messages
             FROM spans WHERE workspace_id = ? AND trace_id = ? ORDER BY start_ns, span_id
-            """, [workspaceKey, traceID]) { row in rollUp.add(row) }
+            """, [workspaceKey, traceID]) { row in rollUp.add(TraceRollUp.SpanFacts(row)) }
         guard rollUp.spanCount > 0 else {
             try db.run("DELETE FROM traces WHERE workspace_id = ? AND trace_id = ?", [workspaceKey, traceID])
             return
         }
         let evaluations = try db.queryOne("SELECT COUNT(*) FROM span_evaluations WHERE workspace_id = ? AND trace_id = ?",
                                           [workspaceKey, traceID]) { $0.int64(0) } ?? 0
+        try insertTrace(rollUp, traceID: traceID, evaluations: evaluations, workspaceKey: workspaceKey, db: db)
+    }
+
+    func insertTrace(_ rollUp: TraceRollUp, traceID: String, evaluations: Int64, workspaceKey: String, db: Database) throws {
         try db.run("""
             INSERT OR REPLACE INTO traces (workspace_id, trace_id, root_span_id, root_span_name, start_ns, end_ns, duration_ns,
                 service_name, environment, conversation_id, workflow_name, agent_id, agent_name, status_code, error_count, span_count,
@@ -109,6 +115,20 @@ extension ObservabilityStore {
                   JSON.array(rollUp.models.map(JSON.string)).text, JSON.array(rollUp.tools.map(JSON.string)).text,
                   rollUp.firstTurn?.input ?? "", rollUp.firstTurn?.output ?? "", rollUp.lastTurn.input, rollUp.lastTurn.output])
     }
+
+    /// Seeds many generated spans into an empty telemetry store: the indexes are dropped and
+    /// built once at the end, and each trace is rolled up from its drafts (every trace's spans
+    /// are in one call, in any order), not read back.
+    func seedSpans(_ traces: [[SpanDraft]], db: Database) throws {
+        for trace in traces {
+            var rollUp = TraceRollUp()
+            for draft in trace.sorted(by: { ($0.startNs, $0.spanID) < ($1.startNs, $1.spanID) }) {
+                rollUp.add(TraceRollUp.SpanFacts(draft))
+            }
+            try insertSpans(trace, workspaceKey: "", rollUp: false, db: db)
+            if let first = trace.first { try insertTrace(rollUp, traceID: first.traceID, evaluations: 0, workspaceKey: "", db: db) }
+        }
+    }
 }
 
 /// The trace columns accumulated over its spans in start order.
@@ -123,36 +143,67 @@ struct TraceRollUp {
     var firstTurn: (input: String, output: String)?
     var lastTurn: (input: String, output: String) = ("", "")
 
-    mutating func add(_ row: Row) {
-        let spanStart = row.int64(3)
+    /// What the roll-up reads of one span.
+    struct SpanFacts {
+        var spanID = "", parentSpanID = "", name = "", service = "", environment = ""
+        var start: Int64 = 0, end: Int64 = 0
+        var conversationID = "", workflowName = "", agentID = "", agentName = ""
+        var statusCode = "", operation = "", model = "", tool = ""
+        var tokens: [Int64] = [0, 0, 0, 0]
+        var inputMessages = "", outputMessages = ""
+
+        init(_ row: Row) {
+            spanID = row.string(0); parentSpanID = row.string(1); name = row.string(2)
+            start = row.int64(3); end = row.int64(4); service = row.string(5); environment = row.string(6)
+            conversationID = row.string(7); workflowName = row.string(8); agentID = row.string(9); agentName = row.string(10)
+            statusCode = row.string(11); operation = row.string(12); model = row.string(13); tool = row.string(14)
+            tokens = (15..<19).map { row.int64($0) }
+            inputMessages = row.string(19); outputMessages = row.string(20)
+        }
+
+        init(_ draft: SpanDraft) {
+            func mapped(_ name: String) -> DatabaseValue {
+                SpanAttributeMapping.index[name].map { draft.mapped[$0] } ?? .null
+            }
+            spanID = draft.spanID; parentSpanID = draft.parentSpanID; name = draft.name
+            start = draft.startNs; end = draft.endNs; service = draft.serviceName; environment = draft.environment
+            conversationID = mapped("conversation_id").string ?? ""; workflowName = mapped("workflow_name").string ?? ""
+            agentID = mapped("agent_id").string ?? ""; agentName = mapped("agent_name").string ?? ""
+            statusCode = draft.statusCode; operation = mapped("operation_name").string ?? ""
+            model = mapped("request_model").string ?? ""; tool = mapped("tool_name").string ?? ""
+            tokens = ["usage_input_tokens", "usage_output_tokens", "usage_cache_read_input_tokens", "usage_cache_creation_input_tokens"]
+                .map { mapped($0).int64 ?? 0 }
+            inputMessages = mapped("input_messages").string ?? ""; outputMessages = mapped("output_messages").string ?? ""
+        }
+    }
+
+    mutating func add(_ span: SpanFacts) {
         spanCount += 1
-        start = min(start, spanStart)
-        end = max(end, row.int64(4))
-        let isRoot = row.string(1).isEmpty
+        start = min(start, span.start)
+        end = max(end, span.end)
+        let isRoot = span.parentSpanID.isEmpty
         // The span without a parent; the earliest one when there are several or none.
         if spanCount == 1 || (isRoot && !root.isRoot) {
-            root = Root(spanID: row.string(0), name: row.string(2), service: row.string(5), environment: row.string(6), start: spanStart, isRoot: isRoot)
+            root = Root(spanID: span.spanID, name: span.name, service: span.service, environment: span.environment, start: span.start, isRoot: isRoot)
         }
-        if firstEnvironment.isEmpty { firstEnvironment = row.string(6) }
-        if conversationID.isEmpty { conversationID = row.string(7) }
-        if workflowName.isEmpty { workflowName = row.string(8) }
-        if agentID.isEmpty { agentID = row.string(9) }
-        if agentName.isEmpty { agentName = row.string(10) }
-        if row.string(11) == "Error" { errorCount += 1 }
-        let operation = row.string(12)
-        if !operation.isEmpty { genAICount += 1 }
-        if SpanAttributeMapping.llmOperations.contains(operation) {
+        if firstEnvironment.isEmpty { firstEnvironment = span.environment }
+        if conversationID.isEmpty { conversationID = span.conversationID }
+        if workflowName.isEmpty { workflowName = span.workflowName }
+        if agentID.isEmpty { agentID = span.agentID }
+        if agentName.isEmpty { agentName = span.agentName }
+        if span.statusCode == "Error" { errorCount += 1 }
+        if !span.operation.isEmpty { genAICount += 1 }
+        if SpanAttributeMapping.llmOperations.contains(span.operation) {
             llmCount += 1
-            let turn = (Self.lastMessageText(row.string(19)), Self.lastMessageText(row.string(20)))
+            let turn = (Self.lastMessageText(span.inputMessages), Self.lastMessageText(span.outputMessages))
             if firstTurn == nil { firstTurn = turn }
             lastTurn = turn
         }
-        if operation == SpanAttributeMapping.toolOperation { toolCount += 1 }
-        if operation == SpanAttributeMapping.retrievalOperation { retrievalCount += 1 }
-        let model = row.string(13), tool = row.string(14)
-        if !model.isEmpty, !models.contains(model) { models.append(model) }
-        if !tool.isEmpty, !tools.contains(tool) { tools.append(tool) }
-        for index in 0..<4 { tokens[index] = tokens[index] &+ row.int64(15 + index) }
+        if span.operation == SpanAttributeMapping.toolOperation { toolCount += 1 }
+        if span.operation == SpanAttributeMapping.retrievalOperation { retrievalCount += 1 }
+        if !span.model.isEmpty, !models.contains(span.model) { models.append(span.model) }
+        if !span.tool.isEmpty, !tools.contains(span.tool) { tools.append(span.tool) }
+        for index in 0..<4 { tokens[index] = tokens[index] &+ span.tokens[index] }
     }
 
     /// The text of the last message of a `gen_ai.input.messages` / `output.messages` value: its
