@@ -16,8 +16,31 @@ struct SpanDraft: Sendable {
     static let kindNames = ["Unspecified", "Internal", "Server", "Client", "Producer", "Consumer"]
     static let statusNames = ["Unset", "Ok", "Error"]
 
+    /// The resource columns of the last resource seen: every span of an export shares its
+    /// resource's storage, so consecutive spans of one resource skip the work.
+    struct ResourceCache {
+        var resource: OTLPResource?
+        var serviceName = "", environment = "", attributes = "{}"
+
+        mutating func columns(_ resource: OTLPResource) -> (service: String, environment: String, attributes: String) {
+            if resource != self.resource {
+                let lookup = AttributeLookup(resource.attributes)
+                serviceName = lookup.text("service.name")
+                environment = lookup.text("deployment.environment.name").nonEmpty ?? lookup.text("deployment.environment")
+                attributes = lookup.mapText
+                self.resource = resource
+            }
+            return (serviceName, environment, attributes)
+        }
+    }
+
     /// The span's columns, or why it is rejected (the `partial_success` message names it).
     static func make(_ span: OTLPSpan) -> Result<SpanDraft, TelemetryRejection> {
+        var cache = ResourceCache()
+        return make(span, &cache)
+    }
+
+    static func make(_ span: OTLPSpan, _ cache: inout ResourceCache) -> Result<SpanDraft, TelemetryRejection> {
         guard span.traceID.count == 16, span.traceID.contains(where: { $0 != 0 }) else {
             return .failure(TelemetryRejection("trace_id must be 16 bytes, not all zero (got \(span.traceID.count) bytes)"))
         }
@@ -44,16 +67,19 @@ struct SpanDraft: Sendable {
         draft.kind = span.kind < UInt64(kindNames.count) ? kindNames[Int(span.kind)] : "Unspecified"
         draft.statusCode = span.statusCode < 3 ? statusNames[Int(span.statusCode)] : "Unset"
         draft.statusMessage = span.statusMessage
-        let attributes = AttributeLookup(span.attributes)
-        let resource = AttributeLookup(span.resource.attributes)
-        draft.serviceName = resource.text("service.name")
-        draft.environment = resource.text("deployment.environment.name").nonEmpty ?? resource.text("deployment.environment")
-        draft.mapped = SpanAttributeMapping.columns.map { column in
-            let value = attributes.value(column.attribute) ?? column.fallbacks.lazy.compactMap { attributes.value($0) }.first
-            return Self.columnValue(value, column.kind)
+        (draft.serviceName, draft.environment, draft.resourceAttributes) = cache.columns(span.resource)
+        // One pass over the attributes: each mapped key goes to its column (the last copy of a
+        // key wins; a fallback spelling only fills a column its main attribute left empty).
+        var values = [OTLPValue?](repeating: nil, count: SpanAttributeMapping.columns.count)
+        var fromFallback = [Bool](repeating: false, count: values.count)
+        for attribute in span.attributes {
+            guard let (slot, isFallback) = SpanAttributeMapping.slotByAttribute[attribute.key] else { continue }
+            if isFallback, values[slot] != nil, !fromFallback[slot] { continue }
+            values[slot] = attribute.value
+            fromFallback[slot] = isFallback
         }
-        draft.resourceAttributes = resource.mapText
-        draft.spanAttributes = attributes.mapText
+        draft.mapped = zip(SpanAttributeMapping.columns, values).map { Self.columnValue($1, $0.kind) }
+        draft.spanAttributes = AttributeLookup.mapText(span.attributes)
         draft.scopeName = span.scope.name
         draft.scopeVersion = span.scope.version
         return .success(draft)
@@ -216,6 +242,26 @@ struct AttributeLookup {
 
     func mapText(excluding: Set<String>) -> String {
         JSON.object(JSONObject(entries.filter { !excluding.contains($0.0) }.map { ($0.0, JSON.string($0.1?.flattened ?? "")) })).text
+    }
+
+    /// The stored JSON map of attributes, written straight to bytes: keys in first-seen order,
+    /// the last copy of a repeated key winning (as `AttributeLookup` reads them).
+    static func mapText(_ attributes: [OTLPAttribute]) -> String {
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(attributes.count * 48)
+        var first = true
+        for (index, attribute) in attributes.enumerated() {
+            // A key seen earlier: its value is written there (the last copy's).
+            if attributes[..<index].contains(where: { $0.key == attribute.key }) { continue }
+            let value = attributes[index...].last(where: { $0.key == attribute.key })?.value
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            JSON.writeString(attribute.key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            JSON.writeString(value?.flattened ?? "", into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

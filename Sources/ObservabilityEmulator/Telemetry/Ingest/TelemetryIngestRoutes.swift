@@ -12,8 +12,9 @@ enum TelemetryIngestRoutes {
             var drafts: [SpanDraft] = []
             drafts.reserveCapacity(spans.count)
             var rejections = Rejections()
+            var resources = SpanDraft.ResourceCache()
             for (index, span) in spans.enumerated() {
-                switch SpanDraft.make(span) {
+                switch SpanDraft.make(span, &resources) {
                 case .success(let draft): drafts.append(draft)
                 case .failure(let reason): rejections.add("span \(index)", reason)
                 }

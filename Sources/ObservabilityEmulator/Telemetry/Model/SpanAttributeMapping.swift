@@ -82,6 +82,16 @@ enum SpanAttributeMapping {
         column("usage_cache_creation_input_tokens", "gen_ai.usage.cache_creation.input_tokens", .integer, .INT, group: "Usage"),
     ]
 
+    /// The column an attribute key fills, and whether it is a fallback spelling.
+    static let slotByAttribute: [String: (slot: Int, isFallback: Bool)] = {
+        var slots: [String: (slot: Int, isFallback: Bool)] = [:]
+        for (index, column) in columns.enumerated() {
+            slots[column.attribute] = (index, false)
+            for fallback in column.fallbacks where slots[fallback] == nil { slots[fallback] = (index, true) }
+        }
+        return slots
+    }()
+
     /// A column's position in `columns` (and in `SpanDraft.mapped`).
     static let index: [String: Int] = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) })
 

@@ -81,14 +81,16 @@ extension ObservabilityStore {
         }
     }
 
-    /// Recomputes one trace's row from its spans (SPEC 12's roll-up).
+    /// Recomputes one trace's row from its spans (SPEC 12's roll-up). The trace's few spans are
+    /// found by the key index (the planner would otherwise walk a time-ordered index of the
+    /// whole workspace to avoid sorting them).
     func rollUpTrace(_ traceID: String, workspaceKey: String, db: Database) throws {
         var rollUp = TraceRollUp()
         try db.forEach("""
             SELECT span_id, parent_span_id, span_name, start_ns, end_ns, service_name, environment, conversation_id, workflow_name,
                 agent_id, agent_name, status_code, operation_name, request_model, tool_name, usage_input_tokens, usage_output_tokens,
                 usage_cache_read_input_tokens, usage_cache_creation_input_tokens, input_messages, output_messages
-            FROM spans WHERE workspace_id = ? AND trace_id = ? ORDER BY start_ns, span_id
+            FROM spans INDEXED BY spans_key WHERE workspace_id = ? AND trace_id = ? ORDER BY start_ns, span_id
             """, [workspaceKey, traceID]) { row in rollUp.add(TraceRollUp.SpanFacts(row)) }
         guard rollUp.spanCount > 0 else {
             try db.run("DELETE FROM traces WHERE workspace_id = ? AND trace_id = ?", [workspaceKey, traceID])

@@ -1,0 +1,159 @@
+"""Telemetry scenarios of the benchmark (imported by bench.py; stdlib only).
+
+- OTLP ingest: N concurrent exporters, each on its own keep-alive connection, POST protobuf
+  `ExportTraceServiceRequest` batches of 512 GenAI spans (8 spans per trace: an agent, chat
+  calls with messages and token counts, tool calls) for a fixed time; every span id is new.
+  Accepted spans are the 200s' spans minus any `partial_success` rejection; they are then
+  counted back through `spans/aggregate` (count of span_id for the exporters' service).
+- Telemetry at scale: `--synthetic-traces 100000` (1 000 000 spans): ready time and RSS, then
+  one client timing `traces/search` and `spans/search` with two conditions (page 50), a
+  `span_attributes['…'] = '…'` search, and `spans/aggregate` (avg duration by model, hourly).
+"""
+import http.client
+import json
+import struct
+import threading
+import time
+
+SERVICE = "bench-exporter"
+
+
+def varint(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def field(number, payload):
+    return varint(number << 3 | 2) + varint(len(payload)) + payload
+
+
+def key_value(key, value):
+    if isinstance(value, bool):
+        any_value = varint(2 << 3) + varint(int(value))
+    elif isinstance(value, int):
+        any_value = varint(3 << 3) + varint(value)
+    elif isinstance(value, float):
+        any_value = varint(4 << 3 | 1) + struct.pack("<d", value)
+    elif isinstance(value, list):
+        any_value = field(5, b"".join(field(1, field(1, v.encode())) for v in value))
+    else:
+        any_value = field(1, value.encode())
+    return field(1, key.encode()) + field(2, any_value)
+
+
+def span_tail(index, start_ns):
+    """Everything of span `index` of a trace after its ids: name, kind, times, attributes, status."""
+    turn = index // 2
+    if index == 0:
+        name, kind, duration = "invoke_agent travel-planner", 1, 3_000_000_000
+        attributes = {"gen_ai.operation.name": "invoke_agent", "gen_ai.agent.name": "travel-planner",
+                      "gen_ai.conversation.id": "conv_bench"}
+    elif index % 2 == 1:
+        name, kind, duration = "chat mistral-large-latest", 3, 700_000_000 + index * 10_000_000
+        attributes = {"gen_ai.operation.name": "chat", "gen_ai.provider.name": "mistral_ai",
+                      "gen_ai.request.model": "mistral-large-latest", "gen_ai.response.model": "mistral-large-latest",
+                      "gen_ai.usage.input_tokens": 812 + index, "gen_ai.usage.output_tokens": 96 + index,
+                      "gen_ai.request.temperature": 0.3, "gen_ai.response.finish_reasons": ["tool_calls"],
+                      "gen_ai.input.messages": json.dumps([{"role": "user", "parts": [{"type": "text", "content": f"Find a flight to Lisbon, turn {turn}"}]}]),
+                      "gen_ai.output.messages": json.dumps([{"role": "assistant", "parts": [{"type": "tool_call", "name": "search_flights"}], "finish_reason": "tool_calls"}])}
+    else:
+        name, kind, duration = "execute_tool search_flights", 1, 120_000_000
+        attributes = {"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "search_flights",
+                      "gen_ai.tool.call.id": f"call_{index}", "gen_ai.tool.type": "function",
+                      "gen_ai.tool.call.arguments": '{"to": "LIS"}', "gen_ai.tool.call.result": '{"flights": 3}'}
+    begin = start_ns + index * 300_000_000
+    out = field(5, name.encode()) + varint(6 << 3) + varint(kind)
+    out += varint(7 << 3 | 1) + struct.pack("<Q", begin) + varint(8 << 3 | 1) + struct.pack("<Q", begin + duration)
+    out += b"".join(field(9, key_value(k, v)) for k, v in attributes.items())
+    out += field(15, varint(3 << 3) + varint(1))  # status: OK
+    return out
+
+
+class BatchMaker:
+    """Protobuf export batches of 512 spans with fresh ids, built from pre-encoded parts."""
+
+    def __init__(self, spans_per_batch=512, spans_per_trace=8):
+        self.per_trace = spans_per_trace
+        self.count = spans_per_batch
+        start = 1_793_491_200_000_000_000  # 2026-11-01
+        self.tails = [span_tail(i % spans_per_trace, start + (i // spans_per_trace) * 10_000_000_000) for i in range(spans_per_batch)]
+        resource = field(1, b"".join(field(1, key_value(k, v)) for k, v in
+                                     {"service.name": SERVICE, "deployment.environment.name": "bench"}.items()))
+        self.head = resource
+        self.scope = field(1, field(1, b"mistralai_sdk_tracer") + field(2, b"3.7.0"))
+
+    def batch(self, exporter, number):
+        spans = []
+        for i in range(self.count):
+            trace_id = struct.pack(">QQ", (exporter + 1) << 56 | number, i // self.per_trace + 1)
+            span_id = struct.pack(">Q", (exporter + 1) << 56 | number << 16 | (i + 1))
+            parent = b"" if i % self.per_trace == 0 else field(4, struct.pack(">Q", (exporter + 1) << 56 | number << 16 | (i - i % self.per_trace + 1)))
+            spans.append(field(2, field(1, trace_id) + field(2, span_id) + parent + self.tails[i]))
+        scope_spans = field(2, self.scope + b"".join(spans))
+        return field(1, self.head + scope_spans)
+
+
+def ingest(url, token, exporters=4, seconds=10.0):
+    """Runs the exporters; returns (accepted spans, spans/s, batch p50 ms, batch p99 ms, errors)."""
+    host, port = url.replace("http://", "").split(":")
+    maker = BatchMaker()
+    accepted = [0] * exporters
+    errors = [0] * exporters
+    latencies = [[] for _ in range(exporters)]
+    # Batches are built before the clock starts: the exporters measure the emulator, not Python.
+    prepared = [[maker.batch(e, n) for n in range(40)] for e in range(exporters)]
+    deadline = [0.0]
+
+    def run(e):
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-protobuf"}
+        number = 0
+        while time.perf_counter() < deadline[0]:
+            body = prepared[e][number] if number < len(prepared[e]) else maker.batch(e, number)
+            number += 1
+            t = time.perf_counter()
+            conn.request("POST", "/telemetry/v1/traces", body=body, headers=headers)
+            response = conn.getresponse()
+            payload = response.read()
+            latencies[e].append((time.perf_counter() - t) * 1000)
+            if response.status == 200 and not payload:
+                accepted[e] += maker.count
+            else:
+                errors[e] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=run, args=(e,)) for e in range(exporters)]
+    started = time.perf_counter()
+    deadline[0] = started + seconds
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    all_latencies = sorted(x for xs in latencies for x in xs)
+    p = lambda q: all_latencies[min(len(all_latencies) - 1, int(len(all_latencies) * q))] if all_latencies else float("nan")
+    return sum(accepted), sum(accepted) / elapsed, p(0.5), p(0.99), sum(errors)
+
+
+def count_back(http_call, url):
+    body = {"metric": {"measure": "span_id", "aggregation": "count"}, "search_expression": f"service_name = '{SERVICE}'"}
+    reply = json.loads(http_call("POST", url + "/v1/observability/spans/aggregate", body)[1])
+    return reply["data"][0]["metric_value"] if reply["data"] else 0
+
+
+SEARCHES = [
+    ("traces/search, 2 conditions, page 50", "/v1/observability/traces/search?page_size=50",
+     {"search_expression": "service_name = 'support-bot' AND error_count > 0"}, 20),
+    ("spans/search, 2 conditions, page 50", "/v1/observability/spans/search?page_size=50",
+     {"search_expression": "request_model = 'mistral-small-latest' AND usage_output_tokens > 100"}, 20),
+    ("spans/search, `span_attributes['gen_ai.tool.name'] = 'get_weather'`", "/v1/observability/spans/search?page_size=50",
+     {"search_expression": "span_attributes['gen_ai.tool.name'] = 'get_weather'"}, 50),
+    ("spans/aggregate, avg duration by model, hourly", "/v1/observability/spans/aggregate",
+     {"metric": {"measure": "duration_ns", "aggregation": "avg"}, "dimensions": ["request_model"],
+      "time_dimension": {"granularity": "hour"}}, 200),
+]
