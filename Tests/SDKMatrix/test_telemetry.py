@@ -280,7 +280,14 @@ def test_configure_telemetry_sends_the_sdks_spans_to_the_emulator(base_url, toke
     client.beta.observability.traces.get_trace_fields()
     provider = telemetry._get_tracing_hook(client.sdk_configuration._hooks).tracer_provider
     assert provider.force_flush(10_000)
+    try:
+        _find_the_sdks_own_spans(client)
+    finally:
+        # Flush the spans of the searches too, while the emulator is up (not at interpreter exit).
+        provider.shutdown()
 
+
+def _find_the_sdks_own_spans(client):
     res = client.beta.observability.traces.search(search_expression="service_name = 'mistralai_sdk' AND start_time > '2026-11-28T00:00:00Z'",
                                                   page_size=50)
     # Seeded fixtures end before 2026-11-28: these traces are the SDK's own, in this workspace.
