@@ -139,7 +139,7 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
             case .sendContinue:
                 write(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
             case .failure(let error):
-                var response = server.errorResponder(error.status, error.message)
+                var response = server.errorResponder(error.status, error.message, error.head)
                 response.closeConnection = true
                 send(response, keepAlive: false, isHead: false)
             case .request(let head, let body):
@@ -283,7 +283,7 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
         if parser.isIdle {
             if draining || Double(now &- lastActivity) / 1e9 > limits.idleTimeout { close() }
         } else if Double(now &- requestStart) / 1e9 > limits.readTimeout {
-            var response = server.errorResponder(408, "request not received within \(limits.readTimeout) seconds")
+            var response = server.errorResponder(408, "request not received within \(limits.readTimeout) seconds", nil)
             response.closeConnection = true
             send(response, keepAlive: false, isHead: false)
         }

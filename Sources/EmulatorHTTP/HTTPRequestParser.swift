@@ -2,7 +2,10 @@
 public struct HTTPParseError: Error, Equatable, Sendable {
     public let status: Int
     public let message: String
-    public init(status: Int, message: String) { self.status = status; self.message = message }
+    /// The request's head, when the error concerns its body (a 413): the answer can then be
+    /// shaped for the route (an OTLP receiver answers in its own error format).
+    public var head: HTTPRequestHead?
+    public init(status: Int, message: String, head: HTTPRequestHead? = nil) { self.status = status; self.message = message; self.head = head }
 }
 
 /// Incremental HTTP/1.1 request parser (RFC 9112), fed whatever bytes arrive.
@@ -117,7 +120,7 @@ public struct HTTPRequestParser {
                     return fail(400, "invalid chunk size")
                 }
                 if body.count + size > limits.maxBodyBytes {
-                    return fail(413, "request body exceeds the limit of \(limits.maxBodyBytes) bytes")
+                    return fail(413, "request body exceeds the limit of \(limits.maxBodyBytes) bytes", head: head)
                 }
                 state = size == 0 ? .trailers(head, bytes: 0) : .chunkData(head, remaining: size)
             case .chunkData(let head, let remaining):
@@ -152,9 +155,9 @@ public struct HTTPRequestParser {
         }
     }
 
-    private mutating func fail(_ status: Int, _ message: String) -> Event {
+    private mutating func fail(_ status: Int, _ message: String, head: HTTPRequestHead? = nil) -> Event {
         state = .failed
-        return .failure(HTTPParseError(status: status, message: message))
+        return .failure(HTTPParseError(status: status, message: message, head: head))
     }
 
     enum LineResult { case success(String), bareLF }
@@ -395,7 +398,9 @@ public struct HTTPRequestHead: Equatable, Sendable {
                 throw HTTPParseError(status: 400, message: "invalid Content-Length")
             }
             if length > limits.maxBodyBytes {
-                throw HTTPParseError(status: 413, message: "request body of \(length) bytes exceeds the limit of \(limits.maxBodyBytes) bytes")
+                throw HTTPParseError(status: 413, message: "request body of \(length) bytes exceeds the limit of \(limits.maxBodyBytes) bytes",
+                                     head: HTTPRequestHead(method: method, target: target, versionMinor: versionMinor, headers: headers,
+                                                           framing: .none, expectsContinue: false))
             }
             framing = .length(length)
         }

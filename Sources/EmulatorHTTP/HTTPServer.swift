@@ -45,7 +45,9 @@ public typealias HTTPHandler = @Sendable (HTTPRequest, HTTPRequestContext, @esca
 
 /// Builds the body of an error the server itself answers (parse failures, timeouts, overload),
 /// so the product decides the error shape and this layer stays ignorant of it.
-public typealias HTTPErrorResponder = @Sendable (_ status: Int, _ message: String) -> HTTPResponse
+/// Answers a request the server refuses before any handler runs; `head` is the request's head
+/// when it was parsed (a body over the limit), nil otherwise.
+public typealias HTTPErrorResponder = @Sendable (_ status: Int, _ message: String, _ head: HTTPRequestHead?) -> HTTPResponse
 
 /// An HTTP/1.1 server on non-blocking POSIX sockets and epoll event loops.
 ///
@@ -185,7 +187,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Answers 503 to a connection over the limit, best effort and without blocking, then closes.
     private func refuse(_ fd: Int32, draining: Bool) {
-        var response = errorResponder(503, draining ? "the server is shutting down" : "too many open connections (limit \(configuration.limits.maxConnections))")
+        var response = errorResponder(503, draining ? "the server is shutting down" : "too many open connections (limit \(configuration.limits.maxConnections))", nil)
         response.closeConnection = true
         let bytes = response.serialized(keepAlive: false, date: HTTPDate.shared.now())
         _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, SocketOS.sendFlags) }

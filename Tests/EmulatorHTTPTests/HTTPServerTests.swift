@@ -35,7 +35,7 @@ final class HTTPServerTests: XCTestCase {
         let server = HTTPServer(
             configuration: .init(host: "127.0.0.1", port: 0, limits: limits),
             logger: logger,
-            errorResponder: { status, message in
+            errorResponder: { status, message, _ in
                 HTTPResponse(status: status, headers: [("Content-Type", "text/plain")], body: Array(message.utf8))
             },
             handler: handler)

@@ -74,8 +74,13 @@ public final class EmulatorApplication: @unchecked Sendable {
         server = HTTPServer(
             configuration: .init(host: configuration.host, port: configuration.port, limits: configuration.limits),
             logger: logger,
-            errorResponder: { status, message in
-                APIError(status, status == 500 ? "UNKNOWN_ERROR" : nil, message).response
+            errorResponder: { status, message, head in
+                // The OTLP receiver answers in its own format (a google.rpc.Status), also here.
+                if let head, head.target.hasPrefix("/telemetry/") {
+                    let contentType = head.headers.first { $0.name.lowercased() == "content-type" }?.value
+                    return (OTLPEncoding(contentType: contentType) ?? .json).status(status, message)
+                }
+                return APIError(status, status == 500 ? "UNKNOWN_ERROR" : nil, message).response
             },
             handler: { [unowned self] request, context, respond in self.handle(request, context, respond) })
     }

@@ -94,6 +94,10 @@ final class TelemetryIngestTests: ApplicationTestCase {
         let reply = try post("/telemetry/v1/traces", bomb, gzip: true)
         XCTAssertEqual(reply.status, 413)
         XCTAssertTrue(reply.text.contains("65536"))
+        // A body over the limit before decompression: refused by the HTTP layer, still as a Status.
+        let large = try post("/telemetry/v1/traces", Array(repeating: 0, count: 70_000), contentType: "application/json")
+        XCTAssertEqual(large.status, 413)
+        XCTAssertEqual(large.json["code"]?.intValue, 3, large.text)
         XCTAssertEqual(try call("GET", "/__emulator/health", auth: Auth.none).status, 200)
     }
 

@@ -89,7 +89,9 @@ extension ObservabilityStore {
         try db.forEach("""
             SELECT span_id, parent_span_id, span_name, start_ns, end_ns, service_name, environment, conversation_id, workflow_name,
                 agent_id, agent_name, status_code, operation_name, request_model, tool_name, usage_input_tokens, usage_output_tokens,
-                usage_cache_read_input_tokens, usage_cache_creation_input_tokens, input_messages, output_messages
+                usage_cache_read_input_tokens, usage_cache_creation_input_tokens,
+                CASE WHEN operation_name IN ('chat', 'text_completion', 'generate_content') THEN input_messages ELSE '' END,
+                CASE WHEN operation_name IN ('chat', 'text_completion', 'generate_content') THEN output_messages ELSE '' END
             FROM spans INDEXED BY spans_key WHERE workspace_id = ? AND trace_id = ? ORDER BY start_ns, span_id
             """, [workspaceKey, traceID]) { row in rollUp.add(TraceRollUp.SpanFacts(row)) }
         guard rollUp.spanCount > 0 else {
@@ -102,6 +104,7 @@ extension ObservabilityStore {
     }
 
     func insertTrace(_ rollUp: TraceRollUp, traceID: String, evaluations: Int64, workspaceKey: String, db: Database) throws {
+        let firstTurn = rollUp.firstTurn, lastTurn = rollUp.lastTurn
         try db.run("""
             INSERT OR REPLACE INTO traces (workspace_id, trace_id, root_span_id, root_span_name, start_ns, end_ns, duration_ns,
                 service_name, environment, conversation_id, workflow_name, agent_id, agent_name, status_code, error_count, span_count,
@@ -115,7 +118,7 @@ extension ObservabilityStore {
                   rollUp.errorCount, rollUp.spanCount, rollUp.genAICount, rollUp.llmCount, rollUp.toolCount, rollUp.retrievalCount,
                   evaluations, rollUp.tokens[0], rollUp.tokens[1], rollUp.tokens[2], rollUp.tokens[3],
                   JSON.array(rollUp.models.map(JSON.string)).text, JSON.array(rollUp.tools.map(JSON.string)).text,
-                  rollUp.firstTurn?.input ?? "", rollUp.firstTurn?.output ?? "", rollUp.lastTurn.input, rollUp.lastTurn.output])
+                  firstTurn?.input ?? "", firstTurn?.output ?? "", lastTurn.input, lastTurn.output])
     }
 
     /// Seeds many generated spans into an empty telemetry store: the indexes are dropped and
@@ -142,8 +145,15 @@ struct TraceRollUp {
     var errorCount = 0, spanCount = 0, genAICount = 0, llmCount = 0, toolCount = 0, retrievalCount = 0
     var tokens: [Int64] = [0, 0, 0, 0]
     var models: [String] = [], tools: [String] = []
-    var firstTurn: (input: String, output: String)?
-    var lastTurn: (input: String, output: String) = ("", "")
+    /// The raw messages of the first and the last LLM span; their text is read once, at the end.
+    var firstTurnMessages: (input: String, output: String)?
+    var lastTurnMessages: (input: String, output: String) = ("", "")
+    var firstTurn: (input: String, output: String)? {
+        firstTurnMessages.map { (Self.lastMessageText($0.input), Self.lastMessageText($0.output)) }
+    }
+    var lastTurn: (input: String, output: String) {
+        (Self.lastMessageText(lastTurnMessages.input), Self.lastMessageText(lastTurnMessages.output))
+    }
 
     /// What the roll-up reads of one span.
     struct SpanFacts {
@@ -197,9 +207,9 @@ struct TraceRollUp {
         if !span.operation.isEmpty { genAICount += 1 }
         if SpanAttributeMapping.llmOperations.contains(span.operation) {
             llmCount += 1
-            let turn = (Self.lastMessageText(span.inputMessages), Self.lastMessageText(span.outputMessages))
-            if firstTurn == nil { firstTurn = turn }
-            lastTurn = turn
+            let turn = (span.inputMessages, span.outputMessages)
+            if firstTurnMessages == nil { firstTurnMessages = turn }
+            lastTurnMessages = turn
         }
         if span.operation == SpanAttributeMapping.toolOperation { toolCount += 1 }
         if span.operation == SpanAttributeMapping.retrievalOperation { retrievalCount += 1 }
