@@ -93,7 +93,13 @@ def merge():
     for source in (newest, first, sdk):
         for path, method, operation in operations(source):
             if operation["operationId"] in served and operation["operationId"] not in found:
-                spec["paths"].setdefault(path, {})[method] = copy.deepcopy(operation)
+                operation = copy.deepcopy(operation)
+                # Shared responses (`#/components/responses/…`) are written out in place.
+                for status, response in operation.get("responses", {}).items():
+                    ref = response.get("$ref", "") if isinstance(response, dict) else ""
+                    if ref.startswith("#/components/responses/"):
+                        operation["responses"][status] = copy.deepcopy(source["components"]["responses"][ref.rsplit("/", 1)[1]])
+                spec["paths"].setdefault(path, {})[method] = operation
                 found.add(operation["operationId"])
                 for name in reachable(source, refs(operation)):
                     spec["components"]["schemas"].setdefault(name, copy.deepcopy(source["components"]["schemas"][name]))

@@ -135,4 +135,18 @@ final class TelemetryIngestTests: ApplicationTestCase {
         }
         XCTAssertGreaterThan(try spanCount("NOT span_name REGEXP '\u{0}'"), 0)
     }
+
+    /// `--synthetic-traces N`: N more traces of ten spans, the same on every start, rolled up.
+    func testSyntheticTracesAreDeterministicAndRolledUp() throws {
+        var a = SplitMix64(state: 7), b = SplitMix64(state: 7)
+        XCTAssertEqual(SyntheticTraces.makeTrace(3, &a), SyntheticTraces.makeTrace(3, &b))
+        try restart(with: .make(configure: { $0.syntheticTraces = 40 }))
+        let all = try call("POST", "\(v1)/traces/aggregate", json: ["metric": ["measure": "trace_id", "aggregation": "count"],
+                                                                    "search_expression": "start_time < '2026-11-01T00:00:00Z'"])
+        XCTAssertEqual(all.json["data"]?.arrayValue?.first?["metric_value"]?.intValue, 40, all.text)
+        let spans = try call("POST", "\(v1)/traces/search?page_size=100", json: ["search_expression": "span_count = 10 AND llm_call_count = 3 AND tool_call_count = 3"])
+        XCTAssertEqual(spans.json["traces"]?["results"]?.arrayValue?.count, 40, spans.text)
+        let health = try call("GET", "/__emulator/health", auth: Auth.none)
+        XCTAssertEqual(health.json["fixture_spans"]?.intValue, 400 + 254)
+    }
 }

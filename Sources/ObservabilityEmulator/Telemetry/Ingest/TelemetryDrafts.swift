@@ -2,7 +2,7 @@ import EmulatorJSON
 import EmulatorStore
 
 /// A span ready to store: the `GetSpan` columns computed from a decoded OTLP span (SPEC 12).
-struct SpanDraft: Sendable {
+struct SpanDraft: Sendable, Equatable {
     var traceID = "", spanID = "", parentSpanID = "", traceState = ""
     var startNs: Int64 = 0, endNs: Int64 = 0
     var name = "", kind = "", serviceName = "", statusCode = "", statusMessage = ""

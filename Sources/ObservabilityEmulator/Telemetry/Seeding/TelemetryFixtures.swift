@@ -62,20 +62,26 @@ enum SyntheticTraces {
     static let days: Int64 = 30
 
     /// Inserts into an empty telemetry store, in one transaction, with the indexes built once at
-    /// the end; returns the number of spans.
+    /// the end; returns the number of spans. The traces are generated on another thread while
+    /// the previous batch is stored.
     static func insert(traces: Int, into store: ObservabilityStore) throws -> Int {
-        var random = SplitMix64(state: 0x5EED_7E1E_3E7A)
-        var spans = 0
-        try store.pool.writeTransaction { db in
-            for index in Schema.telemetryIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+        let generated = BatchChannel<[[SpanDraft]]>.producing(capacity: 2) { channel in
+            var random = SplitMix64(state: 0x5EED_7E1E_3E7A)
             var batch: [[SpanDraft]] = []
             for index in 0..<traces {
                 batch.append(makeTrace(index, &random))
                 if batch.count == 1_000 || index == traces - 1 {
-                    try store.seedSpans(batch, db: db)
-                    spans += batch.reduce(0) { $0 + $1.count }
-                    batch.removeAll(keepingCapacity: true)
+                    channel.send(batch)
+                    batch = []
                 }
+            }
+        }
+        var spans = 0
+        try store.pool.writeTransaction { db in
+            for index in Schema.telemetryIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+            while let batch = try generated.next() {
+                try store.seedSpans(batch, db: db)
+                spans += batch.reduce(0) { $0 + $1.count }
             }
             for index in Schema.telemetryIndexes { try db.execute(index.sql) }
         }
@@ -112,10 +118,13 @@ enum SyntheticTraces {
             draft.statusMessage = error ?? ""
             var all = attributes
             if let error { all.append(("error.type", .string(error))) }
-            let lookup = AttributeLookup(all.map { OTLPAttribute(key: $0.0, value: $0.1) })
-            draft.mapped = SpanAttributeMapping.columns.map { column in SpanDraft.columnValue(lookup.value(column.attribute), column.kind) }
+            var values = [OTLPValue?](repeating: nil, count: SpanAttributeMapping.columns.count)
+            for (key, value) in all {
+                if let (slot, _) = SpanAttributeMapping.slotByAttribute[key] { values[slot] = value }
+            }
+            draft.mapped = zip(SpanAttributeMapping.columns, values).map { SpanDraft.columnValue($1, $0.kind) }
             draft.resourceAttributes = resource
-            draft.spanAttributes = lookup.mapText
+            draft.spanAttributes = AttributeLookup.mapText(all.map { OTLPAttribute(key: $0.0, value: $0.1) })
             draft.scopeName = "mistralai_sdk_tracer"
             draft.scopeVersion = "3.7.0"
             drafts.append(draft)
