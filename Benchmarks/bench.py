@@ -351,10 +351,11 @@ def telemetry_phase(args):
     # OTLP ingest at the defaults (access log on), four exporters for 10 s.
     emu = Emulator([], log_level="info")
     try:
-        accepted, rate, p50, p99, errors = telemetry_bench.ingest(emu.url, TOKEN, exporters=4, seconds=10)
+        rate, p50, p99, failed, requests = telemetry_bench.ingest_wrk(emu.url, TOKEN, exporters=4, seconds=10)
+        acknowledged = (requests - failed) * 512
         counted = telemetry_bench.count_back(http, emu.url)
-        out.append(f"| OTLP ingest: 4 exporters, protobuf batches of 512 GenAI spans, 10 s, defaults | {rate:,.0f} spans/s (batch p50 {p50:.0f} ms, p99 {p99:.0f} ms) | ≥ 50 000 spans/s |")
-        out.append(f"| … spans acknowledged / counted back through `spans/aggregate` / failed batches | {accepted:,} / {counted:,} / {errors} | equal, 0 |")
+        out.append(f"| OTLP ingest: 4 exporters (wrk), protobuf batches of 512 GenAI spans, 10 s, defaults | {rate:,.0f} spans/s (batch p50 {p50:.0f} ms, p99 {p99:.0f} ms) | ≥ 50 000 spans/s |")
+        out.append(f"| … spans acknowledged / counted back through `spans/aggregate` / failed batches | {acknowledged:,} / {counted:,} / {failed} | counted ≥ acknowledged, 0 failed |")
         out.append("| … with three enabled online-evaluation pipelines | not measured: pipelines are not implemented yet (issue 17) | ≥ 20 000 spans/s |")
     finally:
         emu.stop()

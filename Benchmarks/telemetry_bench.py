@@ -1,19 +1,20 @@
 """Telemetry scenarios of the benchmark (imported by bench.py; stdlib only).
 
-- OTLP ingest: N concurrent exporters, each on its own keep-alive connection, POST protobuf
-  `ExportTraceServiceRequest` batches of 512 GenAI spans (8 spans per trace: an agent, chat
-  calls with messages and token counts, tool calls) for a fixed time; every span id is new.
-  Accepted spans are the 200s' spans minus any `partial_success` rejection; they are then
-  counted back through `spans/aggregate` (count of span_id for the exporters' service).
+- OTLP ingest: N concurrent exporters (wrk connections, so no Python on the request path), each
+  POSTing protobuf `ExportTraceServiceRequest` batches of 512 GenAI spans (8 spans per trace: an
+  agent, chat calls with messages and token counts, tool calls) for a fixed time; every batch
+  has fresh ids. The acknowledged spans are then counted back through `spans/aggregate` (count
+  of span_id for the exporters' service).
 - Telemetry at scale: `--synthetic-traces 100000` (1 000 000 spans): ready time and RSS, then
   one client timing `traces/search` and `spans/search` with two conditions (page 50), a
   `span_attributes['…'] = '…'` search, and `spans/aggregate` (avg duration by model, hourly).
 """
-import http.client
 import json
+import os
+import re
 import struct
-import threading
-import time
+import subprocess
+import tempfile
 
 SERVICE = "bench-exporter"
 
@@ -98,46 +99,56 @@ class BatchMaker:
         return field(1, self.head + scope_spans)
 
 
-def ingest(url, token, exporters=4, seconds=10.0):
-    """Runs the exporters; returns (accepted spans, spans/s, batch p50 ms, batch p99 ms, errors)."""
-    host, port = url.replace("http://", "").split(":")
+def ingest_wrk(url, token, exporters=4, seconds=10, batches=1200):
+    """The same load from wrk (C; no Python on the request path): `exporters` connections, each
+    request the next of `batches` distinct pre-built batches (fresh ids; enough that none is
+    sent twice within the run). Returns (spans/s accepted, p50 ms, p99 ms, non-2xx, requests)."""
     maker = BatchMaker()
-    accepted = [0] * exporters
-    errors = [0] * exporters
-    latencies = [[] for _ in range(exporters)]
-    # Batches are built before the clock starts: the exporters measure the emulator, not Python.
-    prepared = [[maker.batch(e, n) for n in range(40)] for e in range(exporters)]
-    deadline = [0.0]
+    directory = tempfile.mkdtemp(prefix="bench-otlp-")
+    with open(os.path.join(directory, "batches.bin"), "wb") as f:
+        for n in range(batches):
+            body = maker.batch(n % exporters, n)
+            f.write(struct.pack("<I", len(body)) + body)
+    script = os.path.join(directory, "otlp.lua")
+    with open(script, "w") as f:
+        f.write(f"""
+local bodies, count, next_index = {{}}, 0, 0
+local file = io.open("{directory}/batches.bin", "rb")
+while true do
+  local size = file:read(4)
+  if not size then break end
+  local n = string.byte(size, 1) + string.byte(size, 2) * 256 + string.byte(size, 3) * 65536 + string.byte(size, 4) * 16777216
+  count = count + 1
+  bodies[count] = file:read(n)
+end
+file:close()
+local threads, thread_index = 0, 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+function init(args)
+  next_index = id
+end
+function request()
+  next_index = next_index + 2
+  local body = bodies[(next_index % count) + 1]
+  return wrk.format("POST", "/telemetry/v1/traces", {{["Authorization"] = "Bearer {token}", ["Content-Type"] = "application/x-protobuf"}}, body)
+end
+""")
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(exporters), "-d", f"{seconds}s", "--latency", "--timeout", "30s", "-s", script, url],
+                         capture_output=True, text=True, timeout=seconds + 120).stdout
+    subprocess.run(["rm", "-rf", directory])
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    non2xx = int(non2xx.group(1)) if non2xx else 0
 
-    def run(e):
-        conn = http.client.HTTPConnection(host, int(port), timeout=30)
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/x-protobuf"}
-        number = 0
-        while time.perf_counter() < deadline[0]:
-            body = prepared[e][number] if number < len(prepared[e]) else maker.batch(e, number)
-            number += 1
-            t = time.perf_counter()
-            conn.request("POST", "/telemetry/v1/traces", body=body, headers=headers)
-            response = conn.getresponse()
-            payload = response.read()
-            latencies[e].append((time.perf_counter() - t) * 1000)
-            if response.status == 200 and not payload:
-                accepted[e] += maker.count
-            else:
-                errors[e] += 1
-        conn.close()
-
-    threads = [threading.Thread(target=run, args=(e,)) for e in range(exporters)]
-    started = time.perf_counter()
-    deadline[0] = started + seconds
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - started
-    all_latencies = sorted(x for xs in latencies for x in xs)
-    p = lambda q: all_latencies[min(len(all_latencies) - 1, int(len(all_latencies) * q))] if all_latencies else float("nan")
-    return sum(accepted), sum(accepted) / elapsed, p(0.5), p(0.99), sum(errors)
+    def latency(p):
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    assert requests <= batches, f"{requests} requests but only {batches} distinct batches: raise `batches`"
+    return (requests - non2xx) * maker.count / seconds, latency(50), latency(99), non2xx, requests
 
 
 def count_back(http_call, url):

@@ -6,6 +6,9 @@ Every generated request must get a documented status (the served document lists 
 the emulator answers, 401 and the control plane's 4xx included), a documented content type and
 a body that fits its schema, never a 5xx; and the server must still be serving afterwards.
 SCHEMATHESIS_SEEDS (default "1,2,3") and SCHEMATHESIS_SECONDS (default 40 per seed) bound it.
+One worker: with two, CPython 3.11's compiler (called by hypothesis to describe a strategy) can
+fail in schemathesis itself ("AST constructor recursion depth mismatch"), a tool error that is
+not the emulator's.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def test_all_phases_with_seed_leave_the_server_serving(seed, tmp_path: Path):
             str(schemathesis), "run", f"{emulator.url}/__emulator/openapi.yaml", "--url", emulator.url,
             "-H", f"Authorization: Bearer schemathesis-{seed}",
             "--phases", "examples,coverage,fuzzing,stateful", "--seed", str(seed), "--max-time", str(SECONDS),
-            "--checks", CHECKS, "--workers", "2", "--suppress-health-check", "all", "--request-timeout", "30",
+            "--checks", CHECKS, "--workers", "1", "--suppress-health-check", "all", "--request-timeout", "30",
         ]
         run = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=SECONDS * 4 + 120)
         summary = run.stdout[-6000:]
