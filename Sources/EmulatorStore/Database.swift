@@ -37,6 +37,9 @@ public final class Database {
         // (sqlite.org/c3ref/busy_timeout.html): writers wait for each other instead of failing.
         sqlite3_busy_timeout(handle, options.busyTimeoutMilliseconds)
         if !options.readOnly {
+            // 8 KiB pages for a new database (an existing one keeps its size): telemetry rows are
+            // about 1 KiB, and larger pages halve the pages, and so the WAL writes, per batch.
+            try execute("PRAGMA page_size = 8192")
             // WAL: "readers do not block writers and a writer does not block readers"
             // (sqlite.org/wal.html), which is what lets the reader pool serve while the writer works.
             try execute("PRAGMA journal_mode = WAL")
