@@ -109,6 +109,16 @@ public struct Row {
     }
 
     public func optionalString(_ index: Int) -> String? { isNull(index) ? nil : string(index) }
+
+    /// The storage class of a column: SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB, SQLITE_NULL.
+    public func type(_ index: Int) -> Int32 { sqlite3_column_type(handle, Int32(index)) }
+
+    /// A text column's bytes without copying them; valid only inside the row callback.
+    public func withTextBytes<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        let pointer = sqlite3_column_text(handle, Int32(index))
+        let count = Int(sqlite3_column_bytes(handle, Int32(index)))
+        return body(UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
+    }
     public func optionalDouble(_ index: Int) -> Double? { isNull(index) ? nil : double(index) }
     public func optionalInt(_ index: Int) -> Int? { isNull(index) ? nil : int(index) }
 

@@ -178,7 +178,7 @@ extension ObservabilityStore {
         return try pool.read { db in
             // The rows' extent: the window when given, else the matching rows' first and last instants.
             var whereArgs: [DatabaseValue] = [.text(tenant.workspaceID)]
-            var whereSQL = "\(Self.telemetryVisible("t")) AND \(request.window.sql(timeColumn, &whereArgs)) AND \(request.filter.sql)"
+            let whereSQL = "\(Self.telemetryVisible("t")) AND \(request.window.sql(timeColumn, &whereArgs)) AND \(request.filter.sql)"
             whereArgs += request.filter.arguments
             var from = request.window.from, to = request.window.to
             if from == nil || to == nil {
@@ -201,57 +201,23 @@ extension ObservabilityStore {
             let measureSQL = request.measure.sql(&selectArgs, tenant: tenant)
             let groupCount = columns.count
             let groupList = (1...groupCount).map(String.init).joined(separator: ", ")
-            let percentile = ["p50": 50.0, "p90": 90.0, "p95": 95.0, "p99": 99.0][request.aggregation]
             var groups: [(key: [DatabaseValue], value: DatabaseValue)] = []
-            if let percentile {
-                whereSQL += " AND \(measureSQL) IS NOT NULL"
-                var args = selectArgs + whereArgs
-                // The measure's own arguments appear again in the IS NOT NULL test.
-                var measureArgs: [DatabaseValue] = []
-                _ = request.measure.sql(&measureArgs, tenant: tenant)
-                args += measureArgs
-                let sql = "SELECT \(columns.joined(separator: ", ")), \(measureSQL) FROM \(resource.table) AS t WHERE \(whereSQL) ORDER BY \(groupList), \(groupCount + 1)"
-                var currentKey: [DatabaseValue]?
-                var values: [DatabaseValue] = []
-                func flush() {
-                    guard let key = currentKey, !values.isEmpty else { return }
-                    let rank = Int((percentile / 100 * Double(values.count)).rounded(.up))
-                    groups.append((key, values[max(0, min(values.count, rank) - 1)]))
-                }
-                try db.forEach(sql, args) { row in
-                    let key = (0..<groupCount).map { row.value($0) }
-                    if key != currentKey {
-                        flush()
-                        currentKey = key
-                        values = []
-                    }
-                    values.append(row.value(groupCount))
-                }
-                flush()
-            } else {
-                let function: String
-                switch request.aggregation {
-                case "count": function = "COUNT(*)"
-                case "count_distinct": function = "COUNT(DISTINCT \(measureSQL))"
-                case "sum": function = request.measure.type == .INT ? "SUM(\(measureSQL))" : "TOTAL(\(measureSQL))"
-                default: function = "\(request.aggregation.uppercased())(\(measureSQL))"
-                }
-                let usesMeasure = request.aggregation != "count"
-                var args = selectArgs
-                if !usesMeasure {
-                    // COUNT(*) does not read the measure: drop its arguments.
-                    var measureArgs: [DatabaseValue] = []
-                    _ = request.measure.sql(&measureArgs, tenant: tenant)
-                    args.removeLast(measureArgs.count)
-                }
-                args += whereArgs
-                let sql = "SELECT \(columns.joined(separator: ", ")), \(function) FROM \(resource.table) AS t WHERE \(whereSQL) GROUP BY \(groupList)"
-                try db.forEach(sql, args) { row in
+            if request.aggregation == "count_distinct" {
+                let sql = "SELECT \(columns.joined(separator: ", ")), COUNT(DISTINCT \(measureSQL)) FROM \(resource.table) AS t WHERE \(whereSQL) GROUP BY \(groupList)"
+                try db.forEach(sql, selectArgs + whereArgs) { row in
                     groups.append(((0..<groupCount).map { row.value($0) }, row.value(groupCount)))
                 }
-                if groups.isEmpty, request.dimensions.isEmpty, granularity == nil {
-                    groups.append(([.null], request.aggregation.hasPrefix("count") ? .integer(0) : .null))
-                }
+            } else {
+                // Hash aggregation over the rows as they stream out (see GroupAccumulator).
+                var accumulator = GroupAccumulator(aggregation: request.aggregation,
+                                                   measureIsInteger: request.measure.type == .INT || request.measure.type == .TIMESTAMP,
+                                                   columns: groupCount)
+                let sql = "SELECT \(columns.joined(separator: ", ")), \(measureSQL) FROM \(resource.table) AS t WHERE \(whereSQL)"
+                try db.forEach(sql, selectArgs + whereArgs) { row in accumulator.add(row) }
+                groups = try accumulator.groups()
+            }
+            if groups.isEmpty, request.dimensions.isEmpty, granularity == nil {
+                groups.append(([.null], request.aggregation.hasPrefix("count") ? .integer(0) : .null))
             }
             return renderAggregation(groups, request, granularity: granularity, from: windowFrom, to: windowTo)
         }

@@ -1,0 +1,171 @@
+import CSQLite
+import EmulatorStore
+
+/// Aggregation by hashing, for `telemetry/aggregate`: rows stream out of SQLite (through the
+/// covering index, in time order) and each is added to its group's accumulator, instead of
+/// SQLite sorting every row to group them. Group values are interned to small integers straight
+/// from the row's bytes, so a row allocates nothing.
+struct GroupAccumulator {
+    /// One group's running figures.
+    struct Figures {
+        var rows = 0
+        var count = 0
+        var integerSum: Int64 = 0
+        var overflowed = false
+        var sum: Double = 0
+        var minimum: DatabaseValue = .null
+        var maximum: DatabaseValue = .null
+        var values: [Double] = []
+        var integerValues: [Int64] = []
+    }
+
+    /// Interns the values of one column (a bucket or a dimension).
+    struct Interner {
+        private var integers: [Int64: Int] = [:]
+        private var reals: [UInt64: Int] = [:]
+        private var texts: [Int: [(bytes: [UInt8], id: Int)]] = [:]
+        private(set) var values: [DatabaseValue] = [.null]
+        private var lastInteger: (Int64, Int)?
+
+        mutating func id(_ row: Row, _ index: Int) -> Int {
+            switch row.type(index) {
+            case SQLITE_INTEGER:
+                let value = row.int64(index)
+                if let (last, id) = lastInteger, last == value { return id }
+                let id = integers[value] ?? { values.append(.integer(value)); integers[value] = values.count - 1; return values.count - 1 }()
+                lastInteger = (value, id)
+                return id
+            case SQLITE_FLOAT:
+                let value = row.double(index)
+                return reals[value.bitPattern] ?? { values.append(.real(value)); reals[value.bitPattern] = values.count - 1; return values.count - 1 }()
+            case SQLITE_TEXT:
+                return row.withTextBytes(index) { bytes in
+                    var hash = 14_695_981_039_346_656_037 as UInt64  // FNV-1a
+                    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+                    let key = Int(truncatingIfNeeded: hash)
+                    if let candidates = texts[key] {
+                        for candidate in candidates where candidate.bytes.elementsEqual(bytes) { return candidate.id }
+                    }
+                    values.append(.text(String(decoding: bytes, as: UTF8.self)))
+                    texts[key, default: []].append((Array(bytes), values.count - 1))
+                    return values.count - 1
+                }
+            default:
+                return 0
+            }
+        }
+    }
+
+    let aggregation: String
+    let measureIsInteger: Bool
+    private(set) var interners: [Interner]
+    private var groupOfKey: [Int: Int] = [:]
+    private var groupOfWideKey: [[Int]: Int] = [:]
+    private(set) var keys: [[Int]] = []
+    private var scratch: [Int]
+    private(set) var figures: [Figures] = []
+
+    /// `columns` group columns (the bucket first), then the measure.
+    init(aggregation: String, measureIsInteger: Bool, columns: Int) {
+        self.aggregation = aggregation
+        self.measureIsInteger = measureIsInteger
+        interners = Array(repeating: Interner(), count: columns)
+        scratch = Array(repeating: 0, count: columns)
+    }
+
+    mutating func add(_ row: Row) {
+        let columns = interners.count
+        var packed = columns <= 3 ? 0 : -1
+        for index in 0..<columns {
+            let id = interners[index].id(row, index)
+            scratch[index] = id
+            if packed >= 0 { packed = id < 1 << 21 ? packed << 21 | id : -1 }
+        }
+        let group: Int
+        if packed >= 0 {
+            // Up to three ids of at most 21 bits each: one integer key.
+            if let existing = groupOfKey[packed] {
+                group = existing
+            } else {
+                group = newGroup(scratch)
+                groupOfKey[packed] = group
+            }
+        } else if let existing = groupOfWideKey[scratch] {
+            group = existing
+        } else {
+            group = newGroup(scratch)
+            groupOfWideKey[scratch] = group
+        }
+        Self.accumulate(row, column: columns, aggregation: aggregation, measureIsInteger: measureIsInteger, into: &figures[group])
+    }
+
+    private mutating func newGroup(_ ids: [Int]) -> Int {
+        keys.append(ids)
+        figures.append(Figures())
+        return figures.count - 1
+    }
+
+    /// Static, so that updating one group's figures in place does not copy the array.
+    private static func accumulate(_ row: Row, column: Int, aggregation: String, measureIsInteger: Bool, into figures: inout Figures) {
+        figures.rows += 1
+        guard aggregation != "count" else { return }
+        let type = row.type(column)
+        guard type == SQLITE_INTEGER || type == SQLITE_FLOAT else { return }
+        figures.count += 1
+        if measureIsInteger && type == SQLITE_INTEGER {
+            let value = row.int64(column)
+            switch aggregation {
+            case "sum", "avg":
+                let (sum, overflow) = figures.integerSum.addingReportingOverflow(value)
+                figures.integerSum = sum
+                figures.overflowed = figures.overflowed || overflow
+                figures.sum += Double(value)
+            case "min": if case .integer(let m) = figures.minimum, m <= value {} else { figures.minimum = .integer(value) }
+            case "max": if case .integer(let m) = figures.maximum, m >= value {} else { figures.maximum = .integer(value) }
+            default: figures.integerValues.append(value)
+            }
+        } else {
+            let value = row.double(column)
+            switch aggregation {
+            case "sum", "avg": figures.sum += value
+            case "min": if let m = figures.minimum.double, m <= value {} else { figures.minimum = .real(value) }
+            case "max": if let m = figures.maximum.double, m >= value {} else { figures.maximum = .real(value) }
+            default: figures.values.append(value)
+            }
+        }
+    }
+
+    /// Each group's key values and metric, as the SQL path would give them.
+    func groups() throws -> [(key: [DatabaseValue], value: DatabaseValue)] {
+        try zip(keys, figures).map { ids, figures in
+            let key = ids.enumerated().map { interners[$0].values[$1] }
+            return (key, try metric(figures))
+        }
+    }
+
+    private func metric(_ figures: Figures) throws -> DatabaseValue {
+        switch aggregation {
+        case "count": return .integer(Int64(figures.rows))
+        case "sum":
+            if measureIsInteger {
+                guard !figures.overflowed else { throw APIError.searchBadRequest("metric: the sum overflows a 64-bit integer") }
+                return figures.count == 0 ? .null : .integer(figures.integerSum)
+            }
+            return .real(figures.sum)
+        case "avg": return figures.count == 0 ? .null : .real(figures.sum / Double(figures.count))
+        case "min": return figures.minimum
+        case "max": return figures.maximum
+        default:
+            let percentile: Double = (["p50": 50, "p90": 90, "p95": 95, "p99": 99] as [String: Double])[aggregation] ?? 50
+            func pick<T: Comparable>(_ values: [T]) -> T? {
+                guard !values.isEmpty else { return nil }
+                let sorted = values.sorted()
+                let rank = Int((percentile / 100 * Double(sorted.count)).rounded(.up))
+                return sorted[max(0, min(sorted.count, rank) - 1)]
+            }
+            if let value = pick(figures.integerValues) { return .integer(value) }
+            if let value = pick(figures.values) { return .real(value) }
+            return .null
+        }
+    }
+}
