@@ -4,9 +4,10 @@
 1. stress: W workers, each its own workspace, write and read concurrently (judges, datasets,
    records, ingested events, searches). No 5xx (no SQLITE_BUSY reaches a client), no lost write,
    and every count exact at the end.
-2. kill -9: with --db FILE, a writer ingests events one per request; the process is killed with
-   SIGKILL mid-burst; after a restart every acknowledged (201) event must be there and the
-   database must open cleanly. Repeated N times.
+2. kill -9: with --db FILE, writers ingest events one per request and OTLP spans (JSON exports
+   of one span each); the process is killed with SIGKILL mid-burst; after a restart every
+   acknowledged event (201) and span (200) must be there and the database must open cleanly.
+   Repeated N times.
 3. bad databases: a corrupt file and an unwritable path give a clear start-up error and exit 2,
    not a crash.
 
@@ -55,6 +56,31 @@ def event(i, worker):
     return {"request_messages": [{"role": "user", "content": f"worker {worker} question {i} about refunds"}],
             "response_messages": [{"role": "assistant", "content": f"answer {i}"}],
             "extra_fields": {"model_name": "mistral-small-latest", "metadata": {"worker": str(worker)}}}
+
+
+def otlp_span(trial, i):
+    """An OTLP JSON export of one span; returns (body, span id)."""
+    trace_id = f"{trial + 1:08x}{i + 1:024x}"
+    span_id = f"{i + 1:016x}"
+    body = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "reliability"}}]},
+                               "scopeSpans": [{"spans": [{"traceId": trace_id, "spanId": span_id, "name": f"chat {i}",
+                                                          "startTimeUnixNano": str(1_793_491_200_000_000_000 + i),
+                                                          "endTimeUnixNano": str(1_793_491_200_000_000_000 + i + 1000)}]}]}]}
+    return body, span_id
+
+
+def stored_spans(base):
+    """The span ids of the `reliability` service in the `durable` workspace, every page."""
+    ids, cursor = set(), None
+    while True:
+        path = "/v1/observability/spans/search?page_size=100" + (f"&cursor={cursor}" if cursor else "")
+        s, body = call(base, "POST", path, {"search_expression": "service_name = 'reliability'"}, token="durable")
+        if s != 200:
+            return ids
+        ids |= {span["span_id"] for span in body["spans"]["results"]}
+        cursor = body["spans"]["cursor"]
+        if not cursor:
+            return ids
 
 
 def stress(binary, workers, per_worker):
@@ -138,7 +164,21 @@ def kill_trials(binary, trials):
                     acknowledged.extend(body["event_ids"])
                 i += 1
 
-        threads = [threading.Thread(target=writer) for _ in range(3)]
+        spans = []
+
+        def span_writer():
+            i = 0
+            while not stop.is_set():
+                body, span_id = otlp_span(trial, i)
+                try:
+                    s, _ = call(base, "POST", "/telemetry/v1/traces", body, token="durable", timeout=5)
+                except Exception:
+                    return  # the process died mid-request: not acknowledged
+                if s == 200:
+                    spans.append(span_id)
+                i += 1
+
+        threads = [threading.Thread(target=writer) for _ in range(2)] + [threading.Thread(target=span_writer)]
         for t in threads: t.start()
         time.sleep(0.3 + random.Random(trial).random() * 0.7)
         proc.send_signal(signal.SIGKILL)
@@ -152,10 +192,16 @@ def kill_trials(binary, trials):
         s, ids = call(base, "POST", "/v1/observability/chat-completion-events/search-ids", {"search_params": {"filters": None}}, token="durable")
         present = set(ids["completion_event_ids"]) if s == 200 else set()
         lost = [i for i in acknowledged if i not in present]
-        acknowledged_total += len(acknowledged)
-        lost_total += len(lost)
+        stored = stored_spans(base)
+        lost_spans = [i for i in spans if i not in stored]
+        acknowledged_total += len(acknowledged) + len(spans)
+        lost_total += len(lost) + len(lost_spans)
         if lost:
             errors.append(f"trial {trial}: {len(lost)} acknowledged events lost")
+        if lost_spans:
+            errors.append(f"trial {trial}: {len(lost_spans)} acknowledged spans lost")
+        if not spans:
+            errors.append(f"trial {trial}: no span was acknowledged before the kill")
         check = subprocess.run(["sqlite3", db, "PRAGMA integrity_check"], capture_output=True, text=True) if shutil_which("sqlite3") else None
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -243,7 +289,7 @@ def main():
     print("| check | load | result |")
     print("|---|---|---|")
     print(f"| concurrent writers and readers, one workspace each | {args.workers} clients × {args.requests} requests ({total} in {elapsed:.1f} s) | {'zero errors, counts exact' if not e1 else f'{len(e1)} failures'}; statuses {dict(sorted(statuses.items()))} |")
-    print(f"| kill -9 during a write burst, then restart (`--db FILE`) | {args.kills} trials, {acknowledged} acknowledged writes | {lost} lost; {'database opens cleanly every time' if not e2 else f'{len(e2)} failures'} |")
+    print(f"| kill -9 during a write burst, then restart (`--db FILE`) | {args.kills} trials, {acknowledged} acknowledged writes (events and OTLP spans) | {lost} lost; {'database opens cleanly every time' if not e2 else f'{len(e2)} failures'} |")
     print(f"| corrupt and unwritable database files | {cases} cases | {'clear start-up error, exit 2' if not e3 else f'{len(e3)} failures'} |")
     print(f"| file descriptors exhausted (RLIMIT_NOFILE 64) | {held} idle connections held, then released | {'survived, serving again' if not e4 else '; '.join(e4)} |")
     for f in failures:
