@@ -297,3 +297,39 @@ def _find_the_sdks_own_spans(client):
     names = " ".join(s.span_name + " " + json.dumps(s.span_attributes) for s in spans)
     assert "judges" in names and "fields" in names
     assert all(s.scope_name for s in spans)
+
+
+# --------------------------------------------------------------------------------------------
+# Dataset imports from spans (3.0+)
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.sdk_method("datasets.import_from_spans", "datasets.fetch_task")
+def test_import_spans_into_a_dataset_with_the_mapping_contract(obs, http):
+    from helpers import import_result, wait_task
+    from test_datasets import all_records, new_dataset
+
+    chats = [s for s in fixture_spans() if s["attrs"].get("gen_ai.operation.name") == "chat"
+             and isinstance(s["attrs"].get("gen_ai.input.messages"), str)][:3]
+    assert len(chats) == 3
+    d = new_dataset(obs)
+    references = [{"trace_id": s["trace_id"], "span_id": s["span_id"]} for s in chats]
+    references.append({"trace_id": "f" * 32, "span_id": "e" * 16})  # not visible: skipped, not an error
+    contract = {"version": 1, "mappings": [
+        {"target_field": "messages", "source_field": {"namespace": "span_attributes", "key": "gen_ai.input.messages"}},
+        {"target_field": "model", "source_field": {"namespace": "span_attributes", "key": "gen_ai.request.model"}},
+        {"target_field": "service", "source_field": {"namespace": "resource_attributes", "key": "service.name"}},
+        {"target_field": "absent", "source_field": {"namespace": "span_attributes", "key": "no.such.attribute"}},
+    ]}
+    task = obs.datasets.import_from_spans(dataset_id=str(d.id), span_references=references, mapping_contract=contract)
+    done = wait_task(obs, d.id, task.id)
+    assert done.status == "COMPLETED", done.message
+    assert import_result(obs, http, done) == {"requested_record_count": 4, "imported_record_count": 3, "skipped_record_count": 1}
+    records = {r.properties["span_id"]: r for r in all_records(obs, d.id)}
+    assert set(records) == {s["span_id"] for s in chats}
+    for span in chats:
+        record = records[span["span_id"]]
+        assert record.source == "TELEMETRY_SPAN" and record.properties["trace_id"] == span["trace_id"]
+        assert record.payload["messages"] == json.loads(span["attrs"]["gen_ai.input.messages"])  # a JSON string becomes structure
+        assert record.payload["model"] == span["attrs"]["gen_ai.request.model"]
+        assert record.payload["service"] == span["service"]
+        assert "absent" not in record.payload

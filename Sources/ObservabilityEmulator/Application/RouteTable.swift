@@ -54,6 +54,7 @@ enum RouteTable {
         Route("POST", "\(v1)/datasets/{dataset_id}/imports/from-explorer", "post_dataset_records_from_explorer_v1_observability_datasets__dataset_id__imports_from_explorer_post", .api, .pool, DatasetRoutes.importFromExplorer),
         Route("POST", "\(v1)/datasets/{dataset_id}/imports/from-file", "post_dataset_records_from_file_v1_observability_datasets__dataset_id__imports_from_file_post", .api, .pool, DatasetRoutes.importFromFile),
         Route("POST", "\(v1)/datasets/{dataset_id}/imports/from-playground", "post_dataset_records_from_playground_v1_observability_datasets__dataset_id__imports_from_playground_post", .api, .pool, DatasetRoutes.importFromPlayground),
+        Route("POST", "\(v1)/datasets/{dataset_id}/imports/from-spans", "post_dataset_records_from_spans_v1_observability_datasets__dataset_id__imports_from_spans_post", .api, .pool, SpanImport.start),
         Route("POST", "\(v1)/datasets/{dataset_id}/imports/from-dataset", "post_dataset_records_from_dataset_v1_observability_datasets__dataset_id__imports_from_dataset_post", .api, .pool, DatasetRoutes.importFromDataset),
         Route("GET", "\(v1)/datasets/{dataset_id}/exports/to-jsonl", "export_dataset_to_jsonl_v1_observability_datasets__dataset_id__exports_to_jsonl_get", .api, .pool, DatasetRoutes.export),
         Route("GET", "\(v1)/datasets/{dataset_id}/tasks/{task_id}", "get_dataset_import_task_v1_observability_datasets__dataset_id__tasks__task_id__get", .api, .loop, DatasetRoutes.fetchTask),
