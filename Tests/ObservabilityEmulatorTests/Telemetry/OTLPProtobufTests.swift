@@ -76,16 +76,9 @@ final class OTLPProtobufTests: XCTestCase {
     // MARK: Hostile bodies
 
     /// A length-delimited field.
-    static func field(_ number: UInt64, _ payload: [UInt8]) -> [UInt8] { key(number, 2) + varint(UInt64(payload.count)) + payload }
+    static func field(_ number: UInt64, _ payload: [UInt8]) -> [UInt8] { ProtobufWriter.field(number, payload) }
     static func key(_ number: UInt64, _ wire: UInt64) -> [UInt8] { varint(number << 3 | wire) }
-    static func varint(_ value: UInt64) -> [UInt8] {
-        var value = value, out: [UInt8] = []
-        repeat {
-            out.append(UInt8(value & 0x7F) | (value > 0x7F ? 0x80 : 0))
-            value >>= 7
-        } while value > 0
-        return out
-    }
+    static func varint(_ value: UInt64) -> [UInt8] { ProtobufWriter.varint(value) }
 
     func assertRejected(_ body: [UInt8], _ fragment: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try OTLPProtobuf.decodeTraces(body), file: file, line: line) { error in

@@ -9,16 +9,8 @@ enum TelemetryIngestRoutes {
     static func traces(_ call: Call) throws -> HTTPResponseBox {
         try ingest(call, rejectedField: "rejectedSpans") { body, encoding in
             let spans = encoding == .protobuf ? try OTLPProtobuf.decodeTraces(body) : try OTLPJSON.decodeTraces(body)
-            var drafts: [SpanDraft] = []
-            drafts.reserveCapacity(spans.count)
-            var rejections = Rejections()
             var resources = SpanDraft.ResourceCache()
-            for (index, span) in spans.enumerated() {
-                switch SpanDraft.make(span, &resources) {
-                case .success(let draft): drafts.append(draft)
-                case .failure(let reason): rejections.add("span \(index)", reason)
-                }
-            }
+            let (drafts, rejections) = draftsAndRejections(spans, item: "span") { SpanDraft.make($0, &resources) }
             try call.store.insertSpans(drafts, workspaceKey: call.workspace.id)
             return rejections
         }
@@ -27,17 +19,25 @@ enum TelemetryIngestRoutes {
     static func logs(_ call: Call) throws -> HTTPResponseBox {
         try ingest(call, rejectedField: "rejectedLogRecords") { body, encoding in
             let records = encoding == .protobuf ? try OTLPProtobuf.decodeLogs(body) : try OTLPJSON.decodeLogs(body)
-            var drafts: [LogDraft] = []
-            var rejections = Rejections()
-            for (index, record) in records.enumerated() {
-                switch LogDraft.make(record) {
-                case .success(let draft): drafts.append(draft)
-                case .failure(let reason): rejections.add("log record \(index)", reason)
-                }
-            }
+            let (drafts, rejections) = draftsAndRejections(records, item: "log record", LogDraft.make)
             try call.store.insertLogs(drafts, workspaceKey: call.workspace.id)
             return rejections
         }
+    }
+
+    /// The rows to store and the rejections, from the decoded items.
+    private static func draftsAndRejections<Item, Draft>(_ items: [Item], item: String,
+                                                         _ make: (Item) -> Result<Draft, TelemetryRejection>) -> ([Draft], Rejections) {
+        var drafts: [Draft] = []
+        drafts.reserveCapacity(items.count)
+        var rejections = Rejections()
+        for (index, element) in items.enumerated() {
+            switch make(element) {
+            case .success(let draft): drafts.append(draft)
+            case .failure(let reason): rejections.add("\(item) \(index)", reason)
+            }
+        }
+        return (drafts, rejections)
     }
 
     static func metrics(_ call: Call) throws -> HTTPResponseBox {
