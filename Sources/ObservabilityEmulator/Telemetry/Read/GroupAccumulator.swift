@@ -1,5 +1,6 @@
 import CSQLite
 import EmulatorStore
+import Foundation
 
 /// Aggregation by hashing, for `telemetry/aggregate`: rows stream out of SQLite (through the
 /// covering index, in time order) and each is added to its group's accumulator, instead of
@@ -24,8 +25,19 @@ struct GroupAccumulator {
         private var integers: [Int64: Int] = [:]
         private var reals: [UInt64: Int] = [:]
         private var texts: [Int: [(bytes: [UInt8], id: Int)]] = [:]
+        /// The last few distinct texts, compared byte for byte before hashing: a dimension
+        /// usually has a handful of values (models, services, statuses).
+        private var recent: [(bytes: [UInt8], id: Int)] = []
+        private var nextRecent = 0
         private(set) var values: [DatabaseValue] = [.null]
         private var lastInteger: (Int64, Int)?
+
+        mutating func id(integer value: Int64) -> Int {
+            if let (last, id) = lastInteger, last == value { return id }
+            let id = integers[value] ?? { values.append(.integer(value)); integers[value] = values.count - 1; return values.count - 1 }()
+            lastInteger = (value, id)
+            return id
+        }
 
         mutating func id(_ row: Row, _ index: Int) -> Int {
             switch row.type(index) {
@@ -40,6 +52,27 @@ struct GroupAccumulator {
                 return reals[value.bitPattern] ?? { values.append(.real(value)); reals[value.bitPattern] = values.count - 1; return values.count - 1 }()
             case SQLITE_TEXT:
                 return row.withTextBytes(index) { bytes in
+                    for candidate in recent where candidate.bytes.count == bytes.count {
+                        let same = candidate.bytes.withUnsafeBytes { stored in
+                            bytes.isEmpty || memcmp(stored.baseAddress!, bytes.baseAddress!, bytes.count) == 0
+                        }
+                        if same { return candidate.id }
+                    }
+                    let id = hashedID(bytes)
+                    if recent.count < 8 {
+                        recent.append((Array(bytes), id))
+                    } else {
+                        recent[nextRecent] = (Array(bytes), id)
+                        nextRecent = (nextRecent + 1) % 8
+                    }
+                    return id
+                }
+            default:
+                return 0
+            }
+        }
+
+        private mutating func hashedID(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
                     var hash = 14_695_981_039_346_656_037 as UInt64  // FNV-1a
                     for byte in bytes { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
                     let key = Int(truncatingIfNeeded: hash)
@@ -49,15 +82,13 @@ struct GroupAccumulator {
                     values.append(.text(String(decoding: bytes, as: UTF8.self)))
                     texts[key, default: []].append((Array(bytes), values.count - 1))
                     return values.count - 1
-                }
-            default:
-                return 0
-            }
         }
     }
 
     let aggregation: String
     let measureIsInteger: Bool
+    /// When set, column 0 is a raw time in nanoseconds, bucketed here (fixed-width buckets).
+    let bucket: (width: Int64, offset: Int64)?
     private(set) var interners: [Interner]
     private var groupOfKey: [Int: Int] = [:]
     private var groupOfWideKey: [[Int]: Int] = [:]
@@ -66,9 +97,10 @@ struct GroupAccumulator {
     private(set) var figures: [Figures] = []
 
     /// `columns` group columns (the bucket first), then the measure.
-    init(aggregation: String, measureIsInteger: Bool, columns: Int) {
+    init(aggregation: String, measureIsInteger: Bool, columns: Int, bucket: (width: Int64, offset: Int64)? = nil) {
         self.aggregation = aggregation
         self.measureIsInteger = measureIsInteger
+        self.bucket = bucket
         interners = Array(repeating: Interner(), count: columns)
         scratch = Array(repeating: 0, count: columns)
     }
@@ -77,7 +109,13 @@ struct GroupAccumulator {
         let columns = interners.count
         var packed = columns <= 3 ? 0 : -1
         for index in 0..<columns {
-            let id = interners[index].id(row, index)
+            let id: Int
+            if index == 0, let bucket, row.type(0) == SQLITE_INTEGER {
+                let time = row.int64(0)
+                id = interners[0].id(integer: (time - bucket.offset) / bucket.width * bucket.width + bucket.offset)
+            } else {
+                id = interners[index].id(row, index)
+            }
             scratch[index] = id
             if packed >= 0 { packed = id < 1 << 21 ? packed << 21 | id : -1 }
         }

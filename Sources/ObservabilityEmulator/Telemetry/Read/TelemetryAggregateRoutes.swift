@@ -209,10 +209,16 @@ extension ObservabilityStore {
                 }
             } else {
                 // Hash aggregation over the rows as they stream out (see GroupAccumulator).
+                // Fixed-width buckets are computed from the raw time as rows arrive.
+                let bucket = granularity.flatMap { g in
+                    TimeBuckets.widths[g].map { (width: $0, offset: g == "week" ? TimeBuckets.mondayOffset : 0) }
+                }
                 var accumulator = GroupAccumulator(aggregation: request.aggregation,
                                                    measureIsInteger: request.measure.type == .INT || request.measure.type == .TIMESTAMP,
-                                                   columns: groupCount)
-                let sql = "SELECT \(columns.joined(separator: ", ")), \(measureSQL) FROM \(resource.table) AS t WHERE \(whereSQL)"
+                                                   columns: groupCount, bucket: bucket)
+                var streamed = columns
+                if bucket != nil { streamed[0] = timeColumn }
+                let sql = "SELECT \(streamed.joined(separator: ", ")), \(measureSQL) FROM \(resource.table) AS t WHERE \(whereSQL)"
                 try db.forEach(sql, selectArgs + whereArgs) { row in accumulator.add(row) }
                 groups = try accumulator.groups()
             }
@@ -251,13 +257,21 @@ extension ObservabilityStore {
             }
         }
         func bucketJSON(_ value: DatabaseValue) -> JSON { TimeBuckets.start(value).map(JSON.string) ?? .null }
+        // Buckets compare as stored (nanoseconds, or `YYYY-MM`), not as formatted text.
+        func compareBuckets(_ a: DatabaseValue, _ b: DatabaseValue) -> Int {
+            switch (a, b) {
+            case (.integer(let x), .integer(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+            case (.text(let x), .text(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+            default: return compare(bucketJSON(a), bucketJSON(b))
+            }
+        }
         var order = request.orderBy
         if order.isEmpty { order = [("time_bucket", false)] + request.dimensions.map { ($0.written, false) } }
         rows.sort { a, b in
             for clause in order {
                 let result: Int
                 switch clause.field {
-                case "time_bucket": result = compare(bucketJSON(a.bucket), bucketJSON(b.bucket))
+                case "time_bucket": result = compareBuckets(a.bucket, b.bucket)
                 case "metric_value": result = compare(a.value, b.value)
                 default:
                     guard let index = request.dimensions.firstIndex(where: { $0.written == clause.field }) else { continue }
