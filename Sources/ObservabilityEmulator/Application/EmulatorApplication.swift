@@ -77,7 +77,7 @@ public final class EmulatorApplication: @unchecked Sendable {
             errorResponder: { status, message, head in
                 // The OTLP receiver answers in its own format (a google.rpc.Status), also here.
                 if let head, head.target.hasPrefix("/telemetry/") {
-                    let contentType = head.headers.first { $0.name.lowercased() == "content-type" }?.value
+                    let contentType = head.makeRequest(body: []).header(HTTPHeader.contentType)
                     return (OTLPEncoding(contentType: contentType) ?? .json).status(status, message)
                 }
                 return APIError(status, status == 500 ? "UNKNOWN_ERROR" : nil, message).response

@@ -4,20 +4,30 @@ import EmulatorJSON
 enum CursorToken {
     static let key = Array("observability-emulator cursor v1".utf8)
 
+    static let invalid = APIError.searchBadRequest("cursor: invalid or tampered cursor; pass the 'cursor' value of a previous page unchanged")
+
     static func encode(_ position: EventPosition) -> String {
-        let payload = "v1|\(position.createdMs)|\(position.eventID)"
-        let mac = SHA1.hmac(key: key, message: Array(payload.utf8)).prefix(10)
-        return base64url(Array(payload.utf8)) + "." + base64url(Array(mac))
+        seal(Array("v1|\(position.createdMs)|\(position.eventID)".utf8), key: key)
     }
 
     static func decode(_ token: String) throws -> EventPosition {
-        let invalid = APIError.searchBadRequest("cursor: invalid or tampered cursor; pass the 'cursor' value of a previous page unchanged")
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let payload = unbase64url(String(parts[0])), let mac = unbase64url(String(parts[1])) else { throw invalid }
-        guard Array(SHA1.hmac(key: key, message: payload).prefix(10)) == mac else { throw invalid }
+        guard let payload = open(token, key: key) else { throw invalid }
         let fields = String(decoding: payload, as: UTF8.self).split(separator: "|")
         guard fields.count == 3, fields[0] == "v1", let ms = Int64(fields[1]) else { throw invalid }
         return EventPosition(createdMs: ms, eventID: String(fields[2]))
+    }
+
+    /// `base64url(payload).base64url(HMAC)`: the payload readable, any change to it detected.
+    static func seal(_ payload: [UInt8], key: [UInt8]) -> String {
+        base64url(payload) + "." + base64url(Array(SHA1.hmac(key: key, message: payload).prefix(10)))
+    }
+
+    /// The payload of a token `seal` made with this key; nil for anything else.
+    static func open(_ token: String, key: [UInt8]) -> [UInt8]? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 2, let payload = unbase64url(String(parts[0])), let mac = unbase64url(String(parts[1])),
+              Array(SHA1.hmac(key: key, message: payload).prefix(10)) == mac else { return nil }
+        return payload
     }
 
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)

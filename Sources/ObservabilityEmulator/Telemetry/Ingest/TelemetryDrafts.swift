@@ -68,21 +68,26 @@ struct SpanDraft: Sendable, Equatable {
         draft.statusCode = span.statusCode < 3 ? statusNames[Int(span.statusCode)] : "Unset"
         draft.statusMessage = span.statusMessage
         (draft.serviceName, draft.environment, draft.resourceAttributes) = cache.columns(span.resource)
-        // One pass over the attributes: each mapped key goes to its column (the last copy of a
-        // key wins; a fallback spelling only fills a column its main attribute left empty).
+        draft.mapped = Self.mappedColumns(span.attributes)
+        draft.spanAttributes = AttributeLookup.mapText(span.attributes)
+        draft.scopeName = span.scope.name
+        draft.scopeVersion = span.scope.version
+        return .success(draft)
+    }
+
+    /// The GenAI columns of a span's attributes, in one pass: each mapped key goes to its
+    /// column (the last copy of a key wins; a fallback spelling only fills a column its main
+    /// attribute left empty).
+    static func mappedColumns(_ attributes: [OTLPAttribute]) -> [DatabaseValue] {
         var values = [OTLPValue?](repeating: nil, count: SpanAttributeMapping.columns.count)
         var fromFallback = [Bool](repeating: false, count: values.count)
-        for attribute in span.attributes {
+        for attribute in attributes {
             guard let (slot, isFallback) = SpanAttributeMapping.slotByAttribute[attribute.key] else { continue }
             if isFallback, values[slot] != nil, !fromFallback[slot] { continue }
             values[slot] = attribute.value
             fromFallback[slot] = isFallback
         }
-        draft.mapped = zip(SpanAttributeMapping.columns, values).map { Self.columnValue($1, $0.kind) }
-        draft.spanAttributes = AttributeLookup.mapText(span.attributes)
-        draft.scopeName = span.scope.name
-        draft.scopeVersion = span.scope.version
-        return .success(draft)
+        return zip(SpanAttributeMapping.columns, values).map { columnValue($1, $0.kind) }
     }
 
     static func columnValue(_ value: OTLPValue?, _ kind: SpanAttributeMapping.Kind) -> DatabaseValue {
@@ -241,22 +246,26 @@ struct AttributeLookup {
     var mapText: String { mapText(excluding: []) }
 
     func mapText(excluding: Set<String>) -> String {
-        JSON.object(JSONObject(entries.filter { !excluding.contains($0.0) }.map { ($0.0, JSON.string($0.1?.flattened ?? "")) })).text
+        Self.write(entries.lazy.filter { !excluding.contains($0.0) })
     }
 
-    /// The stored JSON map of attributes, written straight to bytes: keys in first-seen order,
-    /// the last copy of a repeated key winning (as `AttributeLookup` reads them).
+    /// The stored map of a list of attributes, without building a lookup first (the span hot
+    /// path): keys in first-seen order, the last copy of a repeated key winning, as above.
     static func mapText(_ attributes: [OTLPAttribute]) -> String {
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        out.reserveCapacity(attributes.count * 48)
-        var first = true
-        for (index, attribute) in attributes.enumerated() {
+        write(attributes.indices.lazy.compactMap { index -> (String, OTLPValue?)? in
+            let key = attributes[index].key
             // A key seen earlier: its value is written there (the last copy's).
-            if attributes[..<index].contains(where: { $0.key == attribute.key }) { continue }
-            let value = attributes[index...].last(where: { $0.key == attribute.key })?.value
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            JSON.writeString(attribute.key, into: &out)
+            if attributes[..<index].contains(where: { $0.key == key }) { return nil }
+            return (key, attributes[index...].last(where: { $0.key == key })?.value)
+        })
+    }
+
+    /// The stored JSON map of strings, written straight to bytes.
+    private static func write(_ entries: some Sequence<(String, OTLPValue?)>) -> String {
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        for (key, value) in entries {
+            if out.count > 1 { out.append(UInt8(ascii: ",")) }
+            JSON.writeString(key, into: &out)
             out.append(UInt8(ascii: ":"))
             JSON.writeString(value?.flattened ?? "", into: &out)
         }

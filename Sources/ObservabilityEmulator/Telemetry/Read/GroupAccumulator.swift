@@ -88,7 +88,7 @@ struct GroupAccumulator {
     let aggregation: String
     let measureIsInteger: Bool
     /// When set, column 0 is a raw time in nanoseconds, bucketed here (fixed-width buckets).
-    let bucket: (width: Int64, offset: Int64)?
+    let bucket: TimeBuckets.Fixed?
     private(set) var interners: [Interner]
     private var groupOfKey: [Int: Int] = [:]
     private var groupOfWideKey: [[Int]: Int] = [:]
@@ -97,7 +97,7 @@ struct GroupAccumulator {
     private(set) var figures: [Figures] = []
 
     /// `columns` group columns (the bucket first), then the measure.
-    init(aggregation: String, measureIsInteger: Bool, columns: Int, bucket: (width: Int64, offset: Int64)? = nil) {
+    init(aggregation: String, measureIsInteger: Bool, columns: Int, bucket: TimeBuckets.Fixed? = nil) {
         self.aggregation = aggregation
         self.measureIsInteger = measureIsInteger
         self.bucket = bucket
@@ -111,8 +111,7 @@ struct GroupAccumulator {
         for index in 0..<columns {
             let id: Int
             if index == 0, let bucket, row.type(0) == SQLITE_INTEGER {
-                let time = row.int64(0)
-                id = interners[0].id(integer: (time - bucket.offset) / bucket.width * bucket.width + bucket.offset)
+                id = interners[0].id(integer: bucket.start(row.int64(0)))
             } else {
                 id = interners[index].id(row, index)
             }

@@ -154,12 +154,24 @@ enum TimeBuckets {
         return "month"
     }
 
+    /// The buckets of one width (every granularity but `month`), weeks counted from a Monday.
+    struct Fixed {
+        let width: Int64
+        let offset: Int64
+
+        init?(_ granularity: String) {
+            guard let width = widths[granularity] else { return nil }
+            self.width = width
+            offset = granularity == "week" ? mondayOffset : 0
+        }
+
+        func start(_ ns: Int64) -> Int64 { (ns - offset) / width * width + offset }
+        func sql(_ column: String) -> String { "((\(column) - \(offset)) / \(width)) * \(width) + \(offset)" }
+    }
+
     /// SQL giving the bucket start: nanoseconds, or `YYYY-MM` for months.
     static func sql(_ granularity: String, column: String) -> String {
-        if granularity == "month" { return "strftime('%Y-%m', \(column) / 1000000000, 'unixepoch')" }
-        let width = widths[granularity] ?? second
-        if granularity == "week" { return "((\(column) - \(mondayOffset)) / \(width)) * \(width) + \(mondayOffset)" }
-        return "(\(column) / \(width)) * \(width)"
+        Fixed(granularity)?.sql(column) ?? "strftime('%Y-%m', \(column) / 1000000000, 'unixepoch')"
     }
 
     static func start(_ value: DatabaseValue) -> String? {
@@ -187,10 +199,9 @@ extension ObservabilityStore {
                     try db.queryOne("SELECT \(timeColumn) FROM \(resource.table) AS t WHERE +\(whereSQL) ORDER BY \(timeColumn) \(direction) LIMIT 1",
                                     whereArgs) { $0.int64(0) }
                 }
-                let extent: (Int64?, Int64?)? = (try edge("ASC"), try edge("DESC"))
                 let now = nowMs() * 1_000_000
-                from = from ?? extent?.0 ?? now
-                to = to ?? extent?.1.map { $0 + 1 } ?? now
+                from = try from ?? edge("ASC") ?? now
+                to = try to ?? edge("DESC").map { $0 + 1 } ?? now
             }
             let windowFrom = from ?? 0, windowTo = max(to ?? 0, windowFrom)
             let granularity = request.granularity.map { TimeBuckets.resolve($0, from: windowFrom, to: windowTo) }
@@ -210,9 +221,7 @@ extension ObservabilityStore {
             } else {
                 // Hash aggregation over the rows as they stream out (see GroupAccumulator).
                 // Fixed-width buckets are computed from the raw time as rows arrive.
-                let bucket = granularity.flatMap { g in
-                    TimeBuckets.widths[g].map { (width: $0, offset: g == "week" ? TimeBuckets.mondayOffset : 0) }
-                }
+                let bucket = granularity.flatMap(TimeBuckets.Fixed.init)
                 var accumulator = GroupAccumulator(aggregation: request.aggregation,
                                                    measureIsInteger: request.measure.type == .INT || request.measure.type == .TIMESTAMP,
                                                    columns: groupCount, bucket: bucket)

@@ -22,8 +22,6 @@ struct TimeWindow: Equatable {
     var from: Int64?
     var to: Int64?
 
-    static let all = TimeWindow()
-
     /// From the query string: a malformed instant is 422 naming it, `from` after `to` 400.
     init(_ call: Call) throws {
         func instant(_ name: String) throws -> Int64? {
@@ -38,11 +36,6 @@ struct TimeWindow: Equatable {
         if let from, let to, from > to {
             throw APIError.searchBadRequest("from (\(Timestamp.formatNanos(from))) is after to (\(Timestamp.formatNanos(to)))")
         }
-    }
-
-    init(from: Int64? = nil, to: Int64? = nil) {
-        self.from = from
-        self.to = to
     }
 
     func sql(_ column: String, _ args: inout [DatabaseValue]) -> String {
@@ -66,17 +59,12 @@ enum FeedCursor {
             default: return "n"
             }
         }
-        let payload = Array((["f1", resource, digest(request)] + fields).joined(separator: "|").utf8)
-        let mac = SHA1.hmac(key: key, message: payload).prefix(10)
-        return CursorToken.base64url(payload) + "." + CursorToken.base64url(Array(mac))
+        return CursorToken.seal(Array((["f1", resource, digest(request)] + fields).joined(separator: "|").utf8), key: key)
     }
 
     static func decode(_ token: String, resource: String, request: String) throws -> [DatabaseValue] {
-        let invalid = APIError.searchBadRequest("cursor: invalid or tampered cursor; pass the 'cursor' value of a previous page unchanged")
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let payload = CursorToken.unbase64url(String(parts[0])),
-              let mac = CursorToken.unbase64url(String(parts[1])),
-              Array(SHA1.hmac(key: key, message: payload).prefix(10)) == mac else { throw invalid }
+        let invalid = CursorToken.invalid
+        guard let payload = CursorToken.open(token, key: key) else { throw invalid }
         let fields = String(decoding: payload, as: UTF8.self).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         guard fields.count >= 4, fields[0] == "f1", fields[1] == resource else { throw invalid }
         guard fields[2] == digest(request) else {
@@ -174,7 +162,7 @@ extension ObservabilityStore {
         let tuple = "(" + orderColumns.map { "t.\($0)" }.joined(separator: ", ") + ")"
         if let after = query.after {
             guard after.count == orderColumns.count else {
-                throw APIError.searchBadRequest("cursor: invalid or tampered cursor; pass the 'cursor' value of a previous page unchanged")
+                throw CursorToken.invalid
             }
             sql += " AND \(tuple) \(query.descending ? "<" : ">") (" + Array(repeating: "?", count: after.count).joined(separator: ", ") + ")"
             args += after

@@ -362,44 +362,34 @@ struct ExpressionCompiler {
 
     /// A LIKE pattern (`%`, `_`, `\` escapes) as a case-sensitive GLOB pattern.
     static func globPattern(like pattern: String) -> String {
-        var out = ""
-        var escaped = false
-        for character in pattern {
-            if escaped {
-                out += globLiteral(character)
-                escaped = false
-                continue
-            }
-            switch character {
-            case "\\": escaped = true
-            case "%": out += "*"
-            case "_": out += "?"
-            default: out += globLiteral(character)
-            }
-        }
-        if escaped { out += globLiteral("\\") }
-        return out
+        translate(like: pattern, anyRun: "*", anyOne: "?", literal: globLiteral)
     }
 
     /// A LIKE pattern as an anchored regular expression (for patterns GLOB cannot take).
     static func regexPattern(like pattern: String, caseInsensitive: Bool) -> String {
-        var out = caseInsensitive ? "(?si)^" : "(?s)^"
+        (caseInsensitive ? "(?si)^" : "(?s)^")
+            + translate(like: pattern, anyRun: ".*", anyOne: ".") { NSRegularExpression.escapedPattern(for: String($0)) } + "$"
+    }
+
+    /// A LIKE pattern (`%`, `_`, `\` escapes; a trailing `\` is itself) in another syntax.
+    private static func translate(like pattern: String, anyRun: String, anyOne: String, literal: (Character) -> String) -> String {
+        var out = ""
         var escaped = false
         for character in pattern {
             if escaped {
-                out += NSRegularExpression.escapedPattern(for: String(character))
+                out += literal(character)
                 escaped = false
                 continue
             }
             switch character {
             case "\\": escaped = true
-            case "%": out += ".*"
-            case "_": out += "."
-            default: out += NSRegularExpression.escapedPattern(for: String(character))
+            case "%": out += anyRun
+            case "_": out += anyOne
+            default: out += literal(character)
             }
         }
-        if escaped { out += "\\\\" }
-        return out + "$"
+        if escaped { out += literal("\\") }
+        return out
     }
 
     private static func globLiteral(_ character: Character) -> String {

@@ -118,13 +118,10 @@ enum SyntheticTraces {
             draft.statusMessage = error ?? ""
             var all = attributes
             if let error { all.append(("error.type", .string(error))) }
-            var values = [OTLPValue?](repeating: nil, count: SpanAttributeMapping.columns.count)
-            for (key, value) in all {
-                if let (slot, _) = SpanAttributeMapping.slotByAttribute[key] { values[slot] = value }
-            }
-            draft.mapped = zip(SpanAttributeMapping.columns, values).map { SpanDraft.columnValue($1, $0.kind) }
+            let attributes = all.map { OTLPAttribute(key: $0.0, value: $0.1) }
+            draft.mapped = SpanDraft.mappedColumns(attributes)
             draft.resourceAttributes = resource
-            draft.spanAttributes = AttributeLookup.mapText(all.map { OTLPAttribute(key: $0.0, value: $0.1) })
+            draft.spanAttributes = AttributeLookup.mapText(attributes)
             draft.scopeName = "mistralai_sdk_tracer"
             draft.scopeVersion = "3.7.0"
             drafts.append(draft)

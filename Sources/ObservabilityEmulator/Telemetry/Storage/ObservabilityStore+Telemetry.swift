@@ -138,7 +138,7 @@ extension ObservabilityStore {
 
 /// The trace columns accumulated over its spans in start order.
 struct TraceRollUp {
-    struct Root { var spanID = "", name = "", service = "", environment = "", start = Int64.max, isRoot = false }
+    struct Root { var spanID = "", name = "", service = "", environment = "", isRoot = false }
     var root = Root()
     var start = Int64.max, end = Int64.min
     var firstEnvironment = "", conversationID = "", workflowName = "", agentID = "", agentName = ""
@@ -196,7 +196,7 @@ struct TraceRollUp {
         let isRoot = span.parentSpanID.isEmpty
         // The span without a parent; the earliest one when there are several or none.
         if spanCount == 1 || (isRoot && !root.isRoot) {
-            root = Root(spanID: span.spanID, name: span.name, service: span.service, environment: span.environment, start: span.start, isRoot: isRoot)
+            root = Root(spanID: span.spanID, name: span.name, service: span.service, environment: span.environment, isRoot: isRoot)
         }
         if firstEnvironment.isEmpty { firstEnvironment = span.environment }
         if conversationID.isEmpty { conversationID = span.conversationID }
