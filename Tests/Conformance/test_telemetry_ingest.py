@@ -16,10 +16,8 @@ test sent.
 
 from __future__ import annotations
 
-import calendar
 import gzip
 import json
-import re
 import time
 import uuid
 from typing import Any, Sequence
@@ -59,6 +57,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 import otlp_hostile
 from conftest import API, HTTP, new_token
+from telemetry_support import last_message_text, ns_of
 
 # operationIds (docs/openapi.yaml)
 OTLP_TRACES = "emulator_otlp_traces"
@@ -136,17 +135,6 @@ def trace_spans(http: HTTP, trace_id: str) -> list[dict]:
         cursor = page["cursor"]
         if not cursor:
             return rows
-
-
-_INSTANT = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?Z$")
-
-
-def ns_of(text: str) -> int:
-    m = _INSTANT.match(text)
-    assert m, f"not an RFC 3339 UTC instant: {text!r}"
-    y, mo, d, h, mi, s, frac = m.groups()
-    seconds = calendar.timegm((int(y), int(mo), int(d), int(h), int(mi), int(s), 0, 0, 0))
-    return seconds * 1_000_000_000 + int((frac or "").ljust(9, "0"))
 
 
 def assert_instant(text: str, sent_ns: int) -> None:
@@ -237,13 +225,6 @@ def check_span_row(row: dict, span: ReadableSpan, fields: list[dict]) -> None:
     assert len(projected) >= 30, "the GenAI mapping is published as source_attribute_key"
     for f in projected:
         assert row[f["name"]] == expected_column(f, attrs), (f["name"], f["source_attribute_key"], row[f["name"]])
-
-
-def last_message_text(messages: str) -> str:
-    if not messages:
-        return ""
-    last = json.loads(messages)[-1]
-    return "\n".join(p["content"] for p in last.get("parts", []) if p.get("type") == "text")
 
 
 def expected_trace(spans: Sequence[ReadableSpan], evaluations: int = 0) -> dict:

@@ -17,7 +17,6 @@ import datetime as dt
 import functools
 import json
 import math
-import re
 import time
 import uuid
 from typing import Any
@@ -26,6 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from conftest import API, FIXTURES, HTTP, assert_error, new_token
+from telemetry_support import last_message_text, ns_of
 
 # operationIds (docs/openapi.yaml)
 SEARCH_TRACES = "search_traces_v1_observability_traces_search_post"
@@ -138,27 +138,6 @@ def trace_start(spans: list[dict]) -> int:
     return min(s["start"] for s in spans)
 
 
-def last_message_text(messages: Any) -> str:
-    if not messages:
-        return ""
-    try:
-        parsed = json.loads(messages)
-    except (TypeError, ValueError):
-        return str(messages)
-    if not isinstance(parsed, list):
-        return str(messages)
-    if not parsed:
-        return ""
-    last = parsed[-1]
-    if not isinstance(last, dict):
-        return last if isinstance(last, str) else json.dumps(last)
-    if isinstance(last.get("parts"), list):
-        return "\n".join(p.get("content", p.get("text", "")) for p in last["parts"]
-                         if isinstance(p, dict) and p.get("type", "text") == "text")
-    content = last.get("content", "")
-    return content if isinstance(content, str) else json.dumps(content, separators=(",", ":"))
-
-
 def expected_roll_up(spans: list[dict]) -> dict:
     """SPEC 12's trace columns from the fixture spans (start order, span id as tie-break)."""
     ordered = sorted(spans, key=lambda s: (s["start"], s["span_id"]))
@@ -209,17 +188,6 @@ def expected_roll_up(spans: list[dict]) -> dict:
 # --------------------------------------------------------------------------------------------
 # Time
 # --------------------------------------------------------------------------------------------
-
-_INSTANT = re.compile(r"^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?Z$")
-
-
-def ns_of(text: str) -> int:
-    m = _INSTANT.match(text)
-    assert m, f"not an RFC 3339 UTC instant: {text!r}"
-    y, mo, d, h, mi, s, frac = m.groups()
-    seconds = calendar.timegm((int(y), int(mo), int(d), int(h), int(mi), int(s), 0, 0, 0))
-    return seconds * 1_000_000_000 + int((frac or "").ljust(9, "0"))
-
 
 def rfc3339(ns: int) -> str:
     """Nanosecond-exact RFC 3339 (nine fraction digits)."""
