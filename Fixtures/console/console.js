@@ -77,8 +77,10 @@ async function render() {
   if (ticket === renderCount) focusTitle();
 }
 
-/** After navigation, focus goes to the page title (screen readers announce the new page). */
+/** After navigation, focus goes to the page title (screen readers announce the new page); not on
+ * the first page shown, so that Tab still starts at the skip link. */
 function focusTitle() {
+  if (renderCount === 1) return;
   const title = document.getElementById("page-title");
   if (title && !view.contains(document.activeElement)) title.focus({ preventScroll: true });
 }

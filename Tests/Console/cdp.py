@@ -69,6 +69,8 @@ class Browser:
         self.reader.start()
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable")
+        # Headless windows never have the OS focus: emulate it, so Tab and :focus-visible behave.
+        self.send("Emulation.setFocusEmulationEnabled", {"enabled": True})
         self.resize(width, height)
 
     def _read_devtools_url(self) -> str:
@@ -165,7 +167,8 @@ class Browser:
         value = None
         while time.monotonic() < deadline:
             value = self.eval(expression)
-            if value:
+            # A DOM node comes back as {}: present, so it counts as true here.
+            if value is not None and value is not False and value != "" and value != 0 and value != []:
                 return value
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {what or expression} (last value {value!r})")
