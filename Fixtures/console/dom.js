@@ -44,7 +44,7 @@ export function table(caption, headers, rows, options = {}) {
 export function fields(pairs) {
   return h("dl", { class: "fields" }, pairs.filter(([, v]) => v !== undefined).map(([key, value]) => [
     h("dt", {}, key),
-    h("dd", {}, value instanceof Node ? value : display(value)),
+    h("dd", {}, value instanceof Node ? value : Array.isArray(value) && value.some((v) => v instanceof Node) ? value : display(value)),
   ]));
 }
 

@@ -161,9 +161,9 @@ export async function tracePage(view, traceID, spanID) {
         "aria-label": `${s.span_name}, ${s.span_kind}, ${durationNs(s.duration_ns)}, level ${depth + 1}${s.status_code === "Error" ? ", error" : ""}` },
         h("span", { class: "tree-indent", "aria-hidden": "true" }, depth ? "└ " : ""), s.span_name,
         (evalsBySpan.get(s.span_id) || []).length ? h("span", { class: "eval-dot", title: "has evaluations" }, "★") : null),
+      h("span", { class: "span-duration", "aria-hidden": "true" }, durationNs(s.duration_ns)),
       h("div", { class: "bar-track", "aria-hidden": "true" },
-        h("div", { class: `bar bar-${(s.operation_name || s.span_kind || "x").replace(/[^a-z_]/gi, "")}` }),
-        h("span", { class: "bar-label" }, durationNs(s.duration_ns))));
+        h("div", { class: `bar bar-${(s.operation_name || s.span_kind || "x").replace(/[^a-z_]/gi, "")}` })));
     li.style.setProperty("--depth", depth);
     const bar = li.querySelector(".bar");
     bar.style.left = `${left}%`;
