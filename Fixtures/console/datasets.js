@@ -40,8 +40,9 @@ export async function datasetPage(view, id, params) {
         h("span", { class: "muted" }, `Page ${page}`),
         recs.next ? link(`#/datasets/${id}?page=${page + 1}`, "Next →", { class: "button secondary" }) : null),
       h("h2", {}, "Import tasks"),
-      table("Import tasks", ["Task", "Source", "Status", "Progress", "Message", "Created (UTC)"], taskList.results.map((t) => [
-        h("span", { class: "mono" }, shortID(t.id)), t.source || t.kind || "—", badge(t.status), t.progress == null ? "—" : `${t.progress}%`, t.message || "—", when(t.created_at),
+      table("Import tasks", ["Task", "Status", "Progress", "Message", "Records", "Created (UTC)"], taskList.results.map((t) => [
+        h("span", { class: "mono" }, shortID(t.id)), badge(t.status), t.progress == null ? "—" : `${t.progress}%`, t.message || "—",
+        t.result ? `${t.result.imported_record_count} imported, ${t.result.skipped_record_count} skipped` : "—", when(t.created_at),
       ]), { empty: "No import task." }));
   } catch (error) {
     fill(view, pageHeader("Dataset", id), errorBox(error, "Could not load the dataset"), link("#/datasets", "← Datasets"));

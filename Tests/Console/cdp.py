@@ -114,6 +114,9 @@ class Browser:
                 self.console.append((params["type"], text))
             elif method == "Log.entryAdded":
                 self.log.append(params["entry"])
+            elif method == "Fetch.requestPaused":
+                self._answer_mocked(params)
+                continue
             self.events.put(message)
 
     def send(self, method: str, params: dict | None = None, timeout: float = 30) -> dict:
@@ -132,6 +135,32 @@ class Browser:
         if "error" in reply:
             raise CDPError(f"{method}: {reply['error']}")
         return reply.get("result", {})
+
+    # Mocked routes: answers for APIs this emulator build may not serve yet
+
+    def mock(self, routes) -> None:
+        """Answers requests whose URL matches a key of `routes` (a regular expression) with
+        `handler(method, url, body) -> (status, json)`, through the Fetch domain; others go on."""
+        self.mocks = [(re.compile(pattern), handler) for pattern, handler in routes.items()]
+        self.send("Fetch.enable", {"patterns": [{"urlPattern": "*/v1/observability/*", "requestStage": "Request"}]})
+
+    def unmock(self) -> None:
+        self.mocks = []
+        self.send("Fetch.disable")
+
+    def _answer_mocked(self, params: dict) -> None:
+        # Runs on the reader thread: it sends without waiting for the reply, which this thread reads.
+        request = params["request"]
+        for pattern, handler in getattr(self, "mocks", []):
+            if pattern.search(request["url"]):
+                body = request.get("postData")
+                status, value = handler(request["method"], request["url"], json.loads(body) if body else None)
+                payload = base64.b64encode(json.dumps(value).encode()).decode()
+                self.ws.send(json.dumps({"id": next(self.ids), "method": "Fetch.fulfillRequest", "params": {
+                    "requestId": params["requestId"], "responseCode": status, "body": payload,
+                    "responseHeaders": [{"name": "Content-Type", "value": "application/json"}]}}))
+                return
+        self.ws.send(json.dumps({"id": next(self.ids), "method": "Fetch.continueRequest", "params": {"requestId": params["requestId"]}}))
 
     # Page helpers
 
