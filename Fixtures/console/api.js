@@ -30,6 +30,7 @@ export const session = {
     const recent = [this.token, ...this.recent().filter((t) => t !== this.token)].slice(0, 8);
     store(RECENT_KEY, JSON.stringify(recent));
     availability.clear();
+    servedPaths = null;
   },
 };
 
@@ -89,19 +90,43 @@ function learnWorkspace(data) {
 }
 
 /**
- * Sections whose API other work has not delivered yet: the list route answers 404 or 405 and
- * the section is hidden. Other failures (401, 5xx) do not hide it: the page shows them.
+ * Sections whose API other work has not delivered yet are hidden. Which routes the emulator
+ * answers is read from the OpenAPI document it serves (GET /__emulator/openapi.yaml, held equal
+ * to its route table by RouteTableTests), so finding out costs no failing request; when that
+ * document cannot be read, the section's list route is called and a 404 or 405 hides it. Other
+ * failures (401, 5xx) do not hide it: the page shows them.
  */
 const probes = {
-  pipelines: () => api("GET", `${V1}/pipelines`, { query: { page_size: 1 } }),
-  evaluations: () => api("POST", `${V1}/evaluation-runs_v2/search`, { query: { page_size: 1 }, body: {} }),
+  pipelines: { path: `${V1}/pipelines`, call: () => api("GET", `${V1}/pipelines`, { query: { page_size: 1 } }) },
+  evaluations: { path: `${V1}/evaluation-runs_v2/search`, call: () => api("POST", `${V1}/evaluation-runs_v2/search`, { query: { page_size: 1 }, body: {} }) },
 };
 const availability = new Map();
+let servedPaths = null;
+
+/** The paths of the served OpenAPI document, or null when it cannot be read. */
+function documentedPaths() {
+  if (!servedPaths) {
+    servedPaths = (async () => {
+      try {
+        const headers = session.adminToken ? { "X-Emulator-Admin-Token": session.adminToken } : {};
+        const response = await fetch("/__emulator/openapi.yaml", { headers, cache: "no-store" });
+        if (!response.ok) return null;
+        const text = await response.text();
+        return new Set([...text.matchAll(/^ {2}(\/\S*):\s*$/gm)].map((match) => match[1]));
+      } catch {
+        return null;
+      }
+    })();
+  }
+  return servedPaths;
+}
 
 export function isAvailable(section) {
-  if (!probes[section]) return Promise.resolve(true);
+  const probe = probes[section];
+  if (!probe) return Promise.resolve(true);
   if (!availability.has(section)) {
-    availability.set(section, probes[section]().then(() => true, (error) => !(error.status === 404 || error.status === 405)));
+    availability.set(section, documentedPaths().then((paths) => paths ? paths.has(probe.path)
+      : probe.call().then(() => true, (error) => !(error.status === 404 || error.status === 405))));
   }
   return availability.get(section);
 }

@@ -42,7 +42,7 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="console-chromium-")
         args = [
             chromium_binary(), "--headless=new", "--remote-debugging-port=0", f"--user-data-dir={self.profile}",
-            "--no-first-run", "--no-default-browser-check", "--disable-gpu", "--disable-extensions",
+            "--no-first-run", "--no-default-browser-check", "--disable-gpu", "--disable-extensions", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--mute-audio",
             "--hide-scrollbars", f"--window-size={width},{height}", "--force-device-scale-factor=1",
             "--lang=en-US", "--font-render-hinting=none", "about:blank",
@@ -142,7 +142,8 @@ class Browser:
         """Answers requests whose URL matches a key of `routes` (a regular expression) with
         `handler(method, url, body) -> (status, json)`, through the Fetch domain; others go on."""
         self.mocks = [(re.compile(pattern), handler) for pattern, handler in routes.items()]
-        self.send("Fetch.enable", {"patterns": [{"urlPattern": "*/v1/observability/*", "requestStage": "Request"}]})
+        self.send("Fetch.enable", {"patterns": [{"urlPattern": "*/v1/observability/*", "requestStage": "Request"},
+                                                {"urlPattern": "*/__emulator/openapi.yaml", "requestStage": "Request"}]})
 
     def unmock(self) -> None:
         self.mocks = []
@@ -155,10 +156,11 @@ class Browser:
             if pattern.search(request["url"]):
                 body = request.get("postData")
                 status, value = handler(request["method"], request["url"], json.loads(body) if body else None)
-                payload = base64.b64encode(json.dumps(value).encode()).decode()
+                text, kind = (value, "application/yaml") if isinstance(value, str) else (json.dumps(value), "application/json")
+                payload = base64.b64encode(text.encode()).decode()
                 self.ws.send(json.dumps({"id": next(self.ids), "method": "Fetch.fulfillRequest", "params": {
                     "requestId": params["requestId"], "responseCode": status, "body": payload,
-                    "responseHeaders": [{"name": "Content-Type", "value": "application/json"}]}}))
+                    "responseHeaders": [{"name": "Content-Type", "value": kind}]}}))
                 return
         self.ws.send(json.dumps({"id": next(self.ids), "method": "Fetch.continueRequest", "params": {"requestId": params["requestId"]}}))
 

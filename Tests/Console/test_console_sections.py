@@ -4,8 +4,8 @@ answers shaped as mistralai 3.7.0's models say (docs/observability-openapi-sdk-3
 by the browser's request interception while this emulator build does not serve those APIs."""
 from __future__ import annotations
 
-import json
 import re
+import urllib.request
 
 import pytest
 
@@ -75,6 +75,12 @@ STATISTICS = {"run_id": RUN["id"], "passed": True, "goal_results": {}, "statisti
 
 def answers(method, url, body):
     path = re.sub(r"^https?://[^/]+", "", url).split("?")[0]
+    if path == "/__emulator/openapi.yaml":
+        # The served document is how the console learns which APIs exist: here, these two as well.
+        with urllib.request.urlopen(url) as response:
+            document = response.read().decode()
+        return 200, document.replace("\npaths:\n", "\npaths:\n  /v1/observability/pipelines:\n    get: {}\n"
+                                     "  /v1/observability/evaluation-runs_v2/search:\n    post: {}\n", 1)
     if path == f"{V1}/pipelines":
         return 200, {"pipelines": {"count": 1, "results": [PIPELINE], "next": None, "previous": None}}
     if path == f"{V1}/pipelines/{PIPELINE['id']}":
@@ -91,7 +97,7 @@ def answers(method, url, body):
     return 404, {"detail": {"message": f"not mocked: {method} {path}", "error_code": None}}
 
 
-MOCKED = {r"/v1/observability/(pipelines|pipeline-results|evaluation-runs_v2)(/|\?|$)": answers}
+MOCKED = {r"/v1/observability/(pipelines|pipeline-results|evaluation-runs_v2)(/|\?|$)|/__emulator/openapi\.yaml$": answers}
 
 
 @pytest.fixture
@@ -126,3 +132,22 @@ def test_evaluation_runs_and_their_statistics_show_once_the_api_answers(served_l
     assert "0.820" in cards and "pass: 41" in cards and "fail: 9" in cards
     widths = page.eval("[...document.querySelectorAll('.freq-bar')].map(b => b.style.width)")
     assert widths == ["82%", "18%"]
+
+
+def test_without_the_openapi_document_the_list_routes_decide(page, emulator):
+    """Behind an --admin-token the console may not read the document: then a 404 from a list
+    route hides its section, and an answer shows it."""
+    def fallback(method, url, body):
+        path = re.sub(r"^https?://[^/]+", "", url).split("?")[0]
+        if path == "/__emulator/openapi.yaml" or path.startswith(f"{V1}/pipelines"):
+            return 404, {"detail": {"message": f"no route for {method} {path}", "error_code": None}}
+        return answers(method, url, body)
+    page.expected_network += [r"/__emulator/openapi\.yaml$", r"/v1/observability/pipelines\?page_size=1$"]
+    page.mock({r"/v1/observability/(pipelines|evaluation-runs_v2)(/|\?|$)|/__emulator/openapi\.yaml$": fallback})
+    try:
+        page.goto("about:blank")
+        page.goto(emulator.ui + "#/overview")
+        page.wait_for("!document.querySelector('#nav-evaluations').hidden", what="evaluation runs shown")
+        assert page.eval("document.querySelector('#nav-pipelines').hidden") is True
+    finally:
+        page.unmock()
