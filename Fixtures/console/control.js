@@ -1,6 +1,6 @@
 // The control plane: the request journal (live, filterable) and fault rules.
 import { control as call, session } from "./api.js";
-import { h, fill, table, when, errorBox, loading, control, select, pageHeader, badge, code, notice } from "./dom.js";
+import { h, fill, table, errorBox, loading, control, select, pageHeader, badge, code, notice } from "./dom.js";
 
 const journal = { method: "", path_prefix: "", status: "", mine: false, live: true, timer: null };
 
@@ -29,7 +29,7 @@ export async function journalPage(view) {
       const data = await call("GET", "/__emulator/requests", { query });
       if (!view.contains(results)) return;
       fill(results, table("Requests, newest first", ["Time (UTC)", "Method", "Path", "Status", "ms", "Workspace"], data.requests.map((r) => [
-        when(r.time), r.method, h("span", { class: "mono path" }, r.path + (r.query ? `?${r.query}` : "")),
+        h("time", { datetime: r.time, title: r.time }, r.time.slice(11, 23)), r.method, h("span", { class: "mono path" }, r.path + (r.query ? `?${r.query}` : "")),
         badge(String(r.status), r.status >= 500 || r.status === 0 ? "error" : r.status >= 400 ? "warn" : "ok"),
         r.duration_ms.toFixed(1), h("span", { class: "mono", title: r.workspace_id || "" }, r.workspace_id ? r.workspace_id.slice(0, 8) : "—"),
       ]), { empty: "No request matches." }));

@@ -79,15 +79,16 @@ def test_event_search_with_the_filter_builder_matches_the_api(page, emulator, ar
         s.value = 'model_name'; s.dispatchEvent(new Event('change', {bubbles: true})); })()""")
     page.wait_for("document.querySelector('.condition select').value === 'model_name'")
     page.type_into(".condition input", "mistral-small-latest")
-    page.click("#events-search")
-    page.wait_for("!document.querySelector('main .loading') && document.querySelector('main tbody tr td a')")
-    shown = page.eval("[...document.querySelectorAll('main tbody tr')].map(r => r.cells[0].querySelector('a').title)")
-    models = page.eval("[...document.querySelectorAll('main tbody tr')].map(r => r.cells[2].innerText)")
     status, expected = call(emulator.url, "POST", f"{V1}/chat-completion-events/search?page_size=20",
                             {"search_params": {"filters": {"AND": [{"field": "model_name", "op": "eq", "value": "mistral-small-latest"}]}},
                              "extra_fields": ["model_name"]})
     assert status == 200
-    assert shown == [e["event_id"] for e in expected["completion_events"]["results"]]
+    expected_ids = [e["event_id"] for e in expected["completion_events"]["results"]]
+    page.click("#events-search")
+    page.wait_for(f"JSON.stringify([...document.querySelectorAll('main tbody tr td:first-child a')].map(a => a.title)) === {json.dumps(json.dumps(expected_ids, separators=(',', ':')))}",
+                  what="exactly the events the API found")
+    shown = expected_ids
+    models = page.eval("[...document.querySelectorAll('main tbody tr')].map(r => r.cells[2].innerText)")
     assert set(models) == {"mistral-small-latest"}
     page.screenshot(str(artefacts / "1280-events-filtered.png"))
     # The next page follows the cursor.
@@ -149,9 +150,10 @@ def test_a_good_trace_search_and_a_trace_as_tree_and_timeline(page, emulator, ar
     show(page, "#/traces", "document.querySelector('#trace-expression')")
     page.type_into("#trace-expression", expression)
     page.click("#traces-search")
-    page.wait_for("location.hash.includes('status_code') && document.querySelector('main tbody tr a') && !document.querySelector('main .loading')")
-    shown = page.eval("[...document.querySelectorAll('main tbody tr')].map(r => r.cells[0].querySelector('a').title)")
-    assert shown == expected
+    # The results replace the unfiltered list shown first: wait for exactly what the API answered.
+    page.wait_for(f"JSON.stringify([...document.querySelectorAll('main tbody tr a')].map(a => a.title)) === {json.dumps(json.dumps(expected, separators=(',', ':')))}",
+                  what="the filtered traces")
+    assert all(badge == "Error" for badge in page.eval("[...document.querySelectorAll('main tbody tr')].map(r => r.cells[7].innerText)"))
     # Open the trace with the most spans among them.
     trace = max(body["traces"]["results"], key=lambda t: t["span_count"])
     show(page, f"#/traces/{trace['trace_id']}", "document.querySelector('.waterfall .span-row')")
