@@ -88,27 +88,25 @@ function focusTitle() {
 async function overviewPage(target) {
   const header = pageHeader("Overview", "A local emulator of Mistral's observability API. Everything here is read through that API with the token above, as an SDK would.");
   fill(target, header, loading());
-  try {
-    const [health, judges] = await Promise.all([
-      control("GET", "/__emulator/health"),
-      api("GET", `${V1}/judges`, { query: { page_size: 1 } }).catch(() => null),
-    ]);
-    const card = (title, value, href, text) => h("li", { class: "panel stat" }, h("span", { class: "stat-value" }, String(value)), h("span", { class: "stat-label" }, title), href ? link(href, text) : null);
-    fill(target, header,
-      h("ul", { class: "stats", "aria-label": "Counts" },
-        card("events stored", health.events, "#/events", "Search events →"),
-        card("seeded spans", health.fixture_spans ?? "—", "#/traces", "Search traces →"),
-        card("judges in this workspace", judges ? judges.judges.count : "—", "#/judges", "Open judges →"),
-        card("seeded log records", health.fixture_logs ?? "—", null)),
-      h("section", { class: "panel" }, h("h2", {}, "Emulator"), fields([
-        ["Version", health.version], ["Uptime", `${health.uptime_s} s`], ["Database", health.database], ["Search index", health.search_index],
-        ["Task pace", health.task_pace], ["Workspace of this token", session.workspaceID || "learnt from the first listing"],
-      ])),
-      h("section", { class: "panel" }, h("h2", {}, "Point an SDK here"),
-        h("pre", { class: "snippet" }, `from mistralai import Mistral\nclient = Mistral(api_key=${JSON.stringify(session.token)}, server_url=${JSON.stringify(location.origin)})`)));
-  } catch (error) {
-    fill(target, header, errorBox(error, "The emulator did not answer"));
-  }
+  const [health, judges] = await Promise.all([
+    control("GET", "/__emulator/health").catch((error) => ({ error })),
+    api("GET", `${V1}/judges`, { query: { page_size: 1 } }).catch((error) => ({ error })),
+  ]);
+  const card = (title, value, href, text) => h("li", { class: "panel stat" }, h("span", { class: "stat-value" }, String(value ?? "—")), h("span", { class: "stat-label" }, title), href ? link(href, text) : null);
+  const ok = !health.error;
+  fill(target, header,
+    h("ul", { class: "stats", "aria-label": "Counts" },
+      card("events stored", ok ? health.events : null, "#/events", "Search events →"),
+      card("seeded spans", ok ? health.fixture_spans : null, "#/traces", "Search traces →"),
+      card("judges in this workspace", judges.error ? null : judges.judges.count, "#/judges", "Open judges →"),
+      card("seeded log records", ok ? health.fixture_logs : null, null)),
+    judges.error ? errorBox(judges.error, "The API refused this token") : null,
+    h("section", { class: "panel" }, h("h2", {}, "Emulator"), ok ? fields([
+      ["Version", health.version], ["Uptime", `${health.uptime_s} s`], ["Database", health.database], ["Search index", health.search_index],
+      ["Task pace", health.task_pace], ["Workspace of this token", session.workspaceID || "learnt from the first listing"],
+    ]) : errorBox(health.error, health.error.status === 401 ? "The control plane needs the admin token (--admin-token)" : "The emulator did not answer")),
+    h("section", { class: "panel" }, h("h2", {}, "Point an SDK here"),
+      h("pre", { class: "snippet" }, `from mistralai import Mistral\nclient = Mistral(api_key=${JSON.stringify(session.token)}, server_url=${JSON.stringify(location.origin)})`)));
 }
 
 function buildSwitcher() {

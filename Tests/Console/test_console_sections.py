@@ -5,11 +5,14 @@ by the browser's request interception while this emulator build does not serve t
 from __future__ import annotations
 
 import re
+import subprocess
+import threading
+import time
 import urllib.request
 
 import pytest
 
-from conftest import show
+from conftest import LISTENING, show
 from helpers import V1, call
 
 EVENT = "7fd88c91-c11e-4afc-ab95-93e62ba6a0f0"  # a seeded event (Fixtures/events.jsonl)
@@ -151,3 +154,28 @@ def test_without_the_openapi_document_the_list_routes_decide(page, emulator):
         assert page.eval("document.querySelector('#nav-pipelines').hidden") is True
     finally:
         page.unmock()
+
+
+def test_behind_an_admin_token_the_control_plane_pages_ask_for_it(page, emulator):
+    """With --admin-token the console's files stay open, the control-plane pages say they need
+    the token, and work once it is typed in the top bar."""
+    proc = subprocess.Popen([emulator.proc.args[0], "--port", "0", "--log-level", "warning", "--admin-token", "s3cret"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        url = LISTENING.search(proc.stdout.readline()).group(1)
+        threading.Thread(target=lambda: [None for _ in proc.stdout], daemon=True).start()
+        time.sleep(0.3)
+        page.expected_network += [r"/__emulator/(openapi\.yaml|health|requests|faults)", r"/v1/observability/(pipelines|evaluation-runs_v2/search)\?page_size=1$"]
+        page.goto("about:blank")
+        page.goto(url + "/__emulator/ui#/overview")
+        message = page.wait_for("document.querySelector('main .notice-error') && document.querySelector('main .notice-error').innerText")
+        assert "admin token" in message and "401" in message
+        show(page, "#/journal", "document.querySelector('main .notice-error')")
+        page.type_into("#token", "console-admin")
+        page.type_into("#admin-token", "s3cret")
+        page.click("#workspace-form button[type=submit]")
+        page.wait_for("document.querySelector('main tbody') && !document.querySelector('main .notice-error')", what="the journal with the admin token")
+        assert page.eval("document.querySelector('#nav-pipelines').hidden") is True
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
