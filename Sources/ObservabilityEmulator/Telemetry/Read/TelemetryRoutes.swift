@@ -70,11 +70,7 @@ enum TelemetryRoutes {
         out.append(contentsOf: "],\"next\":".utf8)
         if page.hasMore, pageSize > 0, let last = page.last {
             let token = FeedCursor.encode(resource: resource.name, request: request, position: last)
-            var items = [("page_size", String(pageSize)), ("cursor", token)]
-            if let from = call.query("from"), !from.isEmpty { items.append(("from", from)) }
-            if let to = call.query("to"), !to.isEmpty { items.append(("to", to)) }
-            let next = path + "?" + items.map { PercentDecoding.encode($0.0) + "=" + PercentDecoding.encode($0.1) }.joined(separator: "&")
-            JSON.writeString(next, into: &out)
+            JSON.writeString(nextLink(call, path: path, pageSize: pageSize, cursor: token), into: &out)
             out.append(contentsOf: ",\"cursor\":".utf8)
             JSON.writeString(token, into: &out)
         } else {
@@ -82,6 +78,14 @@ enum TelemetryRoutes {
         }
         out.append(contentsOf: "}}".utf8)
         return .bytes(out)
+    }
+
+    /// A feed's `next`: the same path with the page size, the cursor and the window.
+    static func nextLink(_ call: Call, path: String, pageSize: Int, cursor: String) -> String {
+        var items = [("page_size", String(pageSize)), ("cursor", cursor)]
+        if let from = call.query("from"), !from.isEmpty { items.append(("from", from)) }
+        if let to = call.query("to"), !to.isEmpty { items.append(("to", to)) }
+        return path + "?" + items.map { PercentDecoding.encode($0.0) + "=" + PercentDecoding.encode($0.1) }.joined(separator: "&")
     }
 
     // MARK: One trace, one span
