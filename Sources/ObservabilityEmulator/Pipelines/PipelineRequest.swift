@@ -77,14 +77,46 @@ struct PipelineDraft {
         if items.isEmpty { throw body.fail("definitions", "at least one definition is required") }
         if items.count > maximumReferences { throw body.fail("definitions", "at most \(maximumReferences) definitions (got \(items.count))") }
         draft.definitions = items.map { .object($0) }
+        let readers = items.enumerated().map { BodyReader(object: $1, path: "\(body.fieldPath("definitions"))[\($0)]") }
         if kind.hasPrefix("judge") {
-            draft.references = try items.enumerated().map { index, object in
-                try reference(BodyReader(object: object, path: "\(body.fieldPath("definitions"))[\(index)]"), withSampling: false)
-            }
+            draft.references = try readers.map { try reference($0, withSampling: false) }
+        } else {
+            for reader in readers { try checkDefinition(reader, kind: kind) }
         }
         draft.enabled = try bool(body, "enabled")
         if !creating && draft.enabled == nil { throw body.fail("enabled", "field required") }
         return draft
+    }
+
+    /// The definitions of the kinds the emulator stores but does not run, checked against their
+    /// schemas (`DetectionDefinitionV1`, `ModerationDefinitionV1`, `ExportDefinitionV1`).
+    private static func checkDefinition(_ reader: BodyReader, kind: String) throws {
+        switch kind {
+        case "detection", "detection-v1":
+            _ = try reader.stringArray("target_attributes")
+            for (index, pattern) in (try reader.objectArray("patterns") ?? []).enumerated() {
+                let item = BodyReader(object: pattern, path: "\(reader.fieldPath("patterns"))[\(index)]")
+                for key in ["name", "regex", "category", "confidence"] { _ = try item.requiredString(key) }
+            }
+        case "moderation", "moderation-v1":
+            _ = try reader.string("model", required: false)
+            _ = try reader.stringArray("target_attributes", required: false)
+        default:
+            guard let destination = try reader.object("destination") else { throw reader.fail("destination", "field required") }
+            _ = try destination.requiredString("protocol")
+            _ = try destination.requiredString("endpoint")
+            if let insecure = destination.value("insecure"), insecure.boolValue == nil {
+                throw destination.fail("insecure", "expected a boolean, got \(insecure.typeDescription)")
+            }
+            if let headers = try destination.object("headers", required: false) {
+                for (name, value) in headers.object {
+                    guard case .object(let header) = value else {
+                        throw headers.fail(name, "expected an object with a 'value', got \(value.typeDescription)")
+                    }
+                    _ = try BodyReader(object: header, path: headers.fieldPath(name)).string("value", required: false, nullable: true)
+                }
+            }
+        }
     }
 
     /// The selectors, each filter checked as a span search expression (400 naming the column
