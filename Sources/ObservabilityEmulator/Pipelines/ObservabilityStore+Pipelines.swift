@@ -197,19 +197,6 @@ extension ObservabilityStore {
 
     // MARK: Shared
 
-    /// The first free slug for a name among a table's rows of the workspace (`-2`, `-3`, … on a clash).
-    private func freeSlug(for name: String, table: String, workspaceID: String, db: Database) throws -> String {
-        let base = DatasetSlug.base(from: name)
-        var n = 1
-        while true {
-            let candidate = DatasetSlug.candidate(base, n)
-            if try db.queryOne("SELECT 1 FROM \(table) WHERE workspace_id = ? AND slug = ?", [workspaceID, candidate], { _ in true }) == nil {
-                return candidate
-            }
-            n += 1
-        }
-    }
-
     /// The judges the references name, each the newest live revision of the workspace's judge
     /// whose slug (made from its name as dataset slugs are) or id is the reference; unknown:
     /// SCORER_NOT_FOUND naming the field.

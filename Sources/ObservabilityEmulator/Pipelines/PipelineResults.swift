@@ -28,16 +28,9 @@ enum PipelineResults {
                                                   workspaceID: call.workspace.id)
         var out: [UInt8] = Array("{\"pipeline_results\":{\"results\":".utf8)
         JSON.array(page.rows).write(into: &out)
-        out.append(contentsOf: ",\"next\":".utf8)
-        if page.hasMore, pageSize > 0, let last = page.last {
-            let token = FeedCursor.encode(resource: "pipeline_results", request: request, position: last)
-            JSON.writeString(TelemetryRoutes.nextLink(call, path: path, pageSize: pageSize, cursor: token), into: &out)
-            out.append(contentsOf: ",\"cursor\":".utf8)
-            JSON.writeString(token, into: &out)
-        } else {
-            out.append(contentsOf: "null,\"cursor\":null".utf8)
-        }
-        out.append(contentsOf: "}}".utf8)
+        TelemetryRoutes.writeFeedTail(call, path: path, pageSize: pageSize, cursor: page.hasMore ? page.last.map {
+            FeedCursor.encode(resource: "pipeline_results", request: request, position: $0)
+        } : nil, into: &out)
         return .bytes(out)
     }
 }
