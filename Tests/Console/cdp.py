@@ -208,9 +208,12 @@ class Browser:
         return self.eval(f"(document.querySelector({json.dumps(selector)}) || {{}}).innerText || ''")
 
     def click(self, selector: str) -> None:
-        """Clicks like a person: scrolls the element into view and sends mouse events at its centre."""
+        """Clicks like a person: scrolls the element into view and sends mouse events at the centre of
+        its first box."""
         box = self.wait_for(f"""(() => {{ const el = document.querySelector({json.dumps(selector)});
-            if (!el) return null; el.scrollIntoView({{block: 'center'}}); const r = el.getBoundingClientRect();
+            if (!el) return null; el.scrollIntoView({{block: 'center'}});
+            // The first box: a link that wraps has a hole in the middle of its bounding box.
+            const r = el.getClientRects()[0] || el.getBoundingClientRect();
             return r.width && r.height ? {{x: r.x + r.width / 2, y: r.y + r.height / 2}} : null; }})()""", what=f"{selector} to be visible")
         for kind in ("mousePressed", "mouseReleased"):
             self.send("Input.dispatchMouseEvent", {"type": kind, "x": box["x"], "y": box["y"], "button": "left", "clickCount": 1})

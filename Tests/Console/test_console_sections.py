@@ -175,7 +175,39 @@ def test_behind_an_admin_token_the_control_plane_pages_ask_for_it(page, emulator
         page.type_into("#admin-token", "s3cret")
         page.click("#workspace-form button[type=submit]")
         page.wait_for("document.querySelector('main tbody') && !document.querySelector('main .notice-error')", what="the journal with the admin token")
-        assert page.eval("document.querySelector('#nav-pipelines').hidden") is True
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_real_pipeline_judges_an_exported_span_and_its_result_shows(page, emulator):
+    """Against the emulator's own pipelines API, when this build serves it: a judge, a pipeline
+    selecting chat spans of one model, an OTLP export of such a span, and its judgement in the
+    pipeline's page."""
+    status, _ = call(emulator.url, "GET", f"{V1}/pipelines?page_size=1")
+    if status in (404, 405):
+        pytest.skip("this emulator build does not serve pipelines")
+    judge = {"name": "Console refund judge", "description": "refund answers", "model_name": "mistral-large-latest", "tools": [],
+             "output": {"type": "CLASSIFICATION", "options": [{"value": "good", "description": "handles it"}, {"value": "poor", "description": "does not"}]},
+             "instructions": 'when assistant icontains "refund" -> good\notherwise -> poor'}
+    assert call(emulator.url, "POST", f"{V1}/judges", judge)[0] == 201
+    status, pipeline = call(emulator.url, "POST", f"{V1}/pipelines", {
+        "name": "Console support answers",
+        "selectors": [{"source_kind": "span", "filter": "operation_name = 'chat' AND request_model = 'console-test-model'"}],
+        "definitions": [{"slug": "console-refund-judge", "mapping": {}}]})
+    assert status == 201, pipeline
+    now = time.time_ns()
+    attributes = {"gen_ai.operation.name": "chat", "gen_ai.request.model": "console-test-model",
+                  "gen_ai.input.messages": '[{"role":"user","parts":[{"type":"text","content":"Refund?"}]}]',
+                  "gen_ai.output.messages": '[{"role":"assistant","parts":[{"type":"text","content":"Your refund is on its way."}]}]'}
+    export = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "console-tests"}}]},
+              "scopeSpans": [{"scope": {"name": "console"}, "spans": [{
+                  "traceId": "c0115e00000000000000000000000001", "spanId": "c0115e0000000001", "name": "chat console-test-model", "kind": 3,
+                  "startTimeUnixNano": str(now - 200_000_000), "endTimeUnixNano": str(now),
+                  "attributes": [{"key": k, "value": {"stringValue": v}} for k, v in attributes.items()]}]}]}]}
+    assert call(emulator.url, "POST", "/telemetry/v1/traces", export)[0] == 200
+    show(page, "#/pipelines", f"document.querySelector(\"main a[href='#/pipelines/{pipeline['id']}']\")")
+    page.click(f"main a[href='#/pipelines/{pipeline['id']}']")
+    slug = pipeline["pipeline_configs"][0]["slug"]
+    page.wait_for(f"document.querySelector('main').innerText.includes({slug!r} + ': good')", what="the judged span in the results")
+    assert "chat console-test-model" in page.text("main")
