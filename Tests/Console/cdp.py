@@ -50,6 +50,15 @@ class Browser:
         if os.geteuid() == 0:
             args.insert(1, "--no-sandbox")  # Chromium refuses to run as root with its sandbox
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            self._connect(width, height)
+        except BaseException:
+            self.proc.kill()
+            self.proc.wait()
+            shutil.rmtree(self.profile, ignore_errors=True)
+            raise
+
+    def _connect(self, width: int, height: int) -> None:
         browser_ws = self._read_devtools_url()
         port = int(re.search(r":(\d+)/", browser_ws).group(1))
         self.http = f"http://127.0.0.1:{port}"

@@ -79,10 +79,12 @@ def artefacts() -> Path:
 @pytest.fixture(scope="session")
 def browser(emulator):
     b = Browser(1280, 800)
-    b.goto(emulator.ui)
-    b.wait_for("document.querySelector('#page-title')", what="the console to render")
-    yield b
-    b.close()
+    try:
+        b.goto(emulator.ui)
+        b.wait_for("document.querySelector('#page-title')", what="the console to render")
+        yield b
+    finally:
+        b.close()
 
 
 @pytest.fixture
