@@ -177,8 +177,9 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
     /// answer or a streamed body keeps the request in flight until its last byte is due.
     private func complete(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool) {
         if response.delayMilliseconds > 0 && !response.drop {
-            var due = response
-            due.delayMilliseconds = 0
+            var later = response
+            later.delayMilliseconds = 0
+            let due = later
             after(milliseconds: response.delayMilliseconds) { [self] in finish(due, keepAlive: keepAlive, isHead: isHead) }
             return
         }

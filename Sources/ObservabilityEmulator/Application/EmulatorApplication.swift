@@ -35,6 +35,8 @@ public final class EmulatorApplication: @unchecked Sendable {
     /// fixtures); nil when it cannot be found, which only `GET /__emulator/openapi.yaml` notices.
     let openAPIDocument: [UInt8]?
     let workspaces = WorkspaceRegistry()
+    /// The chat responders of `Fixtures/responders.json`, tried after a workspace's own.
+    let fixtureResponders: [Responder]
 
     init(configuration: EmulatorConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -56,6 +58,12 @@ public final class EmulatorApplication: @unchecked Sendable {
         }
         self.store = store
         fixtures = Fixtures(directory: fixtureDirectory)
+        do {
+            fixtureResponders = try Responder.loadFixtures(directory: fixtureDirectory)
+        } catch {
+            store.close()
+            throw error
+        }
         journal = RequestJournal(capacity: configuration.journalSize, keepBodies: configuration.journalBodies)
         faults = FaultRules()
         tasks = TaskRunner(defaultPace: configuration.taskPace)

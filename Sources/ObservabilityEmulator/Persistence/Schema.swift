@@ -245,5 +245,18 @@ enum Schema {
         CREATE INDEX span_evaluations_order ON span_evaluations(time_ns DESC, eval_key DESC);
         CREATE INDEX span_evaluations_span ON span_evaluations(trace_id, span_id);
         """),
+        // Model endpoints (SPEC 16): the responders a workspace added through the control plane,
+        // tried in insertion order (`position`) before the fixture responders. `body` is the rule
+        // as sent. Version 6: 4 and 5 are reserved for work on other branches.
+        Migration(version: 6, sql: """
+        CREATE TABLE responders (
+            position INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            workspace_id TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            body TEXT NOT NULL
+        );
+        CREATE INDEX responders_workspace ON responders(workspace_id, position);
+        """),
     ]
 }
