@@ -16,7 +16,8 @@ struct ChatRequest {
     let metadata: JSONObject?
     let responseFormat: String
     let stop: [String]
-    /// The whole body, serialised: the default answer is derived from it.
+    /// A hash of the whole body but `stream`: the default answer is derived from it, so a
+    /// streamed answer is the same text as the non-streamed one.
     let fingerprint: UInt64
 
     static let roles = ["system", "user", "assistant", "tool"]
@@ -80,7 +81,9 @@ struct ChatRequest {
         case let other?:
             throw reader.fail("tool_choice", "expected a ToolChoice object or one of auto, none, any, required, got \(other.typeDescription)")
         }
-        fingerprint = stableHash(JSON.object(reader.object).text)
+        var hashed = reader.object
+        hashed["stream"] = nil
+        fingerprint = stableHash(JSON.object(hashed).text)
         if messages.isEmpty { throw InferenceError.badRequest("messages: at least one message is required") }
         if let forcedFunction, !functionNames.contains(forcedFunction) {
             throw InferenceError.badRequest("tool_choice: function '\(forcedFunction.prefix(100))' is not among the offered tools")

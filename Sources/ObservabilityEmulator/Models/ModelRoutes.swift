@@ -120,7 +120,9 @@ enum ModelRoutes {
             let stream = try reader.boolean("stream") ?? false
             _ = try reader.metadataObject()
             _ = try model(modelID, for: .chat, fim: true)
-            let fingerprint = stableHash(JSON.object(reader.object).text)
+            var hashed = reader.object
+            hashed["stream"] = nil
+            let fingerprint = stableHash(JSON.object(hashed).text)
             let lastLine = prompt.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
             var content = "  # emulated completion \(String(fingerprint, radix: 16).prefix(8)) after \"\(lastLine.trimmingCharacters(in: .whitespaces).prefix(60))\"\n"
             var finish = "stop"
