@@ -12,11 +12,19 @@ Inputs, in docs/ (copies of the references the project follows):
   looser wins: `Dataset.slug`, `DatasetImportTask.result`, `TELEMETRY_SPAN`, a record create
   with only `payload`), `datasets/{dataset_id}` takes an id or a slug, and the error-code enum
   is the union of every cut's;
-- control-plane.yaml: the emulator's own routes (control plane, Files API).
+- inference-openapi-2026-08-13.yaml, Mistral's chat completions, FIM, embeddings and models
+  cut: its served operations (SPEC 16) are kept as published, with two corrections the
+  emulator's answers need, each marked `x-emulator-changed`: `ChatCompletionResponse` no
+  longer requires `data` (a field the service never sends; the SDK's model has none), and an
+  embedding may be a base64 string (`encoding_format: base64`);
+- control-plane.yaml: the emulator's own routes (control plane, Files API, responders).
 The merge then adds the statuses the emulator really answers where the inputs leave them out,
 each marked `x-emulator-added: true`:
 - 401 on every operation that takes a Bearer token (the published references omit it; the
   real service answers 401 without a valid key);
+- on the inference operations, 400 (an unknown model, a model without the capability, a
+  request that fits the schema but means nothing valid) and, for `GET /v1/models/{model_id}`,
+  404, both in the inference API's own error shape (`InferenceError`);
 - on the emulator's own routes, 422 where a parameter or a body can be invalid and 404 where the
   path names a resource; 401 on the control plane (when --admin-token is set).
 
@@ -34,6 +42,7 @@ DOCS = os.path.join(ROOT, "docs")
 NEWEST = os.path.join(DOCS, "observability-openapi-2026-08-13.yaml")
 FIRST = os.path.join(DOCS, "observability-openapi.yaml")
 SDK = os.path.join(DOCS, "observability-openapi-sdk-3.7.0.yaml")
+INFERENCE = os.path.join(DOCS, "inference-openapi-2026-08-13.yaml")
 OWN = os.path.join(DOCS, "control-plane.yaml")
 SERVED = os.path.join(DOCS, "served-operations.txt")
 OUTPUT = os.path.join(DOCS, "openapi.yaml")
@@ -85,12 +94,13 @@ def reachable(spec, roots):
 
 def merge():
     served = {line.split("#", 1)[0].strip() for line in open(SERVED, encoding="utf-8")} - {""}
-    newest, first, sdk, own = load(NEWEST), load(FIRST), load(SDK), load(OWN)
+    newest, first, sdk, inference, own = load(NEWEST), load(FIRST), load(SDK), load(INFERENCE), load(OWN)
     spec = copy.deepcopy(newest)
     spec["paths"] = {}
     found = set()
-    # The 3.7.0-derived cut last: operations only the newer SDKs call (spans/evaluations/aggregate, …).
-    for source in (newest, first, sdk):
+    # The 3.7.0-derived cut after the published ones: operations only the newer SDKs call
+    # (spans/evaluations/aggregate, …); the inference cut last (no operation in common).
+    for source in (newest, first, sdk, inference):
         for path, method, operation in operations(source):
             if operation["operationId"] in served and operation["operationId"] not in found:
                 operation = copy.deepcopy(operation)
@@ -130,6 +140,27 @@ def merge():
             if parameter.get("name") == "dataset_id" and parameter.get("in") == "path":
                 parameter["schema"] = {"type": "string", "title": "Dataset Id"}
                 parameter["description"] = SLUG_PARAMETER_DESCRIPTION
+
+    # The inference cut, where the emulator's answers need it (see the module docstring).
+    inference_paths = {path for path, _, op in operations(inference) if op["operationId"] in served}
+    if "ChatCompletionResponse" in schemas:
+        body = schemas["ChatCompletionResponse"]["allOf"][1]
+        body["required"] = [name for name in body["required"] if name != "data"]
+        body["x-emulator-changed"] = "`data` is not required: the service never sends it on a chat completion"
+    if "EmbeddingResponseData" in schemas:
+        data = schemas["EmbeddingResponseData"]["properties"]
+        data["embedding"] = {"anyOf": [data["embedding"], {"type": "string", "description": "base64 of little-endian float32 values"}],
+                             "x-emulator-changed": "a base64 string with `encoding_format: base64`"}
+    inference_error = {"application/json": {"schema": {"$ref": "#/components/schemas/InferenceError"}}}
+    for path, method, operation in operations(spec):
+        if path not in inference_paths:
+            continue
+        responses = operation["responses"]
+        if method == "post" and "400" not in responses:
+            responses["400"] = {"description": "Bad request: an unknown model (named in the message), a model without this capability, or a request that fits the schema but means nothing valid",
+                                "content": inference_error, "x-emulator-added": True}
+        if "{model_id}" in path and "404" not in responses:
+            responses["404"] = {"description": "Not Found: no such model", "content": inference_error, "x-emulator-added": True}
 
     for path, item in own["paths"].items():
         if path in spec["paths"]:
