@@ -93,8 +93,9 @@ struct ChatCompletion {
     }
 
     /// The streamed answer: the role first, at once; the content in pieces (or the tool calls in
-    /// one delta); a last chunk with the finish reason and usage; `[DONE]`. A delay is spread
-    /// evenly over the parts after the first, so the first arrives before the last is due.
+    /// one delta); a last chunk with the finish reason and usage; `[DONE]` right after it. A delay
+    /// is spread evenly over the chunks after the first, so the first arrives at once and the
+    /// last when the delay is over.
     func streamParts() -> [HTTPBodyStream.Part] {
         var payloads: [[UInt8]] = [chunk(delta: ["role": "assistant", "content": ""], finishReason: nil, withUsage: false)]
         for piece in Self.pieces(of: answer.content) {
@@ -104,10 +105,10 @@ struct ChatCompletion {
             payloads.append(chunk(delta: ["tool_calls": toolCallsJSON], finishReason: nil, withUsage: false))
         }
         payloads.append(chunk(delta: ["content": ""], finishReason: answer.finishReason, withUsage: true))
-        payloads.append(ServerSentEvents.done)
         let later = payloads.count - 1
+        payloads.append(ServerSentEvents.done)
         return payloads.enumerated().map { index, bytes in
-            guard index > 0, answer.delayMs > 0 else { return HTTPBodyStream.Part(bytes: bytes) }
+            guard index > 0, index <= later, answer.delayMs > 0 else { return HTTPBodyStream.Part(bytes: bytes) }
             let share = answer.delayMs / later + (index == later ? answer.delayMs % later : 0)
             return HTTPBodyStream.Part(delayMilliseconds: share, bytes: bytes)
         }

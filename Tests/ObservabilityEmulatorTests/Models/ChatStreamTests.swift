@@ -63,7 +63,8 @@ final class ChatStreamTests: XCTestCase {
         let parts = makeCompletion("one two three four five six seven eight nine", delayMs: 1000).streamParts()
         XCTAssertEqual(parts.first?.delayMilliseconds, 0, "the first chunk is not held back")
         XCTAssertEqual(parts.map(\.delayMilliseconds).reduce(0, +), 1000)
-        XCTAssertTrue(parts.dropFirst().allSatisfy { $0.delayMilliseconds > 0 })
+        XCTAssertTrue(parts.dropFirst().dropLast().allSatisfy { $0.delayMilliseconds > 0 })
+        XCTAssertEqual(parts.last?.delayMilliseconds, 0, "[DONE] follows the last chunk at once")
         XCTAssertTrue(makeCompletion("no delay").streamParts().allSatisfy { $0.delayMilliseconds == 0 })
     }
 
