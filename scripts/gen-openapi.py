@@ -16,7 +16,8 @@ Inputs, in docs/ (copies of the references the project follows):
   cut: its served operations (SPEC 16) are kept as published, with two corrections the
   emulator's answers need, each marked `x-emulator-changed`: `ChatCompletionResponse` no
   longer requires `data` (a field the service never sends; the SDK's model has none), and an
-  embedding may be a base64 string (`encoding_format: base64`);
+  embedding may be a base64 string (`encoding_format: base64`); and a server-sent event's
+  `data` is the JSON text of a `CompletionChunk` or `[DONE]`;
 - control-plane.yaml: the emulator's own routes (control plane, Files API, responders).
 The merge then adds the statuses the emulator really answers where the inputs leave them out,
 each marked `x-emulator-added: true`:
@@ -152,10 +153,19 @@ def merge():
         data["embedding"] = {"anyOf": [data["embedding"], {"type": "string", "description": "base64 of little-endian float32 values"}],
                              "x-emulator-changed": "a base64 string with `encoding_format: base64`"}
     inference_error = {"application/json": {"schema": {"$ref": "#/components/schemas/InferenceError"}}}
+    # One server-sent event: `data` is a CompletionChunk as JSON, or `[DONE]` at the end (the
+    # reference's CompletionEvent types `data` as the object itself, which no event can be).
+    event = {"type": "object", "required": ["data"], "properties": {"data": {"anyOf": [
+        {"const": "[DONE]"},
+        {"type": "string", "contentMediaType": "application/json", "contentSchema": {"$ref": "#/components/schemas/CompletionChunk"}}]}},
+        "x-emulator-changed": "`data` is the JSON text of a CompletionChunk, or [DONE]"}
     for path, method, operation in operations(spec):
         if path not in inference_paths:
             continue
         responses = operation["responses"]
+        stream = responses.get("200", {}).get("content", {}).get("text/event-stream")
+        if stream is not None:
+            stream["schema"] = copy.deepcopy(event)
         if method == "post" and "400" not in responses:
             responses["400"] = {"description": "Bad request: an unknown model (named in the message), a model without this capability, or a request that fits the schema but means nothing valid",
                                 "content": inference_error, "x-emulator-added": True}
