@@ -142,10 +142,11 @@ def _chat_with_telemetry(base_url, token, monkeypatch, question):
     return client, answer, provider
 
 
-def _find_chat_span(obs):
-    spans = poll(lambda: obs.spans.search_spans(search_expression="operation_name = 'chat' AND start_time > '2026-11-28T00:00:00Z'",
-                                                page_size=10).spans.results,
+def _find_chat_span(obs, answer):
+    """The SDK's span of this call: it carries the completion's id (seeded chat spans do not)."""
+    spans = poll(lambda: obs.spans.search_spans(search_expression=f"response_id = '{answer.id}'", page_size=10).spans.results,
                  lambda found: len(found) > 0, timeout=10)
+    assert len(spans) == 1
     return spans[0]
 
 
@@ -158,7 +159,8 @@ def test_offline_loop_chat_span_event_judge_dataset(base_url, token, monkeypatch
     try:
         # The trace of the SDK's own chat call, in this workspace.
         traces = obs.traces.search(search_expression="start_time > '2026-11-28T00:00:00Z'", page_size=10).traces.results
-        span = _find_chat_span(obs)
+        span = _find_chat_span(obs, answer)
+        assert span.operation_name == 'chat'
         assert span.trace_id in {t.trace_id for t in traces}
         assert "mistral-small-latest" in json.dumps(span.span_attributes)
         # The event the emulator recorded for the same call, found in the explorer at once.
@@ -205,3 +207,19 @@ def test_offline_loop_through_the_explorer_methods(base_url, token, monkeypatch)
         assert wait_task(obs, dataset.id, task.id).status == "COMPLETED"
     finally:
         provider.shutdown()
+
+
+@pytest.mark.sdk_method("spans.search_spans", "judges.create", "judges.judge_conversation", "datasets.create",
+                        "datasets.import_from_spans", "datasets.fetch_task")
+def test_the_readme_offline_loop_example_runs_and_is_shown_verbatim(base_url):
+    import os
+    import subprocess
+    import sys
+
+    from helpers import REPO
+    example = REPO / "examples" / "offline_loop.py"
+    assert example.read_text() in (REPO / "README.md").read_text()
+    run = subprocess.run([sys.executable, str(example)], env={**os.environ, "OBS_EMULATOR_URL": base_url},
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-3000:]
+    assert "verdict: yes" in run.stdout
