@@ -140,6 +140,8 @@ def test_chat_stream_is_chunked_sse_with_the_same_text(http):
     assert [c["choices"][0]["finish_reason"] for c in chunks].count("stop") == 1 and chunks[-1]["choices"][0]["finish_reason"] == "stop"
     assert chunks[-1]["usage"] == whole["usage"] and all("usage" not in c for c in chunks[:-1])
     assert len({c["id"] for c in chunks}) == 1
+    journal = http.get("/__emulator/requests", params={"path_prefix": "/v1/chat/completions", "limit": 1}).json()["requests"][0]
+    assert journal["response_body"] == r.content.decode(), "the journal keeps a streamed answer as the events it sent"
 
 
 @pytest.mark.operation(CHAT)
