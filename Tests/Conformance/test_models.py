@@ -121,6 +121,7 @@ def test_chat_bad_requests_in_the_inference_error_shape(http):
     embed = http.post("/v1/chat/completions", json={**chat_body(), "model": "mistral-embed"})
     assert embed.status_code == 400 and "mistral-embed" in embed.json()["message"]
     assert http.post("/v1/chat/completions", json={**chat_body(), "messages": []}).status_code == 400
+    assert http.post("/v1/chat/completions", json=chat_body(n=2**62)).json()["message"] == "n: at most 16 choices (got 4611686018427387904)"
     assert http.post("/v1/chat/completions", data=b"{not json", headers={"Content-Type": "application/json"}).status_code == 422
     assert http.post("/v1/chat/completions", json=chat_body(), auth=False).status_code == 401
 

@@ -21,6 +21,9 @@ struct ChatRequest {
     let fingerprint: UInt64
 
     static let roles = ["system", "user", "assistant", "tool"]
+    /// `n` has no maximum in the reference; each choice repeats the answer, so a bound keeps a
+    /// request from asking for gigabytes.
+    static let maximumChoices = 16
 
     init(_ reader: BodyReader) throws {
         model = try reader.requiredString("model")
@@ -85,6 +88,7 @@ struct ChatRequest {
         hashed["stream"] = nil
         fingerprint = stableHash(JSON.object(hashed).text)
         if messages.isEmpty { throw InferenceError.badRequest("messages: at least one message is required") }
+        if choiceCount > Self.maximumChoices { throw InferenceError.badRequest("n: at most \(Self.maximumChoices) choices (got \(choiceCount))") }
         if let forcedFunction, !functionNames.contains(forcedFunction) {
             throw InferenceError.badRequest("tool_choice: function '\(forcedFunction.prefix(100))' is not among the offered tools")
         }
