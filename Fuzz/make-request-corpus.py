@@ -186,6 +186,28 @@ def main():
                             {"key": "gen_ai.output.messages", "value": {"stringValue": json.dumps([{"role": "assistant", "parts": [{"type": "text", "content": "Open Settings."}, {"type": "tool_call", "name": "open"}]}])}}]}
             for n in range(4)]}]}]}),
         "pipelined": raw("POST", f"{V1}/datasets", {"name": "pipe", "description": ""}) + raw("GET", f"{V1}/datasets?page=2&page_size=0"),
+        "models-chat": raw("POST", "/v1/chat/completions", {"model": "mistral-large-latest", "messages": conversation["messages"][:1],
+                                                            "tools": [{"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}],
+                                                            "tool_choice": "auto", "max_tokens": 9223372036854775807, "n": 3, "stop": ["\u0000"],
+                                                            "metadata": {"team": "eng", "nested": {"x": [1, None]}}}, headers=["X-Correlation-Id: fuzz"]),
+        "models-chat-stream": raw("POST", "/v1/chat/completions", {"model": "mistral-small-latest", "stream": True, "response_format": {"type": "json_object"},
+                                                                   "messages": [{"role": "system", "content": [{"type": "text", "text": "be brief"}]}, {"role": "user", "content": "weather?"}]}),
+        "models-chat-tool-turn": raw("POST", "/v1/chat/completions", {"model": "mistral-large-latest", "messages": [
+            {"role": "user", "content": "What is the weather?"},
+            {"role": "assistant", "content": None, "tool_calls": [{"id": "a1b2c3d4e", "function": {"name": "get_weather", "arguments": {"location": "Paris"}}}]},
+            {"role": "tool", "name": "get_weather", "tool_call_id": "a1b2c3d4e", "content": "sunny"}],
+            "tools": [{"type": "function", "function": {"name": "get_weather", "parameters": {}}}]}),
+        "models-fim": raw("POST", "/v1/fim/completions", {"model": "codestral-latest", "prompt": "def f(", "suffix": "    return x", "max_tokens": 0}),
+        "models-embeddings": raw("POST", "/v1/embeddings", {"model": "mistral-embed", "input": ["", "a", "\ud83d\ude00"], "output_dimension": 4096, "output_dtype": "binary"}),
+        "models-list": raw("GET", "/v1/models"),
+        "models-retrieve": raw("GET", "/v1/models/codestral-latest"),
+        "control-responders-add": raw("POST", "/__emulator/responders", {"responders": [
+            {"match": {"contains": "fuzz", "matches": "^f", "tools": ["t"], "metadata": {"k": 1}, "model": ["mistral-small-latest"]},
+             "respond": {"tool_calls": [{"name": "t", "arguments": "{"}]}, "then": {"content": "{{tool_result}}{{last_user_message}}"}},
+            {"match": {"contains": "fail"}, "respond": {"error": {"status": 418}}}]})
+            + raw("POST", "/v1/chat/completions", {"model": "mistral-small-latest", "messages": [{"role": "user", "content": "fail"}]}),
+        "control-responders-list": raw("GET", "/__emulator/responders"),
+        "control-responders-clear": raw("DELETE", "/__emulator/responders"),
     }
     out = os.path.join(ROOT, "Fuzz/corpus/request")
     for name in os.listdir(out):

@@ -14,11 +14,20 @@ Inputs, in docs/ (copies of the references the project follows):
   is the union of every cut's;
 - observability-openapi-pipeline-configs-sdk-2.10.1.yaml: `/pipeline-configs`, which SDK 2.10.0 –
   3.1.0 call and no published cut describes, written from mistralai 2.10.1's models;
-- control-plane.yaml: the emulator's own routes (control plane, Files API).
+- inference-openapi-2026-08-13.yaml, Mistral's chat completions, FIM, embeddings and models
+  cut: its served operations (SPEC 16) are kept as published, with two corrections the
+  emulator's answers need, each marked `x-emulator-changed`: `ChatCompletionResponse` no
+  longer requires `data` (a field the service never sends; the SDK's model has none), and an
+  embedding may be a base64 string (`encoding_format: base64`); and a server-sent event's
+  `data` is the JSON text of a `CompletionChunk` or `[DONE]`;
+- control-plane.yaml: the emulator's own routes (control plane, Files API, responders).
 The merge then adds the statuses the emulator really answers where the inputs leave them out,
 each marked `x-emulator-added: true`:
 - 401 on every operation that takes a Bearer token (the published references omit it; the
   real service answers 401 without a valid key);
+- on the inference operations, 400 (an unknown model, a model without the capability, a
+  request that fits the schema but means nothing valid) and, for `GET /v1/models/{model_id}`,
+  404, both in the inference API's own error shape (`InferenceError`);
 - on the emulator's own routes, 422 where a parameter or a body can be invalid and 404 where the
   path names a resource; 401 on the control plane (when --admin-token is set).
 
@@ -37,6 +46,7 @@ NEWEST = os.path.join(DOCS, "observability-openapi-2026-08-13.yaml")
 FIRST = os.path.join(DOCS, "observability-openapi.yaml")
 SDK = os.path.join(DOCS, "observability-openapi-sdk-3.7.0.yaml")
 CONFIGS = os.path.join(DOCS, "observability-openapi-pipeline-configs-sdk-2.10.1.yaml")
+INFERENCE = os.path.join(DOCS, "inference-openapi-2026-08-13.yaml")
 OWN = os.path.join(DOCS, "control-plane.yaml")
 SERVED = os.path.join(DOCS, "served-operations.txt")
 OUTPUT = os.path.join(DOCS, "openapi.yaml")
@@ -88,13 +98,14 @@ def reachable(spec, roots):
 
 def merge():
     served = {line.split("#", 1)[0].strip() for line in open(SERVED, encoding="utf-8")} - {""}
-    newest, first, sdk, configs, own = load(NEWEST), load(FIRST), load(SDK), load(CONFIGS), load(OWN)
+    newest, first, sdk, configs, inference, own = load(NEWEST), load(FIRST), load(SDK), load(CONFIGS), load(INFERENCE), load(OWN)
     spec = copy.deepcopy(newest)
     spec["paths"] = {}
     found = set()
-    # The 3.7.0-derived cut then: operations only the newer SDKs call (spans/evaluations/aggregate, …);
-    # last the pipeline-configs fragment written from mistralai 2.10.1 (no published cut has them).
-    for source in (newest, first, sdk, configs):
+    # The 3.7.0-derived cut after the published ones: operations only the newer SDKs call
+    # (spans/evaluations/aggregate, …); then the pipeline-configs fragment written from mistralai
+    # 2.10.1 (no published cut has them); the inference cut last (no operation in common).
+    for source in (newest, first, sdk, configs, inference):
         for path, method, operation in operations(source):
             if operation["operationId"] in served and operation["operationId"] not in found:
                 operation = copy.deepcopy(operation)
@@ -134,6 +145,36 @@ def merge():
             if parameter.get("name") == "dataset_id" and parameter.get("in") == "path":
                 parameter["schema"] = {"type": "string", "title": "Dataset Id"}
                 parameter["description"] = SLUG_PARAMETER_DESCRIPTION
+
+    # The inference cut, where the emulator's answers need it (see the module docstring).
+    inference_paths = {path for path, _, op in operations(inference) if op["operationId"] in served}
+    if "ChatCompletionResponse" in schemas:
+        body = schemas["ChatCompletionResponse"]["allOf"][1]
+        body["required"] = [name for name in body["required"] if name != "data"]
+        body["x-emulator-changed"] = "`data` is not required: the service never sends it on a chat completion"
+    if "EmbeddingResponseData" in schemas:
+        data = schemas["EmbeddingResponseData"]["properties"]
+        data["embedding"] = {"anyOf": [data["embedding"], {"type": "string", "description": "base64 of little-endian float32 values"}],
+                             "x-emulator-changed": "a base64 string with `encoding_format: base64`"}
+    inference_error = {"application/json": {"schema": {"$ref": "#/components/schemas/InferenceError"}}}
+    # One server-sent event: `data` is a CompletionChunk as JSON, or `[DONE]` at the end (the
+    # reference's CompletionEvent types `data` as the object itself, which no event can be).
+    event = {"type": "object", "required": ["data"], "properties": {"data": {"anyOf": [
+        {"const": "[DONE]"},
+        {"type": "string", "contentMediaType": "application/json", "contentSchema": {"$ref": "#/components/schemas/CompletionChunk"}}]}},
+        "x-emulator-changed": "`data` is the JSON text of a CompletionChunk, or [DONE]"}
+    for path, method, operation in operations(spec):
+        if path not in inference_paths:
+            continue
+        responses = operation["responses"]
+        stream = responses.get("200", {}).get("content", {}).get("text/event-stream")
+        if stream is not None:
+            stream["schema"] = copy.deepcopy(event)
+        if method == "post" and "400" not in responses:
+            responses["400"] = {"description": "Bad request: an unknown model (named in the message), a model without this capability, or a request that fits the schema but means nothing valid",
+                                "content": inference_error, "x-emulator-added": True}
+        if "{model_id}" in path and "404" not in responses:
+            responses["404"] = {"description": "Not Found: no such model", "content": inference_error, "x-emulator-added": True}
 
     for path, item in own["paths"].items():
         if path in spec["paths"]:

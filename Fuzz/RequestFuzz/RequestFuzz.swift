@@ -5,7 +5,7 @@
 //
 // Besides "no crash, no hang, no sanitizer report", every answer must be a real HTTP status
 // other than 500 (a 500 is a bug by the emulator's own contract), and every error must carry the
-// documented `{"detail": {...}}` body.
+// documented `{"detail": {...}}` body (the inference routes: their own error shapes, see `check`).
 
 import EmulatorHTTP
 import EmulatorJSON
@@ -95,20 +95,33 @@ public func fuzzRequest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
+/// The inference routes (SPEC 16) answer their own errors in the inference API's shapes: a 422
+/// is `{"detail": [{"loc", "msg", "type"}]}`, any other status `{"object": "error", "message",
+/// "type", ...}`. A responder may answer any error status, 500 included, but not as `internal_error`.
+let inferencePrefixes = ["/v1/chat/", "/v1/fim/", "/v1/embeddings", "/v1/models"]
+
 func check(_ response: HTTPResponse, for request: HTTPRequest) {
     let summary = "\(request.method) \(request.target.prefix(120)) -> \(response.status)"
     precondition((100..<600).contains(response.status), "not an HTTP status: \(summary)")
-    precondition(response.status != 500, "internal error: \(summary): \(String(decoding: response.body.prefix(400), as: UTF8.self))")
+    let text = String(decoding: response.body.prefix(400), as: UTF8.self)
     guard response.status >= 400 else { return }
     // The OTLP receiver answers its own refusals as a google.rpc.Status: JSON `{code, message}`
     // for a JSON export, protobuf otherwise (auth and injected faults keep the API's shape).
     if request.target.hasPrefix("/telemetry/") {
+        precondition(response.status != 500, "internal error: \(summary): \(text)")
         let contentType = response.headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
         if contentType.hasPrefix("application/x-protobuf") { return }
         if case .object(let status)? = try? JSON.parse(response.body), case .string? = status["message"] { return }
     }
-    guard case .object(let object)? = try? JSON.parse(response.body), case .object(let detail)? = object["detail"],
-          case .string? = detail["message"] else {
-        preconditionFailure("error without a detail body: \(summary): \(String(decoding: response.body.prefix(200), as: UTF8.self))")
+    let body = try? JSON.parse(response.body)
+    if case .object(let detail)? = body?["detail"], case .string? = detail["message"] {
+        precondition(response.status != 500, "internal error: \(summary): \(text)")
+        return
     }
+    precondition(inferencePrefixes.contains(where: request.path.hasPrefix), "error without a detail body: \(summary): \(text)")
+    if response.status == 422, case .array(let items)? = body?["detail"], case .array? = items.first?["loc"], case .string? = items.first?["msg"] { return }
+    guard case .string? = body?["message"], case .string(let type)? = body?["type"] else {
+        preconditionFailure("inference error without its body: \(summary): \(text)")
+    }
+    precondition(response.status != 500 || type != "internal_error", "internal error: \(summary): \(text)")
 }

@@ -173,8 +173,22 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
         refreshInterest()
     }
 
-    /// Writes the answer to the request in flight; the next request's clock starts now.
+    /// Writes the answer to the request in flight; the next request's clock starts now. A delayed
+    /// answer or a streamed body keeps the request in flight until its last byte is due.
     private func complete(_ response: HTTPResponse, keepAlive: Bool, isHead: Bool) {
+        if response.delayMilliseconds > 0 && !response.drop {
+            var later = response
+            later.delayMilliseconds = 0
+            let due = later
+            after(milliseconds: response.delayMilliseconds) { [self] in finish(due, keepAlive: keepAlive, isHead: isHead) }
+            return
+        }
+        if let stream = response.stream, !response.drop, !isHead, !closed {
+            let keep = keepAlive && !draining && !response.closeConnection
+            write(response.serialized(keepAlive: keep, date: HTTPDate.shared.now()))
+            writeStream(stream, from: 0, keepAlive: keep, waited: false, nested: true)
+            return
+        }
         inFlight = false
         send(response, keepAlive: keepAlive && !draining, isHead: isHead)
         requestStart = DispatchTime.now().uptimeNanoseconds
@@ -187,6 +201,48 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
         let keep = keepAlive && !response.closeConnection
         if !keep { closeAfterWrite = true }
         write(response.serialized(keepAlive: keep, date: HTTPDate.shared.now(), isHead: isHead))
+    }
+
+    // MARK: Streamed bodies
+
+    /// Runs `body` on this connection's loop once `milliseconds` have passed.
+    private func after(milliseconds: Int, _ body: @escaping @Sendable () -> Void) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [loop] in loop.execute(body) }
+    }
+
+    /// Writes the parts of a streamed body from `index` on, each as one chunk flushed to the
+    /// socket at once, pausing where a part asks to; then the terminating chunk, after which the
+    /// next pipelined request may run. `nested`: called from within `processBuffered`, which
+    /// goes on by itself once the request is no longer in flight.
+    private func writeStream(_ stream: HTTPBodyStream, from index: Int, keepAlive: Bool, waited: Bool, nested: Bool) {
+        guard !closed else { return }
+        var position = index
+        var waited = waited
+        while position < stream.parts.count {
+            let part = stream.parts[position]
+            if part.delayMilliseconds > 0 && !waited {
+                let next = position
+                after(milliseconds: part.delayMilliseconds) { [self] in
+                    writeStream(stream, from: next, keepAlive: keepAlive, waited: true, nested: false)
+                }
+                if !nested { refreshInterest() }
+                return
+            }
+            waited = false
+            write(HTTPBodyStream.chunk(part.bytes))
+            if closed { return }
+            lastActivity = DispatchTime.now().uptimeNanoseconds
+            position += 1
+        }
+        if !keepAlive { closeAfterWrite = true }
+        inFlight = false
+        write(HTTPBodyStream.terminator)
+        requestStart = DispatchTime.now().uptimeNanoseconds
+        lastActivity = requestStart
+        if !nested {
+            processBuffered()
+            refreshInterest()
+        }
     }
 
     // MARK: Writing

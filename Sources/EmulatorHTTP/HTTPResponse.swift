@@ -7,6 +7,11 @@ public struct HTTPResponse: Sendable {
     public var closeConnection: Bool
     /// Write nothing and close: what a crashed upstream looks like to the client.
     public var drop: Bool
+    /// How long the connection waits before writing this answer (the request stays in flight
+    /// meanwhile, so pipelined requests wait too): a slow upstream, without holding a thread.
+    public var delayMilliseconds: Int = 0
+    /// A body written chunk by chunk as its parts become due, instead of `body`.
+    public var stream: HTTPBodyStream?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = [], closeConnection: Bool = false) {
         self.status = status
@@ -30,6 +35,8 @@ public struct HTTPResponse: Sendable {
 
     /// The bytes on the wire: status line, headers (with Date, Content-Length and Connection) and body.
     /// A HEAD response carries the headers of the GET, Content-Length included, but no body.
+    /// With a `stream`, only the head (with `Transfer-Encoding: chunked`): the connection writes
+    /// the parts as they become due.
     public func serialized(keepAlive: Bool, date: String, isHead: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(160 + body.count)
@@ -47,14 +54,16 @@ public struct HTTPResponse: Sendable {
             out.append(contentsOf: value.utf8)
             out.append(contentsOf: "\r\n".utf8)
         }
-        if status != 204 && status >= 200 {
+        if stream != nil {
+            out.append(contentsOf: "Transfer-Encoding: chunked\r\n".utf8)
+        } else if status != 204 && status >= 200 {
             out.append(contentsOf: "Content-Length: ".utf8)
             Self.appendDecimal(body.count, to: &out)
             out.append(contentsOf: "\r\n".utf8)
         }
         if !keepAlive { out.append(contentsOf: "Connection: close\r\n".utf8) }
         out.append(contentsOf: "\r\n".utf8)
-        if !isHead && status != 204 { out.append(contentsOf: body) }
+        if !isHead && status != 204 && stream == nil { out.append(contentsOf: body) }
         return out
     }
 

@@ -149,8 +149,9 @@ public final class RawHTTPClient {
         }
     }
 
-    /// Reads one response. `isHead`: the response to a HEAD request has no body.
-    public func readResponse(isHead: Bool = false, timeout: TimeInterval = 5) throws -> Response {
+    /// Reads one response. `isHead`: the response to a HEAD request has no body. A chunked body
+    /// is read whole unless `headOnly`, which leaves its chunks to `readChunk`.
+    public func readResponse(isHead: Bool = false, timeout: TimeInterval = 5, headOnly: Bool = false) throws -> Response {
         let deadline = Date().addingTimeInterval(timeout)
         var headEnd: Int?
         while headEnd == nil {
@@ -176,6 +177,11 @@ public final class RawHTTPClient {
         }
         var response = Response(status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, body: [])
         let hasBody = !isHead && status >= 200 && status != 204 && status != 304
+        if hasBody, response.header("Transfer-Encoding")?.lowercased() == "chunked" {
+            if headOnly { return response }
+            while let chunk = try readChunk(timeout: deadline.timeIntervalSinceNow) { response.body += chunk }
+            return response
+        }
         if hasBody {
             guard let lengthText = response.header("Content-Length"), let length = Int(lengthText) else {
                 throw ClientError.malformed("no Content-Length on a \(status)")
@@ -187,6 +193,27 @@ public final class RawHTTPClient {
             buffer.removeFirst(length)
         }
         return response
+    }
+
+    /// The next chunk of a chunked body (RFC 9112 §7.1), or nil after the last (zero-length)
+    /// chunk and its empty trailer section.
+    public func readChunk(timeout: TimeInterval = 5) throws -> [UInt8]? {
+        let deadline = Date().addingTimeInterval(max(timeout, 0.001))
+        var lineEnd = Self.find([13, 10], in: buffer)
+        while lineEnd == nil {
+            guard try fill(until: deadline, what: "a chunk size") else { throw ClientError.closed("a chunk size") }
+            lineEnd = Self.find([13, 10], in: buffer)
+        }
+        let sizeText = String(decoding: buffer[0..<lineEnd!], as: UTF8.self).split(separator: ";").first.map(String.init) ?? ""
+        guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else { throw ClientError.malformed("chunk size '\(sizeText)'") }
+        buffer.removeFirst(lineEnd! + 2)
+        while buffer.count < size + 2 {
+            guard try fill(until: deadline, what: "a \(size)-byte chunk") else { throw ClientError.closed("a chunk") }
+        }
+        guard buffer[size] == 13, buffer[size + 1] == 10 else { throw ClientError.malformed("chunk not followed by CRLF") }
+        let data = Array(buffer[0..<size])
+        buffer.removeFirst(size + 2)
+        return size == 0 ? nil : data
     }
 
     /// True when the server closes the connection (EOF or reset) before the deadline, having sent

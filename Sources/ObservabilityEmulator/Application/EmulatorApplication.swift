@@ -38,6 +38,8 @@ public final class EmulatorApplication: @unchecked Sendable {
     /// folder cannot be found, which only the console's routes notice.
     let console: ConsoleAssets
     let workspaces = WorkspaceRegistry()
+    /// The chat responders of `Fixtures/responders.json`, tried after a workspace's own.
+    let fixtureResponders: [Responder]
 
     init(configuration: EmulatorConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -59,6 +61,12 @@ public final class EmulatorApplication: @unchecked Sendable {
         }
         self.store = store
         fixtures = Fixtures(directory: fixtureDirectory)
+        do {
+            fixtureResponders = try Responder.loadFixtures(directory: fixtureDirectory)
+        } catch {
+            store.close()
+            throw error
+        }
         journal = RequestJournal(capacity: configuration.journalSize, keepBodies: configuration.journalBodies)
         faults = FaultRules()
         tasks = TaskRunner(defaultPace: configuration.taskPace)

@@ -9,7 +9,7 @@ enum RouteTable {
 
     static let routes: [Route] = events + fields + judges + campaigns + datasets + records + telemetryIngest + traces + spans + logs
         + pipelines + pipelineConfigs
-        + files + controlPlane + console
+        + files + controlPlane + console + models
 
     static let events: [Route] = [
         Route("POST", "\(v1)/chat-completion-events/search", "get_chat_completion_events_v1_observability_chat_completion_events_search_post", .api, .pool, EventRoutes.search),
@@ -152,6 +152,19 @@ enum RouteTable {
     static let console: [Route] = [
         Route("GET", "/__emulator/ui", "emulator_console", .open, .loop, ConsoleRoutes.index),
         Route("GET", "/__emulator/ui/{asset}", "emulator_console_asset", .open, .loop, ConsoleRoutes.asset),
+    ]
+
+    /// The inference endpoints (SPEC 16) and their responders in the control plane.
+    static let models: [Route] = [
+        Route("POST", "/v1/chat/completions", "chat_completion_v1_chat_completions_post", .api, .pool, ModelRoutes.chat),
+        Route("POST", "/v1/fim/completions", "fim_completion_v1_fim_completions_post", .api, .pool, ModelRoutes.fim),
+        Route("POST", "/v1/embeddings", "embeddings_v1_embeddings_post", .api, .pool, ModelRoutes.embeddings),
+        Route("GET", "/v1/models", "list_models_v1_models_get", .api, .loop, ModelRoutes.listModels),
+        Route("GET", "/v1/models/{model_id}", "retrieve_model_v1_models__model_id__get", .api, .loop, ModelRoutes.retrieveModel),
+        Route("POST", "/__emulator/responders", "emulator_responder_add", .control, .pool, ResponderRoutes.add),
+        Route("GET", "/__emulator/responders", "emulator_responder_list", .control, .pool, ResponderRoutes.list),
+        Route("DELETE", "/__emulator/responders", "emulator_responder_clear", .control, .pool, ResponderRoutes.clear),
+        Route("DELETE", "/__emulator/responders/{responder_id}", "emulator_responder_delete", .control, .pool, ResponderRoutes.delete),
     ]
 
     /// The router over every route.

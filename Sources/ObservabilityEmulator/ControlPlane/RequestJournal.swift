@@ -45,7 +45,8 @@ final class RequestJournal: Sendable {
             guard keepBodies, !bytes.isEmpty else { return nil }
             return String(decoding: bytes.prefix(Self.bodyLimit), as: UTF8.self)
         }
-        let requestBody = text(request.body), responseBody = text(response.body)
+        // A streamed answer is journaled as the events it sends, joined.
+        let requestBody = text(request.body), responseBody = text(response.stream.map { $0.parts.flatMap(\.bytes) } ?? response.body)
         ring.withLock { ring in
             ring.counter += 1
             let entry = Entry(id: ring.counter, timeMs: timeMs, method: request.method, path: request.path, query: request.rawQuery,

@@ -118,8 +118,8 @@ struct EventDraft {
         let responsePreview = assistantTexts.filter { !$0.isEmpty }.joined(separator: "\n")
         let userText = userTexts.joined(separator: "\n")
         let inputTokens = try reader.integer("nb_input_tokens", required: false)
-            ?? Int64((requestMessages.map(messageText).joined().count + 3) / 4)
-        let outputTokens = try reader.integer("nb_output_tokens", required: false) ?? Int64((responsePreview.count + 3) / 4)
+            ?? Int64(TokenCount.of(requestMessages.map(messageText).joined()))
+        let outputTokens = try reader.integer("nb_output_tokens", required: false) ?? Int64(TokenCount.of(responsePreview))
         let nbMessages = try reader.integer("nb_messages", required: false) ?? Int64(requestMessages.count + responseMessages.count)
         for (key, v) in [("nb_input_tokens", inputTokens), ("nb_output_tokens", outputTokens), ("nb_messages", nbMessages)] where v < 0 {
             throw fail(key, "must be at least 0")

@@ -266,5 +266,18 @@ enum Schema {
         CREATE INDEX pipeline_configs_workspace ON pipeline_configs(workspace_id, enabled);
         CREATE INDEX pipeline_configs_pipeline ON pipeline_configs(pipeline_id, position);
         """),
+        // Model endpoints (SPEC 16): the responders a workspace added through the control plane,
+        // tried in insertion order (`position`) before the fixture responders. `body` is the rule
+        // as sent. Version 6 (5 is the offline evaluations').
+        Migration(version: 6, sql: """
+        CREATE TABLE responders (
+            position INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            workspace_id TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            body TEXT NOT NULL
+        );
+        CREATE INDEX responders_workspace ON responders(workspace_id, position);
+        """),
     ]
 }
