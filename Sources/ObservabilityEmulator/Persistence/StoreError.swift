@@ -4,6 +4,7 @@ enum StoreError: Error, Equatable {
     /// The kinds of stored things an error can name.
     enum Resource: String, Sendable {
         case judge, campaign, dataset, record = "dataset record", event, file
+        case project, evaluation, evaluationRun = "evaluation run", evaluationRecord = "evaluation run record", optimization
     }
 
     /// No visible (same workspace, not deleted) resource with this id. `field` is the request
@@ -35,6 +36,11 @@ extension APIError {
             case .record: "DATASET_RECORD_NOT_FOUND"
             case .event: "SEARCH_NOT_FOUND"
             case .file: nil
+            case .project: "PROJECT_NOT_FOUND"
+            case .evaluation: "EVALUATION_NOT_FOUND"
+            case .evaluationRun: "EVALUATION_RUN_NOT_FOUND"
+            case .evaluationRecord: "EVALUATION_RECORD_NOT_FOUND"
+            case .optimization: "OPTIMIZATION_NOT_FOUND"
             }
             self.init(404, code, "\(field.map { "\($0): " } ?? "")\(resource.rawValue) \(id) not found")
         case .judgeNameTaken(let name):
