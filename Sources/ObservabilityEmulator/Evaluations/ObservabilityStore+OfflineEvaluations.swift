@@ -7,20 +7,20 @@ import EmulatorStore
 /// is computed by `RunReport` from what these return.
 extension ObservabilityStore {
     /// `workspace_id` condition of what a workspace sees.
-    private static let visible = "workspace_id IN ('', ?)"
+    static let offlineVisible = "workspace_id IN ('', ?)"
 
-    private static func json(_ text: String?) -> JSON {
+    static func offlineJSON(_ text: String?) -> JSON {
         guard let text else { return .null }
         return (try? JSON.parse(Array(text.utf8))) ?? .null
     }
 
-    private static func strings(_ text: String) -> [String] {
-        json(text).arrayValue?.compactMap(\.stringValue) ?? []
+    static func offlineStrings(_ text: String) -> [String] {
+        offlineJSON(text).arrayValue?.compactMap(\.stringValue) ?? []
     }
 
-    private static func text(_ value: JSON) -> String { value.text }
+    static func offlineText(_ value: JSON) -> String { value.text }
 
-    private static func tagsText(_ tags: [String]) -> String { JSON.array(tags.map(JSON.string)).text }
+    static func offlineTags(_ tags: [String]) -> String { JSON.array(tags.map(JSON.string)).text }
 
     // MARK: Projects
 
@@ -34,7 +34,7 @@ extension ObservabilityStore {
     /// Projects newest first; `query` keeps those whose name or slug contains it, ignoring case.
     func evalProjects(workspaceID: String, query: String?, page: PageRequest) throws -> (Int, [EvalProject]) {
         try pool.read { db in
-            var list = PageQuery(from: "FROM eval_projects WHERE \(Self.visible)", arguments: [workspaceID])
+            var list = PageQuery(from: "FROM eval_projects WHERE \(Self.offlineVisible)", arguments: [workspaceID])
             if let query, !query.isEmpty {
                 list.from += " AND (instr(ulower(name), ?) > 0 OR instr(ulower(slug), ?) > 0)"
                 list.arguments += [query.lowercased(), query.lowercased()]
@@ -50,7 +50,7 @@ extension ObservabilityStore {
 
     private func evalProject(_ value: String, workspaceID: String, db: Database) throws -> EvalProject {
         let column = UUIDText.isValid(value) ? "id" : "slug"
-        guard let project = try db.queryOne("SELECT \(Self.projectColumns) FROM eval_projects WHERE \(column) = ? AND \(Self.visible)",
+        guard let project = try db.queryOne("SELECT \(Self.projectColumns) FROM eval_projects WHERE \(column) = ? AND \(Self.offlineVisible)",
                                             [UUIDText.isValid(value) ? value.lowercased() : value, workspaceID], Self.project) else {
             throw StoreError.notFound(.project, id: String(value.prefix(100)))
         }
@@ -58,7 +58,7 @@ extension ObservabilityStore {
     }
 
     func evalProject(id: String, workspaceID: String) throws -> EvalProject? {
-        try pool.read { db in try db.queryOne("SELECT \(Self.projectColumns) FROM eval_projects WHERE id = ? AND \(Self.visible)", [id, workspaceID], Self.project) }
+        try pool.read { db in try db.queryOne("SELECT \(Self.projectColumns) FROM eval_projects WHERE id = ? AND \(Self.offlineVisible)", [id, workspaceID], Self.project) }
     }
 
     // MARK: Evaluations
@@ -67,7 +67,7 @@ extension ObservabilityStore {
 
     private static func evaluation(_ row: Row) -> EvalEvaluation {
         EvalEvaluation(id: row.string(0), workspaceID: row.string(1), projectID: row.string(2), creatorID: row.string(3), name: row.string(4),
-                       slug: row.string(5), description: row.optionalString(6), tags: strings(row.string(7)), metadata: json(row.string(8)),
+                       slug: row.string(5), description: row.optionalString(6), tags: offlineStrings(row.string(7)), metadata: offlineJSON(row.string(8)),
                        createdMs: row.int64(9), updatedMs: row.int64(10))
     }
 
@@ -75,14 +75,14 @@ extension ObservabilityStore {
     func evalEvaluations(projectIDs: [String], workspaceID: String) throws -> [EvalEvaluation] {
         guard !projectIDs.isEmpty else { return [] }
         return try pool.read { db in
-            try db.query("SELECT \(Self.evaluationColumns) FROM eval_evaluations WHERE \(Self.visible) AND project_id IN (\(Array(repeating: "?", count: projectIDs.count).joined(separator: ","))) ORDER BY created_ms DESC, id DESC",
+            try db.query("SELECT \(Self.evaluationColumns) FROM eval_evaluations WHERE \(Self.offlineVisible) AND project_id IN (\(Array(repeating: "?", count: projectIDs.count).joined(separator: ","))) ORDER BY created_ms DESC, id DESC",
                          [workspaceID] + projectIDs.map { $0 as DatabaseValueConvertible }, Self.evaluation)
         }
     }
 
     func evalEvaluations(projectID: String, workspaceID: String, page: PageRequest) throws -> (Int, [EvalEvaluation]) {
         try pool.read { db in
-            try PageQuery(from: "FROM eval_evaluations WHERE \(Self.visible) AND project_id = ?", arguments: [workspaceID, projectID])
+            try PageQuery(from: "FROM eval_evaluations WHERE \(Self.offlineVisible) AND project_id = ?", arguments: [workspaceID, projectID])
                 .run(db, columns: Self.evaluationColumns, page: page, Self.evaluation)
         }
     }
@@ -91,7 +91,7 @@ extension ObservabilityStore {
     func evalEvaluation(_ value: String, workspaceID: String) throws -> EvalEvaluation {
         try pool.read { db in
             let isID = UUIDText.isValid(value)
-            guard let evaluation = try db.queryOne("SELECT \(Self.evaluationColumns) FROM eval_evaluations WHERE \(isID ? "id" : "slug") = ? AND \(Self.visible)",
+            guard let evaluation = try db.queryOne("SELECT \(Self.evaluationColumns) FROM eval_evaluations WHERE \(isID ? "id" : "slug") = ? AND \(Self.offlineVisible)",
                                                    [isID ? value.lowercased() : value, workspaceID], Self.evaluation) else {
                 throw StoreError.notFound(.evaluation, id: String(value.prefix(100)))
             }
@@ -107,11 +107,11 @@ extension ObservabilityStore {
         """
 
     private static func runHeader(_ row: Row) -> EvalRun {
-        let specs = { (text: String) in json(text).arrayValue?.compactMap(EvaluatorSpec.stored) ?? [] }
+        let specs = { (text: String) in offlineJSON(text).arrayValue?.compactMap(EvaluatorSpec.stored) ?? [] }
         return EvalRun(id: row.string(0), workspaceID: row.string(1), evaluationID: row.string(2), creatorID: row.string(3), name: row.string(4),
-                       description: row.optionalString(5), tags: strings(row.string(6)), metadata: json(row.string(7)), numGenerations: row.int(8),
-                       evaluators: specs(row.string(9)), runEvaluators: specs(row.string(10)), runInfo: json(row.string(11)),
-                       status: row.string(12), datasetID: row.optionalString(13), system: json(row.string(14)), runScores: [], records: [],
+                       description: row.optionalString(5), tags: offlineStrings(row.string(6)), metadata: offlineJSON(row.string(7)), numGenerations: row.int(8),
+                       evaluators: specs(row.string(9)), runEvaluators: specs(row.string(10)), runInfo: offlineJSON(row.string(11)),
+                       status: row.string(12), datasetID: row.optionalString(13), system: offlineJSON(row.string(14)), runScores: [], records: [],
                        createdMs: row.int64(15), updatedMs: row.int64(16))
     }
 
@@ -119,7 +119,7 @@ extension ObservabilityStore {
     /// evaluation's, or one run (`runID`).
     func evalRuns(workspaceID: String, evaluationID: String? = nil, runID: String? = nil) throws -> [EvalRun] {
         try pool.read { db in
-            var condition = Self.visible
+            var condition = Self.offlineVisible
             var arguments: [DatabaseValueConvertible] = [workspaceID]
             if let evaluationID { condition += " AND evaluation_id = ?"; arguments.append(evaluationID) }
             if let runID { condition += " AND id = ?"; arguments.append(runID) }
@@ -129,7 +129,7 @@ extension ObservabilityStore {
             var scoresByGeneration: [String: [EvalScore]] = [:]
             var runScores: [String: [EvalScore]] = [:]
             try db.forEach("SELECT run_id, generation_id, evaluator, value, metadata, status, rationale, error, created_ms, id FROM eval_scores WHERE run_id IN (\(selected)) ORDER BY run_id, generation_id, position", arguments) { row in
-                let score = EvalScore(id: row.string(9), evaluator: row.string(2), value: Self.json(row.string(3)), metadata: Self.json(row.string(4)),
+                let score = EvalScore(id: row.string(9), evaluator: row.string(2), value: Self.offlineJSON(row.string(3)), metadata: Self.offlineJSON(row.string(4)),
                                       status: row.string(5), rationale: row.optionalString(6), error: row.optionalString(7), createdMs: row.int64(8))
                 if let generation = row.optionalString(1) { scoresByGeneration[generation, default: []].append(score) } else { runScores[row.string(0), default: []].append(score) }
             }
@@ -137,15 +137,15 @@ extension ObservabilityStore {
             try db.forEach("SELECT id, record_id, output, metadata, status, error, created_ms FROM eval_generations WHERE run_id IN (\(selected)) ORDER BY run_id, record_id, position", arguments) { row in
                 let id = row.string(0)
                 generationsByRecord[row.string(1), default: []].append(EvalGeneration(
-                    id: id, output: Self.json(row.string(2)), metadata: Self.json(row.string(3)), status: row.string(4), error: row.optionalString(5),
+                    id: id, output: Self.offlineJSON(row.string(2)), metadata: Self.offlineJSON(row.string(3)), status: row.string(4), error: row.optionalString(5),
                     scores: scoresByGeneration[id] ?? [], createdMs: row.int64(6)))
             }
             var recordsByRun: [String: [EvalRecord]] = [:]
             try db.forEach("SELECT id, run_id, input, dataset_record_id, record_info, metadata, created_ms FROM eval_records WHERE run_id IN (\(selected)) ORDER BY run_id, position", arguments) { row in
                 let id = row.string(0)
                 recordsByRun[row.string(1), default: []].append(EvalRecord(
-                    id: id, runID: row.string(1), input: Self.json(row.string(2)), datasetRecordID: row.optionalString(3), recordInfo: Self.json(row.string(4)),
-                    metadata: Self.json(row.string(5)), generations: generationsByRecord[id] ?? [], createdMs: row.int64(6)))
+                    id: id, runID: row.string(1), input: Self.offlineJSON(row.string(2)), datasetRecordID: row.optionalString(3), recordInfo: Self.offlineJSON(row.string(4)),
+                    metadata: Self.offlineJSON(row.string(5)), generations: generationsByRecord[id] ?? [], createdMs: row.int64(6)))
             }
             for index in runs.indices {
                 runs[index].records = recordsByRun[runs[index].id] ?? []
@@ -163,9 +163,9 @@ extension ObservabilityStore {
     /// The evaluations (with their projects) of some ids, for the references runs carry.
     func evalEvaluationsByID(workspaceID: String) throws -> [String: (EvalEvaluation, EvalProject?)] {
         try pool.read { db in
-            let projects = try db.query("SELECT \(Self.projectColumns) FROM eval_projects WHERE \(Self.visible)", [workspaceID], Self.project)
+            let projects = try db.query("SELECT \(Self.projectColumns) FROM eval_projects WHERE \(Self.offlineVisible)", [workspaceID], Self.project)
             let byID = Dictionary(projects.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            let evaluations = try db.query("SELECT \(Self.evaluationColumns) FROM eval_evaluations WHERE \(Self.visible)", [workspaceID], Self.evaluation)
+            let evaluations = try db.query("SELECT \(Self.evaluationColumns) FROM eval_evaluations WHERE \(Self.offlineVisible)", [workspaceID], Self.evaluation)
             return Dictionary(evaluations.map { ($0.id, ($0, byID[$0.projectID])) }, uniquingKeysWith: { a, _ in a })
         }
     }
@@ -189,7 +189,7 @@ extension ObservabilityStore {
     /// Finds a project or evaluation by slug or name among what the workspace sees.
     private func findByReference(_ table: String, _ ref: RunUpload.Reference, scope: String?, workspaceID: String, db: Database) throws -> String? {
         var arguments: [DatabaseValueConvertible] = [workspaceID]
-        var condition = Self.visible
+        var condition = Self.offlineVisible
         if let scope { condition += " AND project_id = ?"; arguments.append(scope) }
         if let slug = ref.slug {
             return try db.queryOne("SELECT id FROM \(table) WHERE \(condition) AND slug = ? ORDER BY workspace_id, created_ms LIMIT 1", arguments + [slug]) { $0.string(0) }
@@ -203,12 +203,12 @@ extension ObservabilityStore {
         var n = 1
         while true {
             let candidate = DatasetSlug.candidate(base, n)
-            if try db.queryOne("SELECT 1 FROM \(table) WHERE \(Self.visible) AND slug = ?", [workspaceID, candidate], { _ in true }) == nil { return candidate }
+            if try db.queryOne("SELECT 1 FROM \(table) WHERE \(Self.offlineVisible) AND slug = ?", [workspaceID, candidate], { _ in true }) == nil { return candidate }
             n += 1
         }
     }
 
-    private func resolveProject(_ ref: RunUpload.Reference, workspaceID: String, creatorID: String, nowMs: Int64, makeID: () -> String, db: Database) throws -> String {
+    func resolveProject(_ ref: RunUpload.Reference, workspaceID: String, creatorID: String, nowMs: Int64, makeID: () -> String, db: Database) throws -> String {
         if let id = try findByReference("eval_projects", ref, scope: nil, workspaceID: workspaceID, db: db) { return id }
         guard let name = ref.name else { throw StoreError.notFound(.project, id: ref.slug ?? "", field: "project.slug") }
         let id = makeID()
@@ -218,14 +218,14 @@ extension ObservabilityStore {
         return id
     }
 
-    private func resolveEvaluation(_ ref: RunUpload.Reference, projectID: String, workspaceID: String, creatorID: String, nowMs: Int64,
+    func resolveEvaluation(_ ref: RunUpload.Reference, projectID: String, workspaceID: String, creatorID: String, nowMs: Int64,
                                    makeID: () -> String, db: Database) throws -> String {
         if let id = try findByReference("eval_evaluations", ref, scope: projectID, workspaceID: workspaceID, db: db) { return id }
         guard let name = ref.name else { throw StoreError.notFound(.evaluation, id: ref.slug ?? "", field: "evaluation.slug") }
         let id = makeID()
         let slug = try uniqueSlug("eval_evaluations", name: name, requested: ref.slug, workspaceID: workspaceID, db: db)
         try db.run("INSERT INTO eval_evaluations (\(Self.evaluationColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [id, workspaceID, projectID, creatorID, name, slug, ref.description, Self.tagsText(ref.tags), Self.text(ref.metadata), nowMs, nowMs])
+                   [id, workspaceID, projectID, creatorID, name, slug, ref.description, Self.offlineTags(ref.tags), Self.offlineText(ref.metadata), nowMs, nowMs])
         return id
     }
 
@@ -243,24 +243,24 @@ extension ObservabilityStore {
         let evaluationID = try resolveEvaluation(upload.evaluation, projectID: projectID, workspaceID: workspaceID, creatorID: run.creatorID,
                                                  nowMs: run.createdMs, makeID: makeID, db: db)
         try db.run("INSERT INTO eval_runs (\(Self.runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-            run.id, workspaceID, evaluationID, run.creatorID, run.name, run.description, Self.tagsText(run.tags), Self.text(run.metadata),
+            run.id, workspaceID, evaluationID, run.creatorID, run.name, run.description, Self.offlineTags(run.tags), Self.offlineText(run.metadata),
             run.numGenerations, JSON.array(run.evaluators.map(\.json)).text, JSON.array(run.runEvaluators.map(\.json)).text,
-            Self.text(run.runInfo), run.status, run.datasetID, Self.text(run.system), run.createdMs, run.updatedMs,
+            Self.offlineText(run.runInfo), run.status, run.datasetID, Self.offlineText(run.system), run.createdMs, run.updatedMs,
         ])
         func insertScore(_ score: EvalScore, generationID: String?, position: Int) throws {
             try db.run("INSERT INTO eval_scores (id, workspace_id, run_id, generation_id, position, evaluator, value, metadata, status, rationale, error, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                score.id, workspaceID, run.id, generationID, position, score.evaluator, Self.text(score.value), Self.text(score.metadata),
+                score.id, workspaceID, run.id, generationID, position, score.evaluator, Self.offlineText(score.value), Self.offlineText(score.metadata),
                 score.status, score.rationale, score.error, score.createdMs,
             ])
         }
         for (position, record) in run.records.enumerated() {
             try db.run("INSERT INTO eval_records (id, workspace_id, run_id, position, input, dataset_record_id, record_info, metadata, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                record.id, workspaceID, run.id, position, Self.text(record.input), record.datasetRecordID, Self.text(record.recordInfo),
-                Self.text(record.metadata), record.createdMs,
+                record.id, workspaceID, run.id, position, Self.offlineText(record.input), record.datasetRecordID, Self.offlineText(record.recordInfo),
+                Self.offlineText(record.metadata), record.createdMs,
             ])
             for (g, generation) in record.generations.enumerated() {
                 try db.run("INSERT INTO eval_generations (id, workspace_id, run_id, record_id, position, output, metadata, status, error, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                    generation.id, workspaceID, run.id, record.id, g, Self.text(generation.output), Self.text(generation.metadata),
+                    generation.id, workspaceID, run.id, record.id, g, Self.offlineText(generation.output), Self.offlineText(generation.metadata),
                     generation.status, generation.error, generation.createdMs,
                 ])
                 for (s, score) in generation.scores.enumerated() { try insertScore(score, generationID: generation.id, position: s) }
@@ -268,115 +268,6 @@ extension ObservabilityStore {
         }
         for (s, score) in run.runScores.enumerated() { try insertScore(score, generationID: nil, position: s) }
         return (run.id, evaluationID, projectID)
-    }
-
-    // MARK: Optimizations
-
-    private static let optimizationColumns = """
-        id, workspace_id, project_id, evaluation_id, creator_id, name, algorithm, status, source, description, steer, tags, \
-        workflow_execution_id, workflow_run_id, objective_spec, outcome, created_ms, updated_ms
-        """
-
-    private static func optimization(_ row: Row) -> EvalOptimization {
-        EvalOptimization(id: row.string(0), workspaceID: row.string(1), projectID: row.string(2), evaluationID: row.optionalString(3),
-                         creatorID: row.string(4), name: row.string(5), algorithm: row.string(6), status: row.string(7), source: row.string(8),
-                         description: row.optionalString(9), steer: row.optionalString(10), tags: strings(row.string(11)),
-                         workflowExecutionID: row.optionalString(12), workflowRunID: row.optionalString(13),
-                         objectiveSpec: json(row.string(14)), outcome: json(row.string(15)), createdMs: row.int64(16), updatedMs: row.int64(17))
-    }
-
-    /// Optimizations newest first, restricted by project, evaluation, status, algorithm and
-    /// tags (each given tag must be present).
-    func evalOptimizations(workspaceID: String, projectID: String?, evaluationID: String?, status: String?, algorithm: String?,
-                           tags: [String], page: PageRequest) throws -> (Int, [EvalOptimization]) {
-        try pool.read { db in
-            var list = PageQuery(from: "FROM eval_optimizations WHERE \(Self.visible)", arguments: [workspaceID])
-            for (column, value) in [("project_id", projectID), ("evaluation_id", evaluationID), ("status", status), ("algorithm", algorithm)] {
-                if let value { list.from += " AND \(column) = ?"; list.arguments.append(value) }
-            }
-            for tag in tags {
-                list.from += " AND EXISTS (SELECT 1 FROM json_each(tags) WHERE json_each.value = ?)"
-                list.arguments.append(tag)
-            }
-            return try list.run(db, columns: Self.optimizationColumns, page: page, Self.optimization)
-        }
-    }
-
-    func evalOptimization(id: String, workspaceID: String) throws -> EvalOptimization {
-        guard let found = try pool.read({ db in
-            try db.queryOne("SELECT \(Self.optimizationColumns) FROM eval_optimizations WHERE id = ? AND \(Self.visible)", [id, workspaceID], Self.optimization)
-        }) else { throw StoreError.notFound(.optimization, id: id) }
-        return found
-    }
-
-    /// One page of an optimization's trials, in the order they were uploaded, with their observations.
-    func evalTrials(optimizationID: String, workspaceID: String, page: PageRequest) throws -> (Int, [EvalTrial]) {
-        try pool.read { db in
-            var (count, trials) = try PageQuery(from: "FROM eval_trials WHERE \(Self.visible) AND optimization_id = ?", arguments: [workspaceID, optimizationID])
-                .run(db, columns: "id, optimization_id, algorithm_trial_key, status, metadata, parent_trial_id, hypothesis, resolution, created_ms, updated_ms",
-                     order: "position ASC", page: page) { row in
-                    EvalTrial(id: row.string(0), optimizationID: row.string(1), algorithmTrialKey: row.string(2), status: row.string(3),
-                              metadata: Self.json(row.string(4)), parentTrialID: row.optionalString(5), hypothesis: row.optionalString(6),
-                              resolution: row.optionalString(7), observations: [], createdMs: row.int64(8), updatedMs: row.int64(9))
-                }
-            for index in trials.indices {
-                trials[index].observations = try db.query("SELECT run_id, observation_type, score, metadata FROM eval_observations WHERE trial_id = ? ORDER BY position",
-                                                          [trials[index].id]) { row in
-                    EvalObservation(runID: row.string(0), observationType: row.optionalString(1), score: row.optionalDouble(2), metadata: Self.json(row.string(3)))
-                }
-            }
-            return (count, trials)
-        }
-    }
-
-    /// Stores an uploaded optimization in one transaction; every observed run must be visible.
-    func insertEvalOptimization(_ upload: OptimizationUpload, workspaceID: String, makeID: () -> String) throws -> EvalOptimization {
-        try pool.writeTransaction { db in
-            var optimization = upload.optimization
-            optimization.workspaceID = workspaceID
-            optimization.projectID = try resolveProject(upload.project, workspaceID: workspaceID, creatorID: optimization.creatorID,
-                                                        nowMs: optimization.createdMs, makeID: makeID, db: db)
-            if let evaluation = upload.evaluation {
-                optimization.evaluationID = try resolveEvaluation(evaluation, projectID: optimization.projectID, workspaceID: workspaceID,
-                                                                  creatorID: optimization.creatorID, nowMs: optimization.createdMs, makeID: makeID, db: db)
-            }
-            var trials = upload.trials
-            for t in trials.indices {
-                for o in trials[t].observations.indices {
-                    let observation = trials[t].observations[o]
-                    let found: String?
-                    if let name = observation.runName {
-                        found = try db.queryOne("SELECT id FROM eval_runs WHERE name = ? AND \(Self.visible) ORDER BY created_ms DESC, id DESC LIMIT 1",
-                                                [name, workspaceID]) { $0.string(0) }
-                    } else {
-                        found = try db.queryOne("SELECT id FROM eval_runs WHERE id = ? AND \(Self.visible)", [observation.runID, workspaceID]) { $0.string(0) }
-                    }
-                    guard let found else {
-                        throw StoreError.notFound(.evaluationRun, id: observation.runName ?? observation.runID,
-                                                  field: "trials[\(t)].observations[\(o)].\(observation.runName == nil ? "run_id" : "run_name")")
-                    }
-                    trials[t].observations[o].runID = found
-                    trials[t].observations[o].runName = nil
-                }
-            }
-            let o = optimization
-            try db.run("INSERT INTO eval_optimizations (\(Self.optimizationColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                o.id, workspaceID, o.projectID, o.evaluationID, o.creatorID, o.name, o.algorithm, o.status, o.source, o.description, o.steer,
-                Self.tagsText(o.tags), o.workflowExecutionID, o.workflowRunID, Self.text(o.objectiveSpec), Self.text(o.outcome), o.createdMs, o.updatedMs,
-            ])
-            for (position, trial) in trials.enumerated() {
-                try db.run("INSERT INTO eval_trials (id, workspace_id, optimization_id, position, algorithm_trial_key, status, metadata, parent_trial_id, hypothesis, resolution, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
-                    trial.id, workspaceID, o.id, position, trial.algorithmTrialKey, trial.status, Self.text(trial.metadata), trial.parentTrialID,
-                    trial.hypothesis, trial.resolution, trial.createdMs, trial.updatedMs,
-                ])
-                for (index, observation) in trial.observations.enumerated() {
-                    try db.run("INSERT INTO eval_observations (trial_id, position, workspace_id, optimization_id, run_id, observation_type, score, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
-                        trial.id, index, workspaceID, o.id, observation.runID, observation.observationType, observation.score, Self.text(observation.metadata),
-                    ])
-                }
-            }
-            return optimization
-        }
     }
 
     /// Whether the seeded offline evaluations are in (a persistent database seeded before).
