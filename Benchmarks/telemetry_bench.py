@@ -151,6 +151,34 @@ end
     return (requests - non2xx) * maker.count / seconds, latency(50), latency(99), non2xx, requests
 
 
+PIPELINE_RULES = [
+    ("Flight search judge", 'when tools contains "search_flights" -> good\notherwise -> poor'),
+    ("Lisbon judge", 'when user icontains "lisbon" -> good\notherwise -> poor'),
+    ("Turn judge", 'when user matches "turn [0-9]+" -> good\notherwise -> poor'),
+]
+
+
+def create_pipelines(http_call, url, count=3):
+    """`count` judges, each behind its own enabled pipeline selecting the chat spans of the batches
+    (4 of every 8 spans), so every chat span is judged `count` times."""
+    for name, instructions in PIPELINE_RULES[:count]:
+        judge = {"name": name, "description": "benchmark", "model_name": "mistral-large-latest", "tools": [], "instructions": instructions,
+                 "output": {"type": "CLASSIFICATION", "options": [{"value": "good", "description": "g"}, {"value": "poor", "description": "p"}]}}
+        status, _ = http_call("POST", url + "/v1/observability/judges", judge)
+        assert status == 201, status
+        slug = "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+        pipeline = {"name": f"{name} pipeline", "definitions": [{"slug": slug}],
+                    "selectors": [{"source_kind": "span", "filter": "operation_name = 'chat' AND request_model = 'mistral-large-latest'"}]}
+        status, _ = http_call("POST", url + "/v1/observability/pipelines", pipeline)
+        assert status == 201, status
+
+
+def count_evaluations(http_call, url):
+    body = {"metric": {"measure": "score_value", "aggregation": "count"}}
+    reply = json.loads(http_call("POST", url + "/v1/observability/spans/evaluations/aggregate", body)[1])
+    return reply["data"][0]["metric_value"] if reply["data"] else 0
+
+
 def count_back(http_call, url):
     body = {"metric": {"measure": "span_id", "aggregation": "count"}, "search_expression": f"service_name = '{SERVICE}'"}
     reply = json.loads(http_call("POST", url + "/v1/observability/spans/aggregate", body)[1])

@@ -97,6 +97,7 @@ def main():
         dataset_id, record_id, campaign_id = names["0"], names["1"], names["2"]
         upload = raw(steps[4]["method"], steps[4]["path"], steps[4]["raw_body"].encode(), [f"Content-Type: {steps[4]['content_type']}"])
         file_id = names["4"]
+        pipeline_id, config_id = names["5"], names["6"]
         tasks = send(port, raw("GET", f"{V1}/datasets/{dataset_id}/tasks"))[1]
     finally:
         proc.terminate()
@@ -167,6 +168,23 @@ def main():
         "control-task-pace": raw("POST", "/__emulator/task-pace", {"pace": "polls:9223372036854775807"}),
         "control-openapi": raw("GET", "/__emulator/openapi.yaml", token=None),
         "fault-header": raw("GET", f"{V1}/judges", headers=["X-Emulator-Fault: status=418;delay=5"]),
+        "pipelines-create": raw("POST", f"{V1}/pipelines", {"name": "fuzz p2", "selectors": [{"source_kind": "span", "filter": "span_attributes['app.tier'] = 'gold'"}], "definitions": [{"slug": "answer-quality-score", "sampling": {"type": "attribute_hash", "attribute": "user.id", "percentage": 1e-300}}]}),
+        "pipelines-list": raw("GET", f"{V1}/pipelines?enabled=true&q=fuzz&page=9223372036854775807&page_size=100"),
+        "pipelines-fetch": raw("GET", f"{V1}/pipelines/{pipeline_id}"),
+        "pipelines-update": raw("PUT", f"{V1}/pipelines/{pipeline_id}", {"enabled": False, "selectors": [{"source_kind": "metric"}]}),
+        "pipelines-delete": raw("DELETE", f"{V1}/pipelines/{pipeline_id}"),
+        "pipeline-results": raw("POST", f"{V1}/pipeline-results/search?page_size=1&from=2026-01-01T00:00:00Z", {"pipeline_config_slugs": ["fuzz-pipeline-helpfulness-rating"], "search_expression": "duration_ns > 0"}),
+        "pipeline-configs-create": raw("POST", f"{V1}/pipeline-configs", {"name": "fuzz c2", "pipeline_kind": "judge", "selectors": [{"source_kind": "span"}], "definition": {"slug": "helpfulness-rating", "mapping": {"a": "b"}}}),
+        "pipeline-configs-list": raw("GET", f"{V1}/pipeline-configs?pipeline_kind=judge&enabled=false&page=2&page_size=1"),
+        "pipeline-configs-fetch": raw("GET", f"{V1}/pipeline-configs/{config_id}"),
+        "pipeline-configs-update": raw("PUT", f"{V1}/pipeline-configs/{config_id}", {"name": "fuzz config", "pipeline_kind": "export", "selectors": [], "definitions": [{"destination": {"protocol": "http", "endpoint": "x"}}], "enabled": True}),
+        "pipeline-configs-delete": raw("DELETE", f"{V1}/pipeline-configs/{config_id}"),
+        "otlp-judged-export": raw("POST", "/telemetry/v1/traces", {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "fuzz"}}]}, "scopeSpans": [{"scope": {"name": "fuzz"}, "spans": [
+            {"traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": f"b7ad6b71692033{n:02x}", "name": "chat", "kind": 3, "startTimeUnixNano": "1767225600000000000", "endTimeUnixNano": "1767225601000000000",
+             "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}}, {"key": "app.tier", "value": {"stringValue": "gold"}},
+                            {"key": "gen_ai.input.messages", "value": {"stringValue": json.dumps([{"role": "user", "parts": [{"type": "text", "content": "Reset my password?"}]}])}},
+                            {"key": "gen_ai.output.messages", "value": {"stringValue": json.dumps([{"role": "assistant", "parts": [{"type": "text", "content": "Open Settings."}, {"type": "tool_call", "name": "open"}]}])}}]}
+            for n in range(4)]}]}]}),
         "pipelined": raw("POST", f"{V1}/datasets", {"name": "pipe", "description": ""}) + raw("GET", f"{V1}/datasets?page=2&page_size=0"),
     }
     out = os.path.join(ROOT, "Fuzz/corpus/request")

@@ -12,6 +12,8 @@ Inputs, in docs/ (copies of the references the project follows):
   looser wins: `Dataset.slug`, `DatasetImportTask.result`, `TELEMETRY_SPAN`, a record create
   with only `payload`), `datasets/{dataset_id}` takes an id or a slug, and the error-code enum
   is the union of every cut's;
+- observability-openapi-pipeline-configs-sdk-2.10.1.yaml: `/pipeline-configs`, which SDK 2.10.0 –
+  3.1.0 call and no published cut describes, written from mistralai 2.10.1's models;
 - control-plane.yaml: the emulator's own routes (control plane, Files API).
 The merge then adds the statuses the emulator really answers where the inputs leave them out,
 each marked `x-emulator-added: true`:
@@ -34,6 +36,7 @@ DOCS = os.path.join(ROOT, "docs")
 NEWEST = os.path.join(DOCS, "observability-openapi-2026-08-13.yaml")
 FIRST = os.path.join(DOCS, "observability-openapi.yaml")
 SDK = os.path.join(DOCS, "observability-openapi-sdk-3.7.0.yaml")
+CONFIGS = os.path.join(DOCS, "observability-openapi-pipeline-configs-sdk-2.10.1.yaml")
 OWN = os.path.join(DOCS, "control-plane.yaml")
 SERVED = os.path.join(DOCS, "served-operations.txt")
 OUTPUT = os.path.join(DOCS, "openapi.yaml")
@@ -85,12 +88,13 @@ def reachable(spec, roots):
 
 def merge():
     served = {line.split("#", 1)[0].strip() for line in open(SERVED, encoding="utf-8")} - {""}
-    newest, first, sdk, own = load(NEWEST), load(FIRST), load(SDK), load(OWN)
+    newest, first, sdk, configs, own = load(NEWEST), load(FIRST), load(SDK), load(CONFIGS), load(OWN)
     spec = copy.deepcopy(newest)
     spec["paths"] = {}
     found = set()
-    # The 3.7.0-derived cut last: operations only the newer SDKs call (spans/evaluations/aggregate, …).
-    for source in (newest, first, sdk):
+    # The 3.7.0-derived cut then: operations only the newer SDKs call (spans/evaluations/aggregate, …);
+    # last the pipeline-configs fragment written from mistralai 2.10.1 (no published cut has them).
+    for source in (newest, first, sdk, configs):
         for path, method, operation in operations(source):
             if operation["operationId"] in served and operation["operationId"] not in found:
                 operation = copy.deepcopy(operation)

@@ -100,6 +100,13 @@ func check(_ response: HTTPResponse, for request: HTTPRequest) {
     precondition((100..<600).contains(response.status), "not an HTTP status: \(summary)")
     precondition(response.status != 500, "internal error: \(summary): \(String(decoding: response.body.prefix(400), as: UTF8.self))")
     guard response.status >= 400 else { return }
+    // The OTLP receiver answers its own refusals as a google.rpc.Status: JSON `{code, message}`
+    // for a JSON export, protobuf otherwise (auth and injected faults keep the API's shape).
+    if request.target.hasPrefix("/telemetry/") {
+        let contentType = response.headers.first { $0.name.lowercased() == "content-type" }?.value ?? ""
+        if contentType.hasPrefix("application/x-protobuf") { return }
+        if case .object(let status)? = try? JSON.parse(response.body), case .string? = status["message"] { return }
+    }
     guard case .object(let object)? = try? JSON.parse(response.body), case .object(let detail)? = object["detail"],
           case .string? = detail["message"] else {
         preconditionFailure("error without a detail body: \(summary): \(String(decoding: response.body.prefix(200), as: UTF8.self))")

@@ -34,6 +34,12 @@ ONLY_IN: dict[str, set[str]] = {
     "datasets.import_from_campaign": {"2.9.4"},
     "spans.aggregate_span_evaluations": {"3.0.0", "3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},
     "datasets.import_from_spans": {"3.0.0", "3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},
+    **{f"evaluations.{verb}_pipeline": {"3.0.0", "3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"}
+       for verb in ("create", "get", "update", "delete")},
+    "evaluations.list_pipelines": {"3.0.0", "3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},
+    **{f"evaluations.{verb}_pipeline_config": {"2.10.0", "2.10.1", "3.0.0", "3.1.0"} for verb in ("create", "get", "update", "delete")},
+    "evaluations.list_pipeline_configs": {"2.10.0", "2.10.1", "3.0.0", "3.1.0"},
+    "spans.search_pipeline_results": {"3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},
     # Offline evaluations (issue 18): 3.1.0 and later.
     "evaluations.projects.": {"3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},
     "evaluations.runs.": {"3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},

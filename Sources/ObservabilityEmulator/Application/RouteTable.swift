@@ -8,6 +8,7 @@ enum RouteTable {
     static let v1 = "/v1/observability"
 
     static let routes: [Route] = events + fields + judges + campaigns + datasets + records + telemetryIngest + traces + spans + logs
+        + pipelines + pipelineConfigs
         + files + controlPlane + offlineEvaluations
 
     static let events: [Route] = [
@@ -97,6 +98,25 @@ enum RouteTable {
         Route("POST", "\(v1)/spans/evaluations/aggregate", "aggregate_span_evaluations_v1_observability_spans_evaluations_aggregate_post", .api, .pool, TelemetryAggregateRoutes.evaluations),
         Route("GET", "\(v1)/spans/evaluations/fields", "get_span_evaluation_fields_v1_observability_spans_evaluations_fields_get", .api, .loop, TelemetryRoutes.evaluationFields),
         Route("GET", "\(v1)/spans/evaluations/fields/{field_name}/options", "get_span_evaluation_field_options_v1_observability_spans_evaluations_fields__field_name__options_get", .api, .pool, TelemetryRoutes.evaluationOptions),
+    ]
+
+    /// Online evaluations (SPEC 14): pipelines (SDK 3.0+), their results (3.2+), and the
+    /// standalone configs of SDK 2.10 – 3.1.
+    static let pipelines: [Route] = [
+        Route("POST", "\(v1)/pipelines", "create_pipeline_v1_observability_pipelines_post", .api, .pool, PipelineRoutes.create),
+        Route("GET", "\(v1)/pipelines", "list_pipelines_v1_observability_pipelines_get", .api, .pool, PipelineRoutes.list),
+        Route("GET", "\(v1)/pipelines/{pipeline_id}", "get_pipeline_v1_observability_pipelines__pipeline_id__get", .api, .pool, PipelineRoutes.fetch),
+        Route("PUT", "\(v1)/pipelines/{pipeline_id}", "update_pipeline_v1_observability_pipelines__pipeline_id__put", .api, .pool, PipelineRoutes.update),
+        Route("DELETE", "\(v1)/pipelines/{pipeline_id}", "delete_pipeline_v1_observability_pipelines__pipeline_id__delete", .api, .pool, PipelineRoutes.delete),
+        Route("POST", "\(v1)/pipeline-results/search", "search_pipeline_results_v1_observability_pipeline_results_search_post", .api, .pool, PipelineResults.search),
+    ]
+
+    static let pipelineConfigs: [Route] = [
+        Route("POST", "\(v1)/pipeline-configs", "create_pipeline_config_v1_observability_pipeline_configs_post", .api, .pool, PipelineRoutes.createConfig),
+        Route("GET", "\(v1)/pipeline-configs", "list_pipeline_configs_v1_observability_pipeline_configs_get", .api, .pool, PipelineRoutes.listConfigs),
+        Route("GET", "\(v1)/pipeline-configs/{pipeline_config_id}", "get_pipeline_config_v1_observability_pipeline_configs__pipeline_config_id__get", .api, .pool, PipelineRoutes.fetchConfig),
+        Route("PUT", "\(v1)/pipeline-configs/{pipeline_config_id}", "update_pipeline_config_v1_observability_pipeline_configs__pipeline_config_id__put", .api, .pool, PipelineRoutes.replaceConfig),
+        Route("DELETE", "\(v1)/pipeline-configs/{pipeline_config_id}", "delete_pipeline_config_v1_observability_pipeline_configs__pipeline_config_id__delete", .api, .pool, PipelineRoutes.deleteConfig),
     ]
 
     static let logs: [Route] = [

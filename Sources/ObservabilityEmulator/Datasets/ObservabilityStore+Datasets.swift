@@ -9,20 +9,21 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             let id = ids.next()
             let now = nowMs()
-            let slug = try uniqueSlug(for: name, workspaceID: workspace.id, db: db)
+            let slug = try freeSlug(for: name, workspaceID: workspace.id, db: db)
             try db.run("INSERT INTO datasets (id, workspace_id, owner_id, name, slug, description, created_ms, updated_ms, deleted_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
                        [id, workspace.id, workspace.ownerID, name, slug, description, now, now])
             return try db.queryExisting("SELECT \(DatasetJSON.datasetColumns) FROM datasets WHERE id = ?", [id], DatasetJSON.dataset)
         }
     }
 
-    /// The first free slug for a name in the workspace (deleted datasets keep theirs).
-    func uniqueSlug(for name: String, workspaceID: String, db: Database) throws -> String {
+    /// The first free slug for a name among a table's rows of the workspace (`-2`, `-3`, … on a
+    /// clash): datasets (deleted ones keep theirs), pipelines, pipeline configs.
+    func freeSlug(for name: String, table: String = "datasets", workspaceID: String, db: Database) throws -> String {
         let base = DatasetSlug.base(from: name)
         var n = 1
         while true {
             let candidate = DatasetSlug.candidate(base, n)
-            if try db.queryOne("SELECT 1 FROM datasets WHERE workspace_id = ? AND slug = ?", [workspaceID, candidate], { _ in true }) == nil {
+            if try db.queryOne("SELECT 1 FROM \(table) WHERE workspace_id = ? AND slug = ?", [workspaceID, candidate], { _ in true }) == nil {
                 return candidate
             }
             n += 1
@@ -36,7 +37,7 @@ extension ObservabilityStore {
                 (id: try $0.string("id"), workspaceID: try $0.string("workspace_id"), name: try $0.string("name"))
             }
             for row in rows {
-                try db.run("UPDATE datasets SET slug = ? WHERE id = ?", [try uniqueSlug(for: row.name, workspaceID: row.workspaceID, db: db), row.id])
+                try db.run("UPDATE datasets SET slug = ? WHERE id = ?", [try freeSlug(for: row.name, workspaceID: row.workspaceID, db: db), row.id])
             }
         }
     }

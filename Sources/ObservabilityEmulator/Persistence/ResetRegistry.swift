@@ -33,6 +33,8 @@ enum ResetRegistry {
         .owned("workspaces", column: "id"),
         .owned("judges"), .owned("annotations"), .owned("campaigns"),
         .owned("datasets"), .owned("records"), .owned("tasks"), .owned("files"), .owned("exports"),
+        // A pipeline's configs before the pipelines (standalone configs have no pipeline).
+        .owned("pipeline_configs"), .owned("pipelines"),
         // Telemetry: the seeded fixtures live in the workspace '' and stay.
         Entry(table: "spans", all: "DELETE FROM spans WHERE workspace_id <> ''", workspace: "DELETE FROM spans WHERE workspace_id = ?"),
         Entry(table: "traces", all: "DELETE FROM traces WHERE workspace_id <> ''", workspace: "DELETE FROM traces WHERE workspace_id = ?"),

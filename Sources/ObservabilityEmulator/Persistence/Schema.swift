@@ -245,8 +245,29 @@ enum Schema {
         CREATE INDEX span_evaluations_order ON span_evaluations(time_ns DESC, eval_key DESC);
         CREATE INDEX span_evaluations_span ON span_evaluations(trace_id, span_id);
         """),
+        // Online evaluations (SPEC 14): pipelines, and the configs that judge incoming spans
+        // (a pipeline's, one per judge, or standalone `pipeline-configs`). `judges` holds the
+        // judges frozen at the revision they had when the config was made, as JSON.
+        Migration(version: 4, sql: """
+        CREATE TABLE pipelines (
+            id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, owner_id TEXT NOT NULL,
+            name TEXT NOT NULL, slug TEXT NOT NULL, description TEXT, selectors TEXT NOT NULL,
+            enabled INTEGER NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX pipelines_name ON pipelines(workspace_id, name);
+        CREATE UNIQUE INDEX pipelines_slug ON pipelines(workspace_id, slug);
+        CREATE TABLE pipeline_configs (
+            id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL,
+            pipeline_id TEXT REFERENCES pipelines(id) ON DELETE CASCADE, position INTEGER NOT NULL,
+            name TEXT NOT NULL, slug TEXT NOT NULL, pipeline_kind TEXT NOT NULL, description TEXT,
+            selectors TEXT NOT NULL, enabled INTEGER NOT NULL, definitions TEXT NOT NULL, judges TEXT NOT NULL,
+            created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL
+        );
+        CREATE INDEX pipeline_configs_workspace ON pipeline_configs(workspace_id, enabled);
+        CREATE INDEX pipeline_configs_pipeline ON pipeline_configs(pipeline_id, position);
+        """),
         // Offline evaluations (SPEC 15). JSON columns hold JSON text; `workspace_id` '' is the
-        // seeded fixtures every workspace sees. Version 4 and 6 belong to other features.
+        // seeded fixtures every workspace sees. Version 6 belongs to another feature.
         Migration(version: 5, sql: """
         CREATE TABLE eval_projects (
             id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, creator_id TEXT NOT NULL, name TEXT NOT NULL, slug TEXT NOT NULL,

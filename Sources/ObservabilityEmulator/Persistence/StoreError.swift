@@ -4,6 +4,7 @@ enum StoreError: Error, Equatable {
     /// The kinds of stored things an error can name.
     enum Resource: String, Sendable {
         case judge, campaign, dataset, record = "dataset record", event, file
+        case pipeline, pipelineConfig = "pipeline config", scorer = "judge (scorer)"
         case project, evaluation, evaluationRun = "evaluation run", evaluationRecord = "evaluation run record", optimization
     }
 
@@ -20,6 +21,9 @@ enum StoreError: Error, Equatable {
     case noMatchingEvents
     /// An event id that is already stored.
     case eventExists(String)
+    /// Another pipeline (or standalone pipeline config) of the workspace already has this name.
+    case pipelineNameTaken(String)
+    case pipelineConfigNameTaken(String)
     /// An `extra_fields` entry that names no field.
     case unknownExtraField(index: Int, name: String)
 }
@@ -36,6 +40,9 @@ extension APIError {
             case .record: "DATASET_RECORD_NOT_FOUND"
             case .event: "SEARCH_NOT_FOUND"
             case .file: nil
+            case .pipeline: "PIPELINE_NOT_FOUND"
+            case .pipelineConfig: "PIPELINE_CONFIG_NOT_FOUND"
+            case .scorer: "SCORER_NOT_FOUND"
             case .project: "PROJECT_NOT_FOUND"
             case .evaluation: "EVALUATION_NOT_FOUND"
             case .evaluationRun: "EVALUATION_RUN_NOT_FOUND"
@@ -53,6 +60,10 @@ extension APIError {
             self.init(400, "CAMPAIGN_NO_MATCHING_EVENTS", "search_params.filters: no event matches this filter")
         case .eventExists(let id):
             self.init(409, nil, "event_id \(id) already exists")
+        case .pipelineNameTaken(let name):
+            self.init(409, "PIPELINE_ALREADY_EXISTS", "name: a pipeline named '\(name)' already exists in this workspace")
+        case .pipelineConfigNameTaken(let name):
+            self.init(409, "PIPELINE_CONFIG_ALREADY_EXISTS", "name: a pipeline config named '\(name)' already exists in this workspace")
         case .unknownExtraField(let index, let name):
             self.init(400, "SEARCH_BAD_REQUEST", "extra_fields[\(index)]: unknown field '\(name.prefix(100))'")
         }

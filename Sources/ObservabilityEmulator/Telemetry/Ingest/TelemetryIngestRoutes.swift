@@ -11,7 +11,7 @@ enum TelemetryIngestRoutes {
             let spans = encoding == .protobuf ? try OTLPProtobuf.decodeTraces(body) : try OTLPJSON.decodeTraces(body)
             var resources = SpanDraft.ResourceCache()
             let (drafts, rejections) = draftsAndRejections(spans, item: "span") { SpanDraft.make($0, &resources) }
-            try call.store.insertSpans(drafts, workspaceKey: call.workspace.id)
+            try call.store.ingestSpans(drafts, workspace: call.workspace)
             return rejections
         }
     }

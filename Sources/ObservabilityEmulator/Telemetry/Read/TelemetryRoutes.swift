@@ -67,21 +67,28 @@ enum TelemetryRoutes {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: row)
         }
-        out.append(contentsOf: "],\"next\":".utf8)
-        if page.hasMore, pageSize > 0, let last = page.last {
-            let token = FeedCursor.encode(resource: resource.name, request: request, position: last)
-            var items = [("page_size", String(pageSize)), ("cursor", token)]
+        out.append(UInt8(ascii: "]"))
+        writeFeedTail(call, path: path, pageSize: pageSize, cursor: page.hasMore ? page.last.map {
+            FeedCursor.encode(resource: resource.name, request: request, position: $0)
+        } : nil, into: &out)
+        return .bytes(out)
+    }
+
+    /// A feed's `"next"` and `"cursor"` and the closing braces: `next` is the same path with the
+    /// page size, the cursor and the window; both null on the last page.
+    static func writeFeedTail(_ call: Call, path: String, pageSize: Int, cursor: String?, into out: inout [UInt8]) {
+        out.append(contentsOf: ",\"next\":".utf8)
+        if let cursor, pageSize > 0 {
+            var items = [("page_size", String(pageSize)), ("cursor", cursor)]
             if let from = call.query("from"), !from.isEmpty { items.append(("from", from)) }
             if let to = call.query("to"), !to.isEmpty { items.append(("to", to)) }
-            let next = path + "?" + items.map { PercentDecoding.encode($0.0) + "=" + PercentDecoding.encode($0.1) }.joined(separator: "&")
-            JSON.writeString(next, into: &out)
+            JSON.writeString(path + "?" + items.map { PercentDecoding.encode($0.0) + "=" + PercentDecoding.encode($0.1) }.joined(separator: "&"), into: &out)
             out.append(contentsOf: ",\"cursor\":".utf8)
-            JSON.writeString(token, into: &out)
+            JSON.writeString(cursor, into: &out)
         } else {
             out.append(contentsOf: "null,\"cursor\":null".utf8)
         }
         out.append(contentsOf: "}}".utf8)
-        return .bytes(out)
     }
 
     // MARK: One trace, one span

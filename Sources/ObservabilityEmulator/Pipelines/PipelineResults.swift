@@ -1,0 +1,89 @@
+import EmulatorHTTP
+import EmulatorJSON
+import EmulatorStore
+
+/// `POST /v1/observability/pipeline-results/search` (SDK 3.2+): one row per judged span of the
+/// workspace, newest judgement first, with the scores, labels and explanations of the named
+/// configs (`pipeline_config_slugs`, the evaluation names their results carry), restricted by a
+/// span search expression and the `from`/`to` window on the judgement time; a cursor feed.
+enum PipelineResults {
+    static let path = "/v1/observability/pipeline-results/search"
+
+    static func search(_ call: Call) throws -> HTTPResponseBox {
+        let body = try call.body()
+        let slugs = try body.stringArray("pipeline_config_slugs", maxItems: 100) ?? []
+        let expression = try body.string("search_expression", required: false, nullable: true)
+        let pageSize = try call.queryInt("page_size", default: 50, min: 0, max: 100)
+        let window = try TimeWindow(call)
+        let tenant = TelemetryTenant(call.workspace)
+        let filter = try ExpressionCompiler(.spans, tenant: tenant).compile(text: expression)
+        let request = [slugs.joined(separator: "\u{1E}"), expression ?? "", window.from.map(String.init) ?? "",
+                       window.to.map(String.init) ?? "", String(pageSize)].joined(separator: "\u{1F}")
+        var after: [DatabaseValue]?
+        if let cursor = call.query("cursor"), !cursor.isEmpty {
+            after = try FeedCursor.decode(cursor, resource: "pipeline_results", request: request)
+            guard after?.count == 3 else { throw CursorToken.invalid }
+        }
+        let page = try call.store.pipelineResults(slugs: slugs, filter: filter, window: window, after: after, limit: pageSize,
+                                                  workspaceID: call.workspace.id)
+        var out: [UInt8] = Array("{\"pipeline_results\":{\"results\":".utf8)
+        JSON.array(page.rows).write(into: &out)
+        TelemetryRoutes.writeFeedTail(call, path: path, pageSize: pageSize, cursor: page.hasMore ? page.last.map {
+            FeedCursor.encode(resource: "pipeline_results", request: request, position: $0)
+        } : nil, into: &out)
+        return .bytes(out)
+    }
+}
+
+extension ObservabilityStore {
+    /// One page of judged spans: the rows, the position of the last, and whether more follow.
+    func pipelineResults(slugs: [String], filter: CompiledFilter, window: TimeWindow, after: [DatabaseValue]?, limit: Int,
+                         workspaceID: String) throws -> (rows: [JSON], last: [DatabaseValue]?, hasMore: Bool) {
+        guard !slugs.isEmpty else { return ([], nil, false) }
+        let names = Array(repeating: "?", count: slugs.count).joined(separator: ", ")
+        var args: [DatabaseValue] = [.text(workspaceID)] + slugs.map { DatabaseValue.text($0) }
+        let windowSQL = window.sql("v.time_ns", &args)
+        args.append(.text(workspaceID))
+        var sql = """
+            SELECT t.trace_id, t.span_id, t.span_name, t.duration_ns, e.evaluated
+            FROM (SELECT v.trace_id AS trace_id, v.span_id AS span_id, MAX(v.time_ns) AS evaluated FROM span_evaluations AS v
+                  WHERE v.workspace_id = ? AND v.evaluation_name IN (\(names)) AND \(windowSQL) GROUP BY v.trace_id, v.span_id) AS e
+            JOIN spans AS t INDEXED BY spans_key ON t.workspace_id = ? AND t.trace_id = e.trace_id AND t.span_id = e.span_id
+            WHERE \(filter.sql)
+            """
+        args += filter.arguments
+        if let after {
+            sql += " AND (e.evaluated, t.trace_id, t.span_id) < (?, ?, ?)"
+            args += after
+        }
+        sql += " ORDER BY e.evaluated DESC, t.trace_id DESC, t.span_id DESC LIMIT ?"
+        args.append(.integer(Int64(limit) + 1))
+        return try pool.read { db in
+            var spans: [(traceID: String, spanID: String, name: String, duration: Int64, evaluated: Int64)] = []
+            try db.forEach(sql, args) { row in
+                spans.append((row.string(0), row.string(1), row.string(2), row.int64(3), row.int64(4)))
+            }
+            let hasMore = spans.count > limit
+            if hasMore { spans.removeLast() }
+            let rows = try spans.map { span -> JSON in
+                var scores = JSONObject(), labels = JSONObject(), explanations = JSONObject()
+                try db.forEach("""
+                    SELECT evaluation_name, score_value, score_label, explanation FROM span_evaluations INDEXED BY span_evaluations_span
+                    WHERE trace_id = ? AND span_id = ? AND workspace_id = ? AND evaluation_name IN (\(names)) ORDER BY time_ns, eval_key
+                    """, [DatabaseValue.text(span.traceID), .text(span.spanID), .text(workspaceID)] + slugs.map { DatabaseValue.text($0) }) { row in
+                    let name = row.string(0)
+                    scores[name] = .double(row.double(1))
+                    if !row.string(2).isEmpty { labels[name] = .string(row.string(2)) }
+                    explanations[name] = .string(row.string(3))
+                }
+                return .object(JSONObject([
+                    ("trace_id", .string(span.traceID)), ("span_id", .string(span.spanID)), ("span_name", .string(span.name)),
+                    ("duration_ns", .int(span.duration)), ("evaluated_at", .string(Timestamp.formatNanos(span.evaluated))),
+                    ("judge_scores", .object(scores)), ("judge_labels", .object(labels)), ("judge_explanations", .object(explanations)),
+                ]))
+            }
+            let last = spans.last.map { [DatabaseValue.integer($0.evaluated), .text($0.traceID), .text($0.spanID)] }
+            return (rows, last, hasMore)
+        }
+    }
+}

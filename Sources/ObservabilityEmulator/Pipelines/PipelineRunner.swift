@@ -1,0 +1,180 @@
+import EmulatorJSON
+import EmulatorStore
+
+/// Judges incoming spans (SPEC 14): every span of an export that an enabled config's span
+/// selector matches and its sampling admits is judged by the config's frozen judges with the
+/// rule engine. It runs inside the export's write transaction, after the spans are stored, so
+/// the export's 200 means its spans are already judged. Same span, same config: same row.
+struct PipelineRunner {
+    /// One judge of one enabled config, ready to run.
+    struct Judge {
+        let configID: String
+        let pipelineID: String?
+        let evaluationName: String
+        let frozen: FrozenJudge
+        let engine: RuleEngine
+        /// The span selectors' filters (nil: every span); no span selector: never runs.
+        let filters: [String?]
+    }
+
+    let judges: [Judge]
+    let tenant: TelemetryTenant
+
+    /// The workspace's enabled configs, as judges to run.
+    static func load(workspace: Workspace, db: Database) throws -> PipelineRunner {
+        let configs = try db.query("""
+            SELECT \(PipelineConfigRecord.columns) FROM pipeline_configs INDEXED BY pipeline_configs_workspace
+            WHERE workspace_id = ? AND enabled = 1 ORDER BY created_ms, id
+            """, [workspace.id], PipelineConfigRecord.init)
+        var judges: [Judge] = []
+        for config in configs {
+            let filters = config.selectors.filter { $0.sourceKind == "span" }.map(\.filter)
+            guard !filters.isEmpty else { continue }
+            for frozen in config.judges {
+                judges.append(Judge(configID: config.id, pipelineID: config.pipelineID, evaluationName: config.evaluationName(frozen),
+                                    frozen: frozen, engine: RuleEngine(definition: frozen.definition), filters: filters))
+            }
+        }
+        return PipelineRunner(judges: judges, tenant: TelemetryTenant(workspace))
+    }
+
+    /// The evaluations of the spans stored after `rowid` (this export's), in a stable order.
+    func evaluate(_ drafts: [SpanDraft], storedAfter rowid: Int64, workspaceID: String, db: Database) throws -> [EvaluationDraft] {
+        guard !judges.isEmpty, !drafts.isEmpty else { return [] }
+        var byKey: [String: SpanDraft] = [:]
+        for draft in drafts { byKey[draft.traceID + "/" + draft.spanID] = draft }
+        // Each distinct filter runs once over the export's rows.
+        var matches: [String?: Set<String>] = [:]
+        let compiler = ExpressionCompiler(.spans, tenant: tenant)
+        for filter in Set(judges.flatMap(\.filters)) {
+            let compiled = try compiler.compile(text: filter)
+            var keys = Set<String>()
+            try db.forEach("SELECT t.trace_id, t.span_id FROM spans AS t WHERE t.rowid > ? AND t.workspace_id = ? AND \(compiled.sql)",
+                           [DatabaseValue.integer(rowid), .text(workspaceID)] + compiled.arguments) { row in
+                keys.insert(row.string(0) + "/" + row.string(1))
+            }
+            matches[filter] = keys
+        }
+        var evaluations: [EvaluationDraft] = []
+        for key in byKey.keys.sorted() {
+            guard let draft = byKey[key] else { continue }
+            var span: JudgedSpan?
+            for judge in judges where judge.filters.contains(where: { matches[$0]?.contains(key) == true }) {
+                if span == nil { span = JudgedSpan(draft) }
+                guard let span, let conversation = span.conversation(mapping: judge.frozen.mapping) else { continue }
+                if let sampling = judge.frozen.sampling,
+                   !sampling.admits(traceID: draft.traceID, spanID: draft.spanID, attribute: span.attribute) { continue }
+                evaluations.append(evaluation(judge, draft, span, conversation))
+            }
+        }
+        return evaluations
+    }
+
+    private func evaluation(_ judge: Judge, _ draft: SpanDraft, _ span: JudgedSpan, _ conversation: JudgedConversation) -> EvaluationDraft {
+        let (analysis, answer) = judge.engine.judge(conversation)
+        var row = EvaluationDraft(key: "pipeline:\(judge.configID):\(judge.frozen.slug):\(draft.traceID):\(draft.spanID)",
+                                  traceID: draft.traceID, spanID: draft.spanID, timeNs: draft.endNs)
+        row.evaluationName = judge.evaluationName
+        switch (judge.frozen.definition.output, answer) {
+        case (.classification(let options), .string(let label)):
+            row.scoreLabel = label
+            row.scoreValue = Double(options.firstIndex { $0.value == label } ?? 0)
+        default:
+            row.scoreValue = answer.doubleValue ?? 0
+        }
+        row.explanation = analysis
+        row.responseID = span.column("response_id")
+        row.conversationID = span.column("conversation_id")
+        var metadata: [(String, JSON)] = [("pipeline_config_id", .string(judge.configID)), ("judge_id", .string(judge.frozen.judgeID)),
+                                          ("scorer_slug", .string(judge.frozen.slug)), ("scorer_version", .string(String(judge.frozen.version)))]
+        if let pipelineID = judge.pipelineID { metadata.insert(("pipeline_id", .string(pipelineID)), at: 0) }
+        row.metadata = JSON.object(JSONObject(metadata)).text
+        return row
+    }
+}
+
+/// A span as a judge reads it: its GenAI messages as a conversation, its attributes as properties.
+struct JudgedSpan {
+    let draft: SpanDraft
+    private let messages: [JSON]
+    private let attributes: JSONObject
+    private let resourceAttributes: JSONObject
+
+    init(_ draft: SpanDraft) {
+        self.draft = draft
+        messages = Self.messages(Self.column("input_messages", of: draft)) + Self.messages(Self.column("output_messages", of: draft))
+        attributes = (try? JSON.parse(draft.spanAttributes))?.objectValue ?? JSONObject()
+        resourceAttributes = (try? JSON.parse(draft.resourceAttributes))?.objectValue ?? JSONObject()
+    }
+
+    func column(_ name: String) -> String { Self.column(name, of: draft) }
+
+    /// A GenAI column's text as the span stored it ('' when absent).
+    static func column(_ name: String, of draft: SpanDraft) -> String {
+        guard let index = SpanAttributeMapping.index[name], index < draft.mapped.count,
+              case .text(let text) = draft.mapped[index] else { return "" }
+        return text
+    }
+
+    /// A span attribute's value as text (a resource attribute when the span has none).
+    func attribute(_ key: String) -> String {
+        let value = attributes[key] ?? resourceAttributes[key]
+        return value?.stringValue ?? value?.text ?? ""
+    }
+
+    /// The conversation to judge, with the mapped attributes as properties; nil when the span
+    /// holds no assistant answer (a tool or retrieval span): there is nothing to judge.
+    func conversation(mapping: [(property: String, attribute: String)]) -> JudgedConversation? {
+        var properties = JSONObject()
+        for (property, key) in mapping {
+            if let value = attributes[key] ?? resourceAttributes[key] { properties[property] = value }
+        }
+        return try? JudgedConversation.make(messages: messages, properties: properties)
+    }
+
+    /// GenAI messages (`{"role", "parts": [{"type": "text", "content"}, {"type": "tool_call", "name"}]}`,
+    /// or chat-completion style `{"role", "content"}`) as the judge's chat messages.
+    static func messages(_ text: String) -> [JSON] {
+        guard !text.isEmpty, let parsed = try? JSON.parse(text), case .array(let list) = parsed else { return [] }
+        return list.compactMap { item -> JSON? in
+            guard case .object(let message) = item, let role = message["role"]?.stringValue else { return nil }
+            guard case .array(let parts)? = message["parts"] else { return item }
+            var texts: [String] = []
+            var toolCalls: [JSON] = []
+            for case .object(let part) in parts {
+                switch part["type"]?.stringValue ?? "text" {
+                case "text":
+                    if let content = part["content"]?.stringValue ?? part["text"]?.stringValue { texts.append(content) }
+                case "tool_call":
+                    toolCalls.append(.object(JSONObject([("id", part["id"] ?? .null),
+                                                         ("function", .object(JSONObject([("name", part["name"] ?? .null),
+                                                                                          ("arguments", part["arguments"] ?? .null)])))])))
+                default:
+                    break
+                }
+            }
+            var converted = JSONObject([("role", .string(role)), ("content", .string(texts.joined(separator: "\n")))])
+            if !toolCalls.isEmpty { converted["tool_calls"] = .array(toolCalls) }
+            return .object(converted)
+        }
+    }
+}
+
+extension ObservabilityStore {
+    /// Stores an export's spans and, in the same transaction, judges those the workspace's
+    /// enabled pipelines select.
+    func ingestSpans(_ drafts: [SpanDraft], workspace: Workspace) throws {
+        guard !drafts.isEmpty else { return }
+        try pool.writeTransaction { db in
+            let runner = try PipelineRunner.load(workspace: workspace, db: db)
+            guard !runner.judges.isEmpty else {
+                try insertSpans(drafts, workspaceKey: workspace.id, db: db)
+                return
+            }
+            let lastRowid = try db.queryOne("SELECT coalesce(max(rowid), 0) FROM spans") { $0.int64(0) } ?? 0
+            try insertSpans(drafts, workspaceKey: workspace.id, db: db)
+            let evaluations = try runner.evaluate(drafts, storedAfter: lastRowid, workspaceID: workspace.id, db: db)
+            try insertEvaluations(evaluations, workspaceKey: workspace.id, db: db)
+        }
+    }
+}
