@@ -337,6 +337,7 @@ def test_update_pipeline_changes_only_the_given_fields(http):
     assert r.status_code == 200, r.text
     u = r.json()
     assert u["description"] is None and u["selectors"][0]["filter"] == "span_attributes['app.tier'] = 'gold'"
+    assert u["pipeline_configs"][0]["selectors"] == u["selectors"]
     assert u["name"] == "Updated" and u["enabled"] is False
 
     # A new judge revision changes nothing until the definitions are given again.
@@ -434,6 +435,7 @@ def test_pipelines_judge_matching_spans_in_the_export_transaction(http):
                            selectors=[{"source_kind": "span", "filter": "operation_name = 'chat'"}])
     logs_only = make_pipeline(http, "Logs only", [{"slug": "refund-judge"}], selectors=[{"source_kind": "log"}, {"source_kind": "metric"}])
     off = make_pipeline(http, "Off", [{"slug": "refund-judge"}], enabled=False)
+    make_pipeline(http, "Nowhere", [{"slug": "refund-judge"}], selectors=[])
     make_pipeline(http, "Either", [{"slug": "refund-judge"}],
                   selectors=[{"source_kind": "log", "filter": None},
                              {"source_kind": "span", "filter": "span_attributes['app.tier'] = 'silver'"},
@@ -461,6 +463,7 @@ def test_pipelines_judge_matching_spans_in_the_export_transaction(http):
     assert set(tier_rows) == {key["gold_refund"], key["silver_refund"], key["gold_other"], key["untiered"]}
     assert evaluations(http, "logs-only-refund-judge") == {} and evaluations(http, "off-refund-judge") == {}
     assert set(evaluations(http, "either-refund-judge")) == {key["silver_refund"], key["gold_tool"]}  # any selector
+    assert evaluations(http, "nowhere-refund-judge") == {}  # no selector, nothing matches
     assert (early["traceId"], early["spanId"]) not in refund_rows
     # Pipeline rows are span evaluations of their trace (SPEC 12 `evaluation_count`).
     trace = http.get(f"{API}/traces/{spans['gold_refund']['traceId']}")
@@ -519,8 +522,12 @@ def test_sampling_admits_spans_by_fnv_hash(http):
     make_pipeline(http, "All", [{"slug": "refund-judge", "sampling": {"type": "probabilistic", "percentage": 100}}])
     make_pipeline(http, "Users", [{"slug": "refund-judge", "sampling": {"type": "attribute_hash", "attribute": "user.id", "percentage": 45}}])
 
+    make_pipeline(http, "Numbers", [{"slug": "refund-judge", "sampling": {"type": "attribute_hash", "attribute": "user.n", "percentage": 50}}])
+
     users = [f"user-{i}" for i in range(8)]
     spans = [chat_span(*new_ids(), f"question {i}", "refund granted", **{"user.id": users[i % 8]}) for i in range(48)]
+    for i, span in enumerate(spans):  # an int attribute hashes as its text (SPEC 12: numbers in their shortest form)
+        span["attributes"].append({"key": "user.n", "value": {"intValue": str(i % 10)}})
     no_user = [chat_span(*new_ids(), "question", "refund granted") for _ in range(4)]
     export(http, *spans, *no_user)
     everything = {(s["traceId"], s["spanId"]) for s in spans + no_user}
@@ -540,6 +547,9 @@ def test_sampling_admits_spans_by_fnv_hash(http):
     want = {(s["traceId"], s["spanId"]) for s in spans
             if next(a["value"]["stringValue"] for a in s["attributes"] if a["key"] == "user.id") in kept_users}
     assert set(evaluations(http, "users-refund-judge")) == want  # spans without the attribute are not sampled in
+    want = {(s["traceId"], s["spanId"]) for i, s in enumerate(spans) if fnv_point(str(i % 10)) < 50}
+    assert 0 < len(want) < len(spans)
+    assert set(evaluations(http, "numbers-refund-judge")) == want
 
 
 @pytest.mark.operation(CREATE, GET, UPDATE, DELETE, LIST, OTLP_TRACES, SEARCH_EVALUATIONS, RESULTS)

@@ -8,20 +8,22 @@
 enum DatasetSlug {
     static let maximumLength = 64
 
-    static func base(from name: String) -> String {
+    static func base(from name: String, fallback: String = "dataset") -> String {
         var slug = ""
         var pendingDash = false
         for scalar in name.lowercased().unicodeScalars {
             if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                if pendingDash && !slug.isEmpty { slug.append("-") }
+                let dash = pendingDash && !slug.isEmpty
+                // A slug never ends with '-': stop where the dash and the next character no longer fit.
+                if slug.utf8.count + (dash ? 2 : 1) > maximumLength { break }
+                if dash { slug.append("-") }
                 pendingDash = false
                 slug.unicodeScalars.append(scalar)
-                if slug.utf8.count >= maximumLength { break }
             } else {
                 pendingDash = true
             }
         }
-        return slug.isEmpty ? "dataset" : slug
+        return slug.isEmpty ? fallback : slug
     }
 
     /// The `n`th candidate for a base (1: the base itself), trimmed to fit the length limit.

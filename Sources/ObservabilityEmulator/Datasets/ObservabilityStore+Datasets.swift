@@ -18,8 +18,8 @@ extension ObservabilityStore {
 
     /// The first free slug for a name among a table's rows of the workspace (`-2`, `-3`, … on a
     /// clash): datasets (deleted ones keep theirs), pipelines, pipeline configs.
-    func freeSlug(for name: String, table: String = "datasets", workspaceID: String, db: Database) throws -> String {
-        let base = DatasetSlug.base(from: name)
+    func freeSlug(for name: String, table: String = "datasets", fallback: String = "dataset", workspaceID: String, db: Database) throws -> String {
+        let base = DatasetSlug.base(from: name, fallback: fallback)
         var n = 1
         while true {
             let candidate = DatasetSlug.candidate(base, n)

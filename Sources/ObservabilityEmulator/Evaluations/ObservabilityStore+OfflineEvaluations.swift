@@ -199,7 +199,7 @@ extension ObservabilityStore {
 
     /// A slug unique among what the workspace sees (`-2`, `-3`, … on a clash).
     private func uniqueSlug(_ table: String, name: String, requested: String?, workspaceID: String, db: Database) throws -> String {
-        let base = requested.map(DatasetSlug.base(from:)) ?? DatasetSlug.base(from: name)
+        let base = DatasetSlug.base(from: requested ?? name, fallback: table == "eval_projects" ? "project" : "evaluation")
         var n = 1
         while true {
             let candidate = DatasetSlug.candidate(base, n)

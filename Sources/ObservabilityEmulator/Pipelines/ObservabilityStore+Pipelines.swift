@@ -15,7 +15,7 @@ extension ObservabilityStore {
             let judges = try freezeJudges(draft.references ?? [], workspaceID: workspace.id, db: db)
             let id = ids.next()
             let now = nowMs()
-            let slug = try freeSlug(for: name, table: "pipelines", workspaceID: workspace.id, db: db)
+            let slug = try freeSlug(for: name, table: "pipelines", fallback: "pipeline", workspaceID: workspace.id, db: db)
             let selectors = draft.selectors ?? []
             let enabled = draft.enabled ?? true
             try db.run("""
@@ -126,7 +126,7 @@ extension ObservabilityStore {
             let judges = try freezeJudges(draft.references ?? [], workspaceID: workspace.id, db: db)
             let id = ids.next()
             let now = nowMs()
-            let slug = try freeSlug(for: name, table: "pipeline_configs", workspaceID: workspace.id, db: db)
+            let slug = try freeSlug(for: name, table: "pipeline_configs", fallback: "pipeline-config", workspaceID: workspace.id, db: db)
             try db.run("""
                 INSERT INTO pipeline_configs (id, workspace_id, pipeline_id, position, name, slug, pipeline_kind, description, selectors,
                     enabled, definitions, judges, created_ms, updated_ms)
@@ -208,10 +208,10 @@ extension ObservabilityStore {
             """, [workspaceID], JudgeRecord.init)
         return try references.map { reference in
             let slug = reference.slug.lowercased()
-            guard let judge = live.first(where: { DatasetSlug.base(from: $0.definition.name) == slug || $0.id == slug }) else {
+            guard let judge = live.first(where: { DatasetSlug.base(from: $0.definition.name, fallback: "judge") == slug || $0.id == slug }) else {
                 throw StoreError.notFound(.scorer, id: "'\(reference.slug.prefix(100))'", field: "\(reference.path).slug")
             }
-            return FrozenJudge(judgeID: judge.id, slug: DatasetSlug.base(from: judge.definition.name),
+            return FrozenJudge(judgeID: judge.id, slug: DatasetSlug.base(from: judge.definition.name, fallback: "judge"),
                                version: try revisionNumber(judge, db: db), definition: judge.definition,
                                mapping: reference.mapping, sampling: reference.sampling)
         }

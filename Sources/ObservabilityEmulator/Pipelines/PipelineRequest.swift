@@ -32,6 +32,7 @@ struct PipelineDraft {
     static func pipeline(_ body: BodyReader, tenant: TelemetryTenant, creating: Bool) throws -> PipelineDraft {
         var draft = PipelineDraft()
         draft.name = try body.string("name", required: creating, minLength: 1, maxLength: 200)
+        if draft.name?.trimmedSpaces.isEmpty == true { throw body.fail("name", "must not be blank") }
         if body.has("description") { draft.description = .some(try body.string("description", nullable: true, maxLength: 2_000)) }
         if creating || body.has("selectors") { draft.selectors = try selectors(body, tenant: tenant) }
         if creating || body.has("definitions") {
@@ -60,6 +61,7 @@ struct PipelineDraft {
     static func config(_ body: BodyReader, tenant: TelemetryTenant, creating: Bool) throws -> PipelineDraft {
         var draft = PipelineDraft()
         draft.name = try body.requiredString("name", minLength: 1, maxLength: 200)
+        if draft.name?.trimmedSpaces.isEmpty == true { throw body.fail("name", "must not be blank") }
         let kind = try body.requiredString("pipeline_kind")
         guard configKinds.contains(kind) else {
             throw body.fail("pipeline_kind", "'\(kind.prefix(40))' is not one of \(configKinds.joined(separator: ", "))")

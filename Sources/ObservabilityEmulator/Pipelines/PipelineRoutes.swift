@@ -19,17 +19,17 @@ enum PipelineRoutes {
     }
 
     static func fetch(_ call: Call) throws -> HTTPResponseBox {
-        .json(try call.store.pipeline(id: call.parameters["pipeline_id"] ?? "", workspaceID: call.workspace.id).json)
+        .json(try call.store.pipeline(id: try call.pathID("pipeline_id"), workspaceID: call.workspace.id).json)
     }
 
     static func update(_ call: Call) throws -> HTTPResponseBox {
-        let id = call.parameters["pipeline_id"] ?? ""
+        let id = try call.pathID("pipeline_id")
         let draft = try PipelineDraft.pipeline(try call.body(), tenant: TelemetryTenant(call.workspace), creating: false)
         return .json(try call.store.updatePipeline(id: id, draft, workspace: call.workspace).json)
     }
 
     static func delete(_ call: Call) throws -> HTTPResponseBox {
-        try call.store.deletePipeline(id: call.parameters["pipeline_id"] ?? "", workspaceID: call.workspace.id)
+        try call.store.deletePipeline(id: try call.pathID("pipeline_id"), workspaceID: call.workspace.id)
         return .noContent
     }
 
@@ -55,17 +55,17 @@ enum PipelineRoutes {
     }
 
     static func fetchConfig(_ call: Call) throws -> HTTPResponseBox {
-        .json(try call.store.pipelineConfig(id: call.parameters["pipeline_config_id"] ?? "", workspaceID: call.workspace.id).json)
+        .json(try call.store.pipelineConfig(id: try call.pathID("pipeline_config_id"), workspaceID: call.workspace.id).json)
     }
 
     static func replaceConfig(_ call: Call) throws -> HTTPResponseBox {
-        let id = call.parameters["pipeline_config_id"] ?? ""
+        let id = try call.pathID("pipeline_config_id")
         let draft = try PipelineDraft.config(try call.body(), tenant: TelemetryTenant(call.workspace), creating: false)
         return .json(try call.store.replacePipelineConfig(id: id, draft, workspace: call.workspace).json)
     }
 
     static func deleteConfig(_ call: Call) throws -> HTTPResponseBox {
-        try call.store.deletePipelineConfig(id: call.parameters["pipeline_config_id"] ?? "", workspaceID: call.workspace.id)
+        try call.store.deletePipelineConfig(id: try call.pathID("pipeline_config_id"), workspaceID: call.workspace.id)
         return .noContent
     }
 

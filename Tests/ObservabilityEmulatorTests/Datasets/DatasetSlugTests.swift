@@ -8,6 +8,11 @@ final class DatasetSlugTests: ApplicationTestCase {
     func testSlugFromName() {
         XCTAssertEqual(DatasetSlug.base(from: "Customer Support — Q3 (FR)"), "customer-support-q3-fr")
         XCTAssertEqual(DatasetSlug.base(from: "  --Hello__World--  "), "hello-world")
+        // The 64-character cut never leaves a trailing '-' or a 65th character.
+        let cut = DatasetSlug.base(from: Array(repeating: "abcdefg", count: 12).joined(separator: " "))
+        XCTAssertEqual(cut, Array(repeating: "abcdefg", count: 8).joined(separator: "-"))
+        XCTAssertEqual(DatasetSlug.base(from: String(repeating: "x", count: 70)).count, 64)
+        XCTAssertEqual(DatasetSlug.base(from: "!!!", fallback: "pipeline"), "pipeline")
         XCTAssertEqual(DatasetSlug.base(from: "Évaluation"), "valuation")
         XCTAssertEqual(DatasetSlug.base(from: "!!!!!"), "dataset")
         XCTAssertEqual(DatasetSlug.base(from: String(repeating: "ab ", count: 40)).count, 64)
