@@ -235,6 +235,7 @@ def project_count(http: HTTP) -> int:
     return http.get(f"{API}/projects").json()["projects"]["count"]
 
 
+@pytest.mark.operation("emulator_load_evaluation_run")
 @pytest.mark.parametrize("change, status, message", [
     (lambda b: b.pop("records"), 422, "records: field required"),
     (lambda b: b.update(records=[]), 422, "records: must have at least 1 item"),
@@ -258,6 +259,7 @@ def test_loader_rejects_with_the_field_and_stores_nothing(base_url, change, stat
     assert project_count(http) == before
 
 
+@pytest.mark.operation("emulator_load_evaluation_run", "emulator_load_optimization")
 def test_loaders_need_a_workspace_and_optimizations_check_their_runs(base_url, http):
     assert_error(HTTP(base_url, None).post("/__emulator/evaluation-runs", json=run_body()), 401, "AUTH_UNAUTHORIZED")
     before = project_count(http)
@@ -270,6 +272,7 @@ def test_loaders_need_a_workspace_and_optimizations_check_their_runs(base_url, h
     assert_error(r, 422, "VALIDATION_ERROR", contains="trials[1].algorithm_trial_key")
 
 
+@pytest.mark.operation("emulator_load_evaluation_run", "emulator_reset")
 def test_workspaces_are_isolated_and_reset_clears_only_loaded_data(base_url, http):
     loaded = load(http, run_body(project="Private Project"))
     other = HTTP(base_url, new_token())
