@@ -155,7 +155,8 @@ def merge():
                 responses["401"] = added("Unauthorized: no Bearer token, or one the emulator's --api-key does not accept")
             if not is_own:
                 continue
-            if path.startswith("/__emulator") and path != "/__emulator/exports/{token}" and "401" not in responses:
+            # Export downloads and the console's files are open (SPEC 9, 17): never a 401.
+            if path.startswith("/__emulator") and operation.get("security") != [] and path != "/__emulator/exports/{token}" and "401" not in responses:
                 responses["401"] = added("Unauthorized: the emulator runs with --admin-token and the request lacks it")
             takes_input = operation.get("parameters") or item.get("parameters") or operation.get("requestBody")
             if takes_input and "422" not in responses:

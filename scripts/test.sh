@@ -2,7 +2,8 @@
 # Runs every test: the Swift unit and integration tests, then the Python conformance suite
 # (the pinned mistralai SDK against the running binary, schemathesis against the published and
 # the served OpenAPI, hostile HTTP, the README example), then the SDK matrix (every served
-# method of mistralai 2.9.4, 2.10.1, 3.0.0 and 3.7.0, each in its own venv). Installs what is
+# method of mistralai 2.9.4, 2.10.1, 3.0.0 and 3.7.0, each in its own venv), then the web console
+# in headless Chromium (Tests/Console, which installs Debian's chromium when missing). Installs what is
 # missing first. Ends with one line "tests: N passed, M failed"; exit status is non-zero if
 # anything failed.
 set -uo pipefail
@@ -27,6 +28,10 @@ echo "== SDK matrix (mistralai 2.9.4, 2.10.1, 3.0.0, 3.7.0)" >&2
 bash Tests/SDKMatrix/run.sh 2>&1 | tee "$logs/matrix.txt"
 matrix_status=${PIPESTATUS[0]}
 
+echo "== console (headless Chromium)" >&2
+bash Tests/Console/run.sh 2>&1 | tee "$logs/console.txt"
+console_status=${PIPESTATUS[0]}
+
 # XCTest prints "Executed N tests, with M failures" per bundle and once for all: take the last.
 swift_line=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$logs/swift.txt" | tail -1)
 swift_total=$(echo "$swift_line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); swift_total=${swift_total:-0}
@@ -41,8 +46,12 @@ matrix_line=$(grep -E "^sdk-matrix: [0-9]+ passed, [0-9]+ failed" "$logs/matrix.
 matrix_passed=$(echo "$matrix_line" | sed -E 's/^sdk-matrix: ([0-9]+) passed.*/\1/'); matrix_passed=${matrix_passed:-0}
 matrix_failed=$(echo "$matrix_line" | sed -E 's/.* ([0-9]+) failed$/\1/'); matrix_failed=${matrix_failed:-0}
 if [ "$matrix_status" -ne 0 ] && [ "$matrix_failed" -eq 0 ]; then matrix_failed=1; fi
-passed=$((swift_total - swift_failed + py_passed + matrix_passed))
-failed=$((swift_failed + py_failed + matrix_failed))
+console_line=$(grep -E "^console: [0-9]+ passed, [0-9]+ failed" "$logs/console.txt" | tail -1)
+console_passed=$(echo "$console_line" | sed -E 's/^console: ([0-9]+) passed.*/\1/'); console_passed=${console_passed:-0}
+console_failed=$(echo "$console_line" | sed -E 's/.* ([0-9]+) failed$/\1/'); console_failed=${console_failed:-0}
+if [ "$console_status" -ne 0 ] && [ "$console_failed" -eq 0 ]; then console_failed=1; fi
+passed=$((swift_total - swift_failed + py_passed + matrix_passed + console_passed))
+failed=$((swift_failed + py_failed + matrix_failed + console_failed))
 echo "$passed $failed" > "${OBS_TEST_SUMMARY:-/dev/null}"
 rm -rf "$logs"
 echo "tests: $passed passed, $failed failed"

@@ -62,6 +62,15 @@ assert health["fixture_events"] > 0 and health["fixture_judges"] > 0, health
 PY
 # The served OpenAPI document is a data file shipped like the fixtures.
 python3 -c "import urllib.request,sys; d=urllib.request.urlopen('http://127.0.0.1:$port/__emulator/openapi.yaml').read(); sys.exit(0 if d.startswith(b'# Generated') and b'/__emulator/health' in d else 'openapi.yaml not served from the image layout')"
+# So is the web console (Fixtures/console), found in the share folder beside the fixtures.
+python3 - "$port" "$root/usr/local/share/observability-emulator/Fixtures/console" <<'PY'
+import sys, urllib.request
+port, folder = sys.argv[1], sys.argv[2]
+page = urllib.request.urlopen(f"http://127.0.0.1:{port}/__emulator/ui")
+assert page.headers["Content-Type"].startswith("text/html") and b"/__emulator/ui/console.js" in page.read(), "console page not served"
+script = urllib.request.urlopen(f"http://127.0.0.1:{port}/__emulator/ui/console.js").read()
+assert script == open(f"{folder}/console.js", "rb").read(), "console.js not served from the image layout"
+PY
 kill -TERM "$pid"
 status=0
 wait "$pid" || status=$?
@@ -70,4 +79,4 @@ if OBS_EMULATOR_PORT="$port" "$root/usr/local/bin/observability-emulator" health
     echo "FAIL: healthcheck passed with the server stopped" >&2; exit 1
 fi
 ls -la "$root"/*.sqlite* 2>/dev/null && { echo "FAIL: temporary database left behind" >&2; exit 1; }
-echo "container verification passed: static stdlib, runtime packages match ($(echo $expected)), fixtures and openapi.yaml found, healthcheck ok, SIGTERM exit 0"
+echo "container verification passed: static stdlib, runtime packages match ($(echo $expected)), fixtures, openapi.yaml and the console found, healthcheck ok, SIGTERM exit 0"

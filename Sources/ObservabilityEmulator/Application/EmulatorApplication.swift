@@ -34,6 +34,9 @@ public final class EmulatorApplication: @unchecked Sendable {
     /// The served OpenAPI document (`docs/openapi.yaml`, shipped beside the binary like the
     /// fixtures); nil when it cannot be found, which only `GET /__emulator/openapi.yaml` notices.
     let openAPIDocument: [UInt8]?
+    /// The web console's files (`Fixtures/console/`), served at `/__emulator/ui`; empty when the
+    /// folder cannot be found, which only the console's routes notice.
+    let console: ConsoleAssets
     let workspaces = WorkspaceRegistry()
 
     init(configuration: EmulatorConfiguration, logger: Logger) throws {
@@ -62,6 +65,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         accessLog = logger.logLevel <= .info ? AccessLog(format: configuration.logFormat, label: logger.label, sink: .standardError) : nil
         openAPIDocument = BundledFiles.locate(sourcePath: "docs/openapi.yaml", installedName: "openapi.yaml")
             .flatMap { FileManager.default.contents(atPath: $0) }.map { Array($0) }
+        console = ConsoleAssets.load()
         // From here a failure (bad fixtures) must not leave the temporary database behind.
         do {
             fixtures.judges = try fixtureDirectory.map(Fixtures.loadJudges) ?? []
@@ -198,7 +202,8 @@ public final class EmulatorApplication: @unchecked Sendable {
         let durationMs = Double(DispatchTime.now().uptimeNanoseconds &- context.receivedAt) / 1e6
         // Wall time, not the emulator's clock: the journal is for people, and reading a step
         // clock would advance it.
-        if !request.path.hasPrefix("/__emulator/requests") {
+        // The journal's own reads and the console's files would only bury the calls being debugged.
+        if !request.path.hasPrefix("/__emulator/requests") && !request.path.hasPrefix("/__emulator/ui") {
             journal.record(request: request, response: response, durationMs: durationMs, workspaceID: workspaceID, timeMs: Int64(Date().timeIntervalSince1970 * 1000))
         }
         accessLog?.record(method: request.method, path: request.path, status: response.drop && response.status == 0 ? "dropped" : String(response.status),

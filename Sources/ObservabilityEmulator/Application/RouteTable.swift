@@ -9,7 +9,7 @@ enum RouteTable {
 
     static let routes: [Route] = events + fields + judges + campaigns + datasets + records + telemetryIngest + traces + spans + logs
         + pipelines + pipelineConfigs
-        + files + controlPlane + offlineEvaluations
+        + files + controlPlane + console + offlineEvaluations
 
     static let events: [Route] = [
         Route("POST", "\(v1)/chat-completion-events/search", "get_chat_completion_events_v1_observability_chat_completion_events_search_post", .api, .pool, EventRoutes.search),
@@ -146,6 +146,12 @@ enum RouteTable {
         Route("DELETE", "/__emulator/faults/{fault_id}", "emulator_fault_delete", .control, .pool, ControlRoutes.deleteFault),
         Route("POST", "/__emulator/task-pace", "emulator_task_pace", .control, .pool, ControlRoutes.taskPace),
         Route("GET", "/__emulator/openapi.yaml", "emulator_openapi", .control, .loop, ControlRoutes.openAPI),
+    ]
+
+    /// The web console (SPEC 17): static files that call the API above with a typed-in token.
+    static let console: [Route] = [
+        Route("GET", "/__emulator/ui", "emulator_console", .open, .loop, ConsoleRoutes.index),
+        Route("GET", "/__emulator/ui/{asset}", "emulator_console_asset", .open, .loop, ConsoleRoutes.asset),
     ]
 
     /// Offline evaluations (SPEC 15, SDK 3.1+), read side, and their two control-plane loaders.

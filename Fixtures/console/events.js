@@ -1,0 +1,162 @@
+// Chat-completion events: a filter builder over the fields API, extra fields, cursor paging,
+// and an event's detail with its conversation and similar events.
+import { api, V1 } from "./api.js";
+import { h, fill, table, fields, link, code, when, errorBox, loading, control, select, pageHeader, conversation, shortID, notice } from "./dom.js";
+
+const state = { conditions: [], combinator: "AND", extra: ["model_name", "total_time_elapsed"], pageSize: 20, cursors: [null], page: 0 };
+let catalogue = null;
+
+async function loadCatalogue() {
+  if (!catalogue) catalogue = await api("GET", `${V1}/chat-completion-fields`);
+  return catalogue;
+}
+
+/** The value typed into a condition row, converted to what the field's type needs. */
+function typedValue(def, op, raw) {
+  if (op === "isnull") return raw !== "false";
+  if (op === "len_eq") return Number(raw);
+  if (def.type === "ENUM" && (op === "includes" || op === "excludes")) return raw.split(",").map((s) => s.trim()).filter(Boolean);
+  if ((def.type === "INT" || def.type === "FLOAT") && raw.trim() !== "" && !Number.isNaN(Number(raw))) return Number(raw);
+  return raw;
+}
+
+function filters(defs) {
+  const conditions = state.conditions.filter((c) => c.field).map((c) => {
+    const def = defs.find((d) => d.name === c.field) || { type: "TEXT" };
+    return { field: c.field, op: c.op, value: typedValue(def, c.op, c.value) };
+  });
+  if (!conditions.length) return null;
+  return { [state.combinator]: conditions };
+}
+
+export async function eventsPage(view) {
+  fill(view, pageHeader("Events", "Chat-completion events as the explorer shows them: filter, pick extra fields, page through, open one."), loading());
+  let cat;
+  try { cat = await loadCatalogue(); } catch (error) { return fill(view, pageHeader("Events"), errorBox(error, "Could not read the fields")); }
+  const defs = cat.field_definitions;
+  const groups = new Map((cat.field_groups || []).map((g) => [g.name, g.label]));
+  const results = h("section", { class: "results", "aria-live": "polite", "aria-label": "Search results" });
+  const builder = h("div", { class: "conditions" });
+
+  const renderBuilder = () => fill(builder, state.conditions.length ? null : h("p", { class: "muted" }, "No condition: every event matches."),
+    state.conditions.map((c, index) => conditionRow(c, index, defs, groups, renderBuilder)));
+
+  const extraBox = h("fieldset", { class: "extra-fields" }, h("legend", {}, "Extra fields shown in the results"),
+    h("div", { class: "checks" }, defs.map((d) => h("label", { class: "check" },
+      h("input", { type: "checkbox", value: d.name, checked: state.extra.includes(d.name),
+        onchange: (e) => { state.extra = e.target.checked ? [...state.extra, d.name] : state.extra.filter((n) => n !== d.name); } }),
+      " ", d.label || d.name))));
+
+  const form = h("form", { class: "panel filter-form", "aria-label": "Event filter",
+    onsubmit: (e) => { e.preventDefault(); state.cursors = [null]; state.page = 0; search(results, defs); } },
+    h("div", { class: "row" },
+      control("Combine conditions with", select([["AND", "all of (AND)"], ["OR", "any of (OR)"]], state.combinator, { onchange: (e) => { state.combinator = e.target.value; } })),
+      control("Page size", select(["10", "20", "50", "100"], String(state.pageSize), { onchange: (e) => { state.pageSize = Number(e.target.value); } }))),
+    builder,
+    h("div", { class: "row buttons" },
+      h("button", { type: "button", class: "secondary", onclick: () => { state.conditions.push({ field: defs[0].name, op: defs[0].supported_operators[0], value: "" }); renderBuilder(); builder.querySelector(".condition:last-child select")?.focus(); } }, "+ Add condition"),
+      h("button", { type: "submit", class: "primary", id: "events-search" }, "Search")),
+    h("details", {}, h("summary", {}, "Extra fields"), extraBox));
+  renderBuilder();
+  fill(view, pageHeader("Events", "Chat-completion events as the explorer shows them: filter, pick extra fields, page through, open one."), form, results);
+  search(results, defs);
+}
+
+function conditionRow(c, index, defs, groups, rerender) {
+  const def = defs.find((d) => d.name === c.field) || defs[0];
+  if (!def.supported_operators.includes(c.op)) c.op = def.supported_operators[0];
+  const byGroup = new Map();
+  for (const d of defs) {
+    const g = groups.get(d.group) || d.group || "Fields";
+    if (!byGroup.has(g)) byGroup.set(g, []);
+    byGroup.get(g).push(d);
+  }
+  const fieldSelect = h("select", { "aria-label": `Condition ${index + 1} field`, onchange: (e) => { c.field = e.target.value; c.value = ""; rerender(); } },
+    [...byGroup].map(([group, ds]) => h("optgroup", { label: group }, ds.map((d) => h("option", { value: d.name, selected: d.name === c.field }, d.label || d.name)))));
+  const opSelect = select(def.supported_operators, c.op, { "aria-label": `Condition ${index + 1} operator`, onchange: (e) => { c.op = e.target.value; rerender(); } });
+  let valueInput;
+  if (c.op === "isnull") {
+    valueInput = select([["true", "is null"], ["false", "is not null"]], c.value || "true", { "aria-label": `Condition ${index + 1} value`, onchange: (e) => { c.value = e.target.value; } });
+    c.value = c.value || "true";
+  } else {
+    const listID = `opts-${index}`;
+    valueInput = h("input", { type: def.type === "INT" || def.type === "FLOAT" || c.op === "len_eq" ? "number" : "text", step: "any", value: c.value,
+      "aria-label": `Condition ${index + 1} value`, list: def.type === "ENUM" ? listID : null,
+      placeholder: def.type === "TIMESTAMP" ? "2025-10-01T00:00:00Z" : def.type === "ENUM" && (c.op === "includes" || c.op === "excludes") ? "a, b, c" : "value",
+      oninput: (e) => { c.value = e.target.value; } });
+    if (def.type === "ENUM") {
+      const datalist = h("datalist", { id: listID });
+      api("GET", `${V1}/chat-completion-fields/${encodeURIComponent(def.name)}/options`, { query: { operator: "eq" } }).then((data) => {
+        fill(datalist, (data.options || []).map((o) => h("option", { value: typeof o === "object" ? o.value ?? JSON.stringify(o) : o })));
+      }, () => {});
+      valueInput = h("span", { class: "with-list" }, valueInput, datalist);
+    }
+  }
+  return h("div", { class: "condition", role: "group", "aria-label": `Condition ${index + 1}` },
+    fieldSelect, opSelect, valueInput,
+    h("button", { type: "button", class: "icon", "aria-label": `Remove condition ${index + 1}`, title: "Remove", onclick: () => { state.conditions.splice(index, 1); rerender(); } }, "✕"));
+}
+
+async function search(results, defs) {
+  fill(results, loading("Searching…"));
+  const body = { search_params: { filters: filters(defs) }, extra_fields: state.extra };
+  try {
+    const data = await api("POST", `${V1}/chat-completion-events/search`, { query: { page_size: state.pageSize, cursor: state.cursors[state.page] }, body });
+    const page = data.completion_events;
+    state.cursors[state.page + 1] = page.cursor;
+    const labels = new Map(defs.map((d) => [d.name, d.label || d.name]));
+    const rows = page.results.map((e) => [
+      link(`#/events/${e.event_id}`, shortID(e.event_id), { title: e.event_id, class: "mono" }),
+      when(e.created_at),
+      ...state.extra.map((name) => formatExtra(e.extra_fields[name])),
+      String(e.nb_input_tokens), String(e.nb_output_tokens),
+    ]);
+    fill(results,
+      table("Matching events", ["Event", "Created (UTC)", ...state.extra.map((n) => labels.get(n) || n), "In tokens", "Out tokens"], rows, { empty: "No event matches these conditions." }),
+      h("nav", { class: "pager", "aria-label": "Result pages" },
+        h("button", { type: "button", class: "secondary", disabled: state.page === 0, onclick: () => { state.page -= 1; search(results, defs); } }, "← Newer"),
+        h("span", { class: "muted" }, `Page ${state.page + 1} · ${page.results.length} shown`),
+        h("button", { type: "button", class: "secondary", id: "events-next", disabled: !page.cursor, onclick: () => { state.page += 1; search(results, defs); } }, "Older →")));
+  } catch (error) {
+    fill(results, errorBox(error, "Search rejected"));
+  }
+}
+
+function formatExtra(value) {
+  if (value === null || value === undefined) return h("span", { class: "muted" }, "—");
+  if (Array.isArray(value)) return value.length ? value.join(", ") : h("span", { class: "muted" }, "[]");
+  if (typeof value === "object") return code(JSON.stringify(value));
+  return String(value);
+}
+
+export async function eventPage(view, id) {
+  fill(view, pageHeader("Event", id), loading());
+  try {
+    const [event, similar] = await Promise.all([
+      api("GET", `${V1}/chat-completion-events/${encodeURIComponent(id)}`),
+      api("GET", `${V1}/chat-completion-events/${encodeURIComponent(id)}/similar-events`).catch(() => null),
+    ]);
+    const extra = event.extra_fields || {};
+    fill(view,
+      pageHeader("Event", h("span", { class: "mono" }, event.event_id), link("#/events", "← All events", { class: "button secondary" })),
+      h("div", { class: "split" },
+        h("section", { class: "panel", "aria-labelledby": "conv-h" }, h("h2", { id: "conv-h" }, "Conversation"),
+          h("h3", {}, "Request"), conversation(event.request_messages, "Request messages"),
+          h("h3", {}, "Response"), conversation(event.response_messages, "Response messages")),
+        h("section", { class: "panel", "aria-labelledby": "props-h" }, h("h2", { id: "props-h" }, "Properties"),
+          fields([
+            ["Correlation ID", h("span", { class: "mono" }, event.correlation_id)],
+            ["Created (UTC)", when(event.created_at)],
+            ["Tokens in / out", `${event.nb_input_tokens} / ${event.nb_output_tokens}`],
+            ["Messages", event.nb_messages],
+            ["Enabled tools", (event.enabled_tools || []).map((t) => t.function?.name || t.name || JSON.stringify(t)).join(", ") || null],
+            ...Object.entries(extra).map(([k, v]) => [k, v]),
+          ]),
+          h("h2", {}, "Similar events"),
+          similar ? table("Similar events", ["Event", "Created (UTC)", "Tokens"], similar.completion_events.results.map((e) => [
+            link(`#/events/${e.event_id}`, shortID(e.event_id), { title: e.event_id, class: "mono" }), when(e.created_at), `${e.nb_input_tokens} / ${e.nb_output_tokens}`,
+          ]), { empty: "No similar event." }) : notice("Similar events are not available."))));
+  } catch (error) {
+    fill(view, pageHeader("Event", id), errorBox(error, "Could not load the event"), link("#/events", "← All events"));
+  }
+}

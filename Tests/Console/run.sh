@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The web console's browser tests: headless Chromium (Debian's `chromium`, installed with apt-get
+# when missing) driven over the DevTools protocol, against the emulator binary.
+#   OBS_EMULATOR_BIN   emulator binary (default: <repo>/.build/debug/observability-emulator)
+#   CONSOLE_VENV       virtualenv to use or create (default: Tests/Console/.venv)
+#   CONSOLE_ARTEFACTS  where the screenshots go (default: Tests/Console/artefacts; printed)
+#   CHROMIUM_BIN       browser to use (default: chromium from PATH)
+#   PYTHON             interpreter that creates the venv (default: python3)
+# Extra arguments go to pytest. The last line is "console: N passed, M failed" (errors count as
+# failed; a pytest that exits non-zero without a failure counts 1 failed); the exit code is
+# non-zero when M > 0.
+set -uo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+VENV="${CONSOLE_VENV:-$HERE/.venv}"
+PYTHON="${PYTHON:-python3}"
+export OBS_EMULATOR_BIN="${OBS_EMULATOR_BIN:-$REPO/.build/debug/observability-emulator}"
+export CONSOLE_ARTEFACTS="${CONSOLE_ARTEFACTS:-$HERE/artefacts}"
+
+fail() { echo "run.sh: $1" >&2; echo "console: 0 passed, 1 failed"; exit 1; }
+
+if [ -z "${CHROMIUM_BIN:-}" ] && ! command -v chromium >/dev/null 2>&1; then
+    echo "== installing chromium (Debian package)" >&2
+    if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; } >&2 \
+        || fail "cannot install chromium (apt-get install chromium)"
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+    "$PYTHON" -m venv "$VENV" || fail "cannot create the venv at $VENV"
+fi
+# Install only when a pinned requirement is missing or at another version.
+if ! "$VENV/bin/python" - "$HERE/requirements.txt" <<'PY'
+import sys
+from importlib.metadata import PackageNotFoundError, version
+for line in open(sys.argv[1]):
+    line = line.split("#", 1)[0].strip()
+    if not line:
+        continue
+    name, _, wanted = line.partition("==")
+    try:
+        if wanted and version(name) != wanted:
+            sys.exit(1)
+    except PackageNotFoundError:
+        sys.exit(1)
+PY
+then
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$HERE/requirements.txt" || fail "pip install failed"
+fi
+
+[ -x "$OBS_EMULATOR_BIN" ] || fail "no emulator binary at $OBS_EMULATOR_BIN (swift build first, or set OBS_EMULATOR_BIN)"
+
+report="$(mktemp)"
+trap 'rm -f "$report"' EXIT
+(cd "$HERE" && "$VENV/bin/python" -m pytest -q -rfE --junitxml="$report" "$HERE" "$@")
+code=$?
+read -r passed failed < <("$VENV/bin/python" - "$report" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+try:
+    root = ET.parse(sys.argv[1]).getroot()
+except (OSError, ET.ParseError):
+    print("0 0")
+    sys.exit(0)
+suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
+tests = sum(int(s.get("tests", 0)) for s in suites)
+failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
+skipped = sum(int(s.get("skipped", 0)) for s in suites)
+print(max(tests - failed - skipped, 0), failed)
+PY
+)
+if [ "$code" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "console screenshots: $CONSOLE_ARTEFACTS"
+echo "console: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
