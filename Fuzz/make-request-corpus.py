@@ -99,6 +99,10 @@ def main():
         file_id = names["4"]
         pipeline_id, config_id = names["5"], names["6"]
         tasks = send(port, raw("GET", f"{V1}/datasets/{dataset_id}/tasks"))[1]
+        # Offline evaluations: the seeded fixtures' ids (derived from their position, so stable).
+        seeded_run = send(port, raw("POST", f"{V1}/evaluation-runs_v2/search?page_size=1"))[1]["runs"]["results"][0]["id"]
+        seeded_record = send(port, raw("POST", f"{V1}/evaluation-runs_v2/{seeded_run}/records/search?page_size=1"))[1]["records"]["results"][0]["id"]
+        optimization_id = send(port, raw("GET", f"{V1}/optimizations?page_size=1"))[1]["optimizations"]["results"][0]["id"]
     finally:
         proc.terminate()
         proc.wait()
@@ -208,6 +212,22 @@ def main():
             + raw("POST", "/v1/chat/completions", {"model": "mistral-small-latest", "messages": [{"role": "user", "content": "fail"}]}),
         "control-responders-list": raw("GET", "/__emulator/responders"),
         "control-responders-clear": raw("DELETE", "/__emulator/responders"),
+        "offline-projects-list": raw("GET", f"{V1}/projects?q=DETECT&page=9223372036854775807&page_size=100"),
+        "offline-project-fetch": raw("GET", f"{V1}/projects/language-detection"),
+        "offline-project-evaluations": raw("GET", f"{V1}/projects/support-bot/evaluations_v2?page_size=0"),
+        "offline-evaluation-fetch": raw("GET", f"{V1}/evaluations_v2/accuracy-eval"),
+        "offline-runs-search": raw("POST", f"{V1}/evaluations_v2/accuracy-eval/runs/search", {"tags": {"combinator": "or", "values": ["prompt:v1"]}, "ownership": {"starred_by_me": True}, "score_filters": {"filters": [{"evaluator_name": "accuracy", "metric": "p99.5", "operator": "gte", "value": 1e308}]}, "goal_filters": {"filters": [{"values": ["not_evaluated"]}]}, "system": {"name": {"filters": [{"value": "small", "operator": "equals"}]}, "params": {"filters": [{"key": "temperature", "operator": "lt", "value": True}]}}, "metadata": {"combinator": "or", "filters": [{"key": "commit", "operator": "contains", "value": ""}]}}),
+        "offline-runs-search-all": raw("POST", f"{V1}/evaluation-runs_v2/search?page_size=2", "~?~unset~?~sentinel~?~"),
+        "offline-run-fetch": raw("GET", f"{V1}/evaluation-runs_v2/{seeded_run}"),
+        "offline-run-statistics": raw("GET", f"{V1}/evaluation-runs_v2/{seeded_run}/statistics"),
+        "offline-run-compute": raw("POST", f"{V1}/evaluation-runs_v2/{seeded_run}/statistics/compute", {"input_filters": {"filters": [{"path": "a.0.b", "value": "x"}]}, "output_filters": {"combinator": "or", "filters": [{"value": ""}]}, "goal_filters": {"filters": [{"values": ["failed"], "evaluator_name": "accuracy"}]}}),
+        "offline-records-search": raw("POST", f"{V1}/evaluation-runs_v2/{seeded_run}/records/search?page=2&page_size=1", {"sort": {"kind": "score", "evaluator_name": "accuracy", "metric": "std", "direction": "asc"}, "score_filters": {"filters": [{"evaluator_name": "language", "metric": "mode", "operator": "eq", "value": "French"}]}}),
+        "offline-record-fetch": raw("GET", f"{V1}/evaluation-runs_v2/{seeded_run}/records/{seeded_record}"),
+        "offline-optimizations-list": raw("GET", f"{V1}/optimizations?project=language-detection&evaluation=accuracy-eval&status=completed&algorithm=hill_climbing&tags=prompt&tags=language"),
+        "offline-optimization-fetch": raw("GET", f"{V1}/optimizations/{optimization_id}"),
+        "offline-optimization-trials": raw("GET", f"{V1}/optimizations/{optimization_id}/trials?page_size=1&page=3"),
+        "control-load-evaluation-run": raw("POST", "/__emulator/evaluation-runs", {"project": {"name": "Fuzz project"}, "evaluation": "Fuzz eval", "num_generations": 2, "system": {"name": "s", "params": {"t": 0.5}}, "evaluators": [{"name": "n", "goal": {"operator": "between", "min": 0, "max": 1}, "statistics": [{"kind": "percentile", "percentile": 100}, {"kind": "f1", "average": "weighted", "labels": ["a"]}]}, {"name": "c", "goal": {"operator": "in", "values": ["a", 1, True]}}], "run_evaluators": [{"name": "r", "aggregate_goal": {"operator": "lt", "value": -1}}], "run_scores": {"r": True}, "records": [{"input": [None], "generations": [{"output": {}, "scores": {"n": [1e308, {"value": None, "error": "e"}], "c": {"value": "a", "metadata": {"expected": 1}}}}, {"output": None, "error": "x"}]}]}),
+        "control-load-optimization": raw("POST", "/__emulator/optimizations", {"project": "Language Detection", "evaluation": {"slug": "accuracy-eval"}, "name": "fuzz opt", "algorithm": "grid", "tags": ["a"], "trials": [{"algorithm_trial_key": "a", "observations": [{"run_name": "small-baseline", "score": 0.5}]}, {"algorithm_trial_key": "b", "parent_trial_key": "a"}]}),
     }
     out = os.path.join(ROOT, "Fuzz/corpus/request")
     for name in os.listdir(out):

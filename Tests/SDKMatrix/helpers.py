@@ -40,6 +40,13 @@ ONLY_IN: dict[str, set[str]] = {
     **{f"evaluations.{verb}_pipeline_config": {"2.10.0", "2.10.1", "3.0.0", "3.1.0"} for verb in ("create", "get", "update", "delete")},
     "evaluations.list_pipeline_configs": {"2.10.0", "2.10.1", "3.0.0", "3.1.0"},
     "spans.search_pipeline_results": {"3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},
+    # Offline evaluations (issue 18): 3.1.0 and later.
+    "evaluations.projects.": {"3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},
+    "evaluations.runs.": {"3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},
+    "evaluations.records.": {"3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},
+    "evaluations.optimizations.": {"3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},
+    "evaluations.list": {"3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},
+    "evaluations.get": {"3.1.0", "3.2.0", "3.3.0", "3.4.0", "3.5.0", "3.6.0", "3.7.0"},
 }
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

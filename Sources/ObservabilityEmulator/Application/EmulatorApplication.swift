@@ -79,6 +79,7 @@ public final class EmulatorApplication: @unchecked Sendable {
             fixtures.judges = try fixtureDirectory.map(Fixtures.loadJudges) ?? []
             try seedIfNeeded(parsedEvents)
             fixtures.telemetry = try TelemetryFixtures.seed(directory: fixtureDirectory, syntheticTraces: configuration.syntheticTraces, store: store)
+            try OfflineEvaluationFixtures.seed(directory: fixtureDirectory, store: store)
         } catch {
             store.close()
             throw error

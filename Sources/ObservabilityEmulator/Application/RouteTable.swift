@@ -9,7 +9,7 @@ enum RouteTable {
 
     static let routes: [Route] = events + fields + judges + campaigns + datasets + records + telemetryIngest + traces + spans + logs
         + pipelines + pipelineConfigs
-        + files + controlPlane + console + models
+        + files + controlPlane + console + models + offlineEvaluations
 
     static let events: [Route] = [
         Route("POST", "\(v1)/chat-completion-events/search", "get_chat_completion_events_v1_observability_chat_completion_events_search_post", .api, .pool, EventRoutes.search),
@@ -165,6 +165,26 @@ enum RouteTable {
         Route("GET", "/__emulator/responders", "emulator_responder_list", .control, .pool, ResponderRoutes.list),
         Route("DELETE", "/__emulator/responders", "emulator_responder_clear", .control, .pool, ResponderRoutes.clear),
         Route("DELETE", "/__emulator/responders/{responder_id}", "emulator_responder_delete", .control, .pool, ResponderRoutes.delete),
+    ]
+
+    /// Offline evaluations (SPEC 15, SDK 3.1+), read side, and their two control-plane loaders.
+    static let offlineEvaluations: [Route] = [
+        Route("GET", "\(v1)/projects", "get_projects_v1_observability_projects_get", .api, .pool, OfflineEvaluationRoutes.listProjects),
+        Route("GET", "\(v1)/projects/{project_slug}", "get_project_v1_observability_projects__project_slug__get", .api, .pool, OfflineEvaluationRoutes.getProject),
+        Route("GET", "\(v1)/projects/{project_slug}/evaluations_v2", "get_project_evaluations_v2_v1_observability_projects__project_slug__evaluations_v2_get", .api, .pool, OfflineEvaluationRoutes.listEvaluations),
+        Route("GET", "\(v1)/evaluations_v2/{evaluation_slug}", "get_evaluation_v2_v1_observability_evaluations_v2__evaluation_slug__get", .api, .pool, OfflineEvaluationRoutes.getEvaluation),
+        Route("POST", "\(v1)/evaluations_v2/{evaluation_slug}/runs/search", "search_evaluation_runs_v2_v1_observability_evaluations_v2__evaluation_slug__runs_search_post", .api, .pool, OfflineEvaluationRoutes.searchRuns),
+        Route("POST", "\(v1)/evaluation-runs_v2/search", "search_all_evaluation_runs_v2_v1_observability_evaluation_runs_v2_search_post", .api, .pool, OfflineEvaluationRoutes.searchAllRuns),
+        Route("GET", "\(v1)/evaluation-runs_v2/{run_id}", "get_evaluation_run_v2_v1_observability_evaluation_runs_v2__run_id__get", .api, .pool, OfflineEvaluationRoutes.getRun),
+        Route("GET", "\(v1)/evaluation-runs_v2/{run_id}/statistics", "get_single_evaluation_run_statistics_v2_v1_observability_evaluation_runs_v2__run_id__statistics_get", .api, .pool, OfflineEvaluationRoutes.getStatistics),
+        Route("POST", "\(v1)/evaluation-runs_v2/{run_id}/statistics/compute", "compute_filtered_run_statistics_v2_v1_observability_evaluation_runs_v2__run_id__statistics_compute_post", .api, .pool, OfflineEvaluationRoutes.computeStatistics),
+        Route("POST", "\(v1)/evaluation-runs_v2/{run_id}/records/search", "search_evaluation_run_records_v2_v1_observability_evaluation_runs_v2__run_id__records_search_post", .api, .pool, OfflineEvaluationRoutes.searchRecords),
+        Route("GET", "\(v1)/evaluation-runs_v2/{run_id}/records/{record_id}", "get_evaluation_run_record_v2_v1_observability_evaluation_runs_v2__run_id__records__record_id__get", .api, .pool, OfflineEvaluationRoutes.getRecord),
+        Route("GET", "\(v1)/optimizations", "list_optimizations_v1_observability_optimizations_get", .api, .pool, OfflineEvaluationRoutes.listOptimizations),
+        Route("GET", "\(v1)/optimizations/{optimization_id}", "get_optimization_v1_observability_optimizations__optimization_id__get", .api, .pool, OfflineEvaluationRoutes.getOptimization),
+        Route("GET", "\(v1)/optimizations/{optimization_id}/trials", "list_optimization_trials_v1_observability_optimizations__optimization_id__trials_get", .api, .pool, OfflineEvaluationRoutes.listTrials),
+        Route("POST", "/__emulator/evaluation-runs", "emulator_load_evaluation_run", .control, .pool, OfflineEvaluationRoutes.loadRun),
+        Route("POST", "/__emulator/optimizations", "emulator_load_optimization", .control, .pool, OfflineEvaluationRoutes.loadOptimization),
     ]
 
     /// The router over every route.

@@ -13,6 +13,12 @@ enum ResetRegistry {
         static func owned(_ table: String, column: String = "workspace_id") -> Entry {
             Entry(table: table, all: "DELETE FROM \(table)", workspace: "DELETE FROM \(table) WHERE \(column) = ?")
         }
+
+        /// A table whose seeded rows sit in the workspace `''` that every workspace sees: a
+        /// full reset keeps them.
+        static func keepingSeeded(_ table: String) -> Entry {
+            Entry(table: table, all: "DELETE FROM \(table) WHERE workspace_id <> ''", workspace: "DELETE FROM \(table) WHERE workspace_id = ?")
+        }
     }
 
     static let entries: [Entry] = [
@@ -36,5 +42,9 @@ enum ResetRegistry {
         Entry(table: "logs", all: "DELETE FROM logs WHERE workspace_id <> ''", workspace: "DELETE FROM logs WHERE workspace_id = ?"),
         Entry(table: "span_evaluations", all: "DELETE FROM span_evaluations WHERE workspace_id <> ''",
               workspace: "DELETE FROM span_evaluations WHERE workspace_id = ?"),
+        // Offline evaluations: the seeded fixtures live in the workspace '' and stay.
+        .keepingSeeded("eval_observations"), .keepingSeeded("eval_trials"), .keepingSeeded("eval_optimizations"),
+        .keepingSeeded("eval_scores"), .keepingSeeded("eval_generations"), .keepingSeeded("eval_records"),
+        .keepingSeeded("eval_runs"), .keepingSeeded("eval_evaluations"), .keepingSeeded("eval_projects"),
     ]
 }

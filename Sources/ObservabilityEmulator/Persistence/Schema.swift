@@ -266,9 +266,64 @@ enum Schema {
         CREATE INDEX pipeline_configs_workspace ON pipeline_configs(workspace_id, enabled);
         CREATE INDEX pipeline_configs_pipeline ON pipeline_configs(pipeline_id, position);
         """),
+        // Offline evaluations (SPEC 15). JSON columns hold JSON text; `workspace_id` '' is the
+        // seeded fixtures every workspace sees.
+        Migration(version: 5, sql: """
+        CREATE TABLE eval_projects (
+            id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, creator_id TEXT NOT NULL, name TEXT NOT NULL, slug TEXT NOT NULL,
+            description TEXT, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL
+        );
+        CREATE INDEX eval_projects_slug ON eval_projects(workspace_id, slug);
+        CREATE TABLE eval_evaluations (
+            id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, project_id TEXT NOT NULL, creator_id TEXT NOT NULL,
+            name TEXT NOT NULL, slug TEXT NOT NULL, description TEXT, tags TEXT NOT NULL, metadata TEXT NOT NULL,
+            created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL
+        );
+        CREATE INDEX eval_evaluations_project ON eval_evaluations(project_id);
+        CREATE TABLE eval_runs (
+            id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, evaluation_id TEXT NOT NULL, creator_id TEXT NOT NULL,
+            name TEXT NOT NULL, description TEXT, tags TEXT NOT NULL, metadata TEXT NOT NULL, num_generations INTEGER NOT NULL,
+            evaluators TEXT NOT NULL, run_evaluators TEXT NOT NULL, run_info TEXT NOT NULL, status TEXT NOT NULL,
+            dataset_id TEXT, system TEXT NOT NULL, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL
+        );
+        CREATE INDEX eval_runs_evaluation ON eval_runs(evaluation_id);
+        CREATE TABLE eval_records (
+            id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, run_id TEXT NOT NULL, position INTEGER NOT NULL,
+            input TEXT NOT NULL, dataset_record_id TEXT, record_info TEXT NOT NULL, metadata TEXT NOT NULL, created_ms INTEGER NOT NULL
+        );
+        CREATE INDEX eval_records_run ON eval_records(run_id, position);
+        CREATE TABLE eval_generations (
+            id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, run_id TEXT NOT NULL, record_id TEXT NOT NULL, position INTEGER NOT NULL,
+            output TEXT NOT NULL, metadata TEXT NOT NULL, status TEXT NOT NULL, error TEXT, created_ms INTEGER NOT NULL
+        );
+        CREATE INDEX eval_generations_run ON eval_generations(run_id, record_id, position);
+        CREATE TABLE eval_scores (
+            id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, run_id TEXT NOT NULL, generation_id TEXT, position INTEGER NOT NULL,
+            evaluator TEXT NOT NULL, value TEXT NOT NULL, metadata TEXT NOT NULL, status TEXT NOT NULL, rationale TEXT, error TEXT,
+            created_ms INTEGER NOT NULL
+        );
+        CREATE INDEX eval_scores_run ON eval_scores(run_id, generation_id, position);
+        CREATE TABLE eval_optimizations (
+            id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, project_id TEXT NOT NULL, evaluation_id TEXT, creator_id TEXT NOT NULL,
+            name TEXT NOT NULL, algorithm TEXT NOT NULL, status TEXT NOT NULL, source TEXT NOT NULL, description TEXT, steer TEXT,
+            tags TEXT NOT NULL, workflow_execution_id TEXT, workflow_run_id TEXT, objective_spec TEXT NOT NULL, outcome TEXT NOT NULL,
+            created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL
+        );
+        CREATE TABLE eval_trials (
+            id TEXT PRIMARY KEY, workspace_id TEXT NOT NULL, optimization_id TEXT NOT NULL, position INTEGER NOT NULL,
+            algorithm_trial_key TEXT NOT NULL, status TEXT NOT NULL, metadata TEXT NOT NULL, parent_trial_id TEXT,
+            hypothesis TEXT, resolution TEXT, created_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL
+        );
+        CREATE INDEX eval_trials_optimization ON eval_trials(optimization_id, position);
+        CREATE TABLE eval_observations (
+            trial_id TEXT NOT NULL, position INTEGER NOT NULL, workspace_id TEXT NOT NULL, optimization_id TEXT NOT NULL,
+            run_id TEXT NOT NULL, observation_type TEXT, score REAL, metadata TEXT NOT NULL, PRIMARY KEY (trial_id, position)
+        );
+        CREATE INDEX eval_observations_run ON eval_observations(run_id);
+        """),
         // Model endpoints (SPEC 16): the responders a workspace added through the control plane,
         // tried in insertion order (`position`) before the fixture responders. `body` is the rule
-        // as sent. Version 6 (5 is the offline evaluations').
+        // as sent.
         Migration(version: 6, sql: """
         CREATE TABLE responders (
             position INTEGER PRIMARY KEY,

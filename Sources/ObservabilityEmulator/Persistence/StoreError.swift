@@ -5,6 +5,7 @@ enum StoreError: Error, Equatable {
     enum Resource: String, Sendable {
         case judge, campaign, dataset, record = "dataset record", event, file
         case pipeline, pipelineConfig = "pipeline config", scorer = "judge (scorer)"
+        case project, evaluation, evaluationRun = "evaluation run", evaluationRecord = "evaluation run record", optimization
     }
 
     /// No visible (same workspace, not deleted) resource with this id. `field` is the request
@@ -42,6 +43,11 @@ extension APIError {
             case .pipeline: "PIPELINE_NOT_FOUND"
             case .pipelineConfig: "PIPELINE_CONFIG_NOT_FOUND"
             case .scorer: "SCORER_NOT_FOUND"
+            case .project: "PROJECT_NOT_FOUND"
+            case .evaluation: "EVALUATION_NOT_FOUND"
+            case .evaluationRun: "EVALUATION_RUN_NOT_FOUND"
+            case .evaluationRecord: "EVALUATION_RECORD_NOT_FOUND"
+            case .optimization: "OPTIMIZATION_NOT_FOUND"
             }
             self.init(404, code, "\(field.map { "\($0): " } ?? "")\(resource.rawValue) \(id) not found")
         case .judgeNameTaken(let name):
