@@ -173,8 +173,13 @@ def create_pipelines(http_call, url, count=3):
         assert status == 201, status
 
 
-def count_evaluations(http_call, url):
-    body = {"metric": {"measure": "score_value", "aggregation": "count"}}
+def count_evaluations(http_call, url, count=3):
+    """The evaluations the pipelines wrote (not the seeded ones)."""
+    names = []
+    for name, _ in PIPELINE_RULES[:count]:
+        slug = "-".join("".join(c if c.isalnum() else " " for c in name.lower()).split())
+        names.append(f"'{slug}-pipeline-{slug}'")
+    body = {"metric": {"measure": "score_value", "aggregation": "count"}, "search_expression": f"evaluation_name IN ({', '.join(names)})"}
     reply = json.loads(http_call("POST", url + "/v1/observability/spans/evaluations/aggregate", body)[1])
     return reply["data"][0]["metric_value"] if reply["data"] else 0
 

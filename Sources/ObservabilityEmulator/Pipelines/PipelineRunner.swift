@@ -20,6 +20,16 @@ struct PipelineRunner {
     let judges: [Judge]
     let tenant: TelemetryTenant
 
+    /// Whether any judge maps attributes into properties or samples by an attribute: only then
+    /// are a span's attribute maps parsed.
+    var readsAttributes: Bool {
+        judges.contains { judge in
+            if !judge.frozen.mapping.isEmpty { return true }
+            if case .attributeHash? = judge.frozen.sampling { return true }
+            return false
+        }
+    }
+
     /// The workspace's enabled configs, as judges to run.
     static func load(workspace: Workspace, db: Database) throws -> PipelineRunner {
         let configs = try db.query("""
@@ -43,13 +53,14 @@ struct PipelineRunner {
         guard !judges.isEmpty, !drafts.isEmpty else { return [] }
         var byKey: [String: SpanDraft] = [:]
         for draft in drafts { byKey[draft.traceID + "/" + draft.spanID] = draft }
-        // Each distinct filter runs once over the export's rows.
+        // Each distinct filter runs once over the export's rows: the rowid range (the primary
+        // key), never an index (the workspace's would walk every span the workspace has).
         var matches: [String?: Set<String>] = [:]
         let compiler = ExpressionCompiler(.spans, tenant: tenant)
         for filter in Set(judges.flatMap(\.filters)) {
             let compiled = try compiler.compile(text: filter)
             var keys = Set<String>()
-            try db.forEach("SELECT t.trace_id, t.span_id FROM spans AS t WHERE t.rowid > ? AND t.workspace_id = ? AND \(compiled.sql)",
+            try db.forEach("SELECT t.trace_id, t.span_id FROM spans AS t NOT INDEXED WHERE t.rowid > ? AND t.workspace_id = ? AND \(compiled.sql)",
                            [DatabaseValue.integer(rowid), .text(workspaceID)] + compiled.arguments) { row in
                 keys.insert(row.string(0) + "/" + row.string(1))
             }
@@ -60,7 +71,7 @@ struct PipelineRunner {
             guard let draft = byKey[key] else { continue }
             var span: JudgedSpan?
             for judge in judges where judge.filters.contains(where: { matches[$0]?.contains(key) == true }) {
-                if span == nil { span = JudgedSpan(draft) }
+                if span == nil { span = JudgedSpan(draft, readingAttributes: readsAttributes) }
                 guard let span, let conversation = span.conversation(mapping: judge.frozen.mapping) else { continue }
                 if let sampling = judge.frozen.sampling,
                    !sampling.admits(traceID: draft.traceID, spanID: draft.spanID, attribute: span.attribute) { continue }
@@ -100,11 +111,11 @@ struct JudgedSpan {
     private let attributes: JSONObject
     private let resourceAttributes: JSONObject
 
-    init(_ draft: SpanDraft) {
+    init(_ draft: SpanDraft, readingAttributes: Bool = true) {
         self.draft = draft
         messages = Self.messages(Self.column("input_messages", of: draft)) + Self.messages(Self.column("output_messages", of: draft))
-        attributes = (try? JSON.parse(draft.spanAttributes))?.objectValue ?? JSONObject()
-        resourceAttributes = (try? JSON.parse(draft.resourceAttributes))?.objectValue ?? JSONObject()
+        attributes = readingAttributes ? (try? JSON.parse(draft.spanAttributes))?.objectValue ?? JSONObject() : JSONObject()
+        resourceAttributes = readingAttributes ? (try? JSON.parse(draft.resourceAttributes))?.objectValue ?? JSONObject() : JSONObject()
     }
 
     func column(_ name: String) -> String { Self.column(name, of: draft) }
