@@ -77,7 +77,7 @@ struct ChatRequest {
             toolChoice = try reader.choice("tool_choice", ["auto", "none", "any", "required"], nullable: false) ?? "auto"
             forcedFunction = nil
         case .object?:
-            let choice = try reader.object("tool_choice")!
+            guard let choice = try reader.object("tool_choice") else { throw reader.fail("tool_choice", "field required") }
             guard let function = try choice.object("function") else { throw choice.fail("function", "field required") }
             forcedFunction = try function.requiredString("name")
             toolChoice = "any"
