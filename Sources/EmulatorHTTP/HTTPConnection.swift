@@ -205,9 +205,10 @@ final class HTTPConnection: EventLoopChannel, @unchecked Sendable {
 
     // MARK: Streamed bodies
 
-    /// Runs `body` on this connection's loop once `milliseconds` have passed.
-    private func after(milliseconds: Int, _ body: @escaping @Sendable () -> Void) {
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [loop] in loop.execute(body) }
+    /// Runs `body` on this connection's loop once `milliseconds` have passed: a timer of the
+    /// loop itself (this runs on the loop thread), not a hop through a Dispatch queue.
+    private func after(milliseconds: Int, _ body: @escaping () -> Void) {
+        loop.schedule(afterMilliseconds: milliseconds, body)
     }
 
     /// Writes the parts of a streamed body from `index` on, each as one chunk flushed to the

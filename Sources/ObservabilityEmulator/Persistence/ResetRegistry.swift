@@ -37,11 +37,7 @@ enum ResetRegistry {
         .owned("pipeline_configs"), .owned("pipelines"),
         .owned("responders"),
         // Telemetry: the seeded fixtures live in the workspace '' and stay.
-        Entry(table: "spans", all: "DELETE FROM spans WHERE workspace_id <> ''", workspace: "DELETE FROM spans WHERE workspace_id = ?"),
-        Entry(table: "traces", all: "DELETE FROM traces WHERE workspace_id <> ''", workspace: "DELETE FROM traces WHERE workspace_id = ?"),
-        Entry(table: "logs", all: "DELETE FROM logs WHERE workspace_id <> ''", workspace: "DELETE FROM logs WHERE workspace_id = ?"),
-        Entry(table: "span_evaluations", all: "DELETE FROM span_evaluations WHERE workspace_id <> ''",
-              workspace: "DELETE FROM span_evaluations WHERE workspace_id = ?"),
+        .keepingSeeded("spans"), .keepingSeeded("traces"), .keepingSeeded("logs"), .keepingSeeded("span_evaluations"),
         // Offline evaluations: the seeded fixtures live in the workspace '' and stay.
         .keepingSeeded("eval_observations"), .keepingSeeded("eval_trials"), .keepingSeeded("eval_optimizations"),
         .keepingSeeded("eval_scores"), .keepingSeeded("eval_generations"), .keepingSeeded("eval_records"),

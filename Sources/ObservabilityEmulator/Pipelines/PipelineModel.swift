@@ -68,14 +68,7 @@ enum PipelineSampling: Equatable, Sendable {
         }
     }
 
-    static func point(_ key: String) -> Double {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in key.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return Double(hash % 10_000) / 100
-    }
+    static func point(_ key: String) -> Double { Double(stableHash(key) % 10_000) / 100 }
 }
 
 /// A judge as a config holds it: frozen at the revision it had when the config was made (later
