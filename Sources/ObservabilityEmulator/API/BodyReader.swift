@@ -49,6 +49,13 @@ struct BodyReader {
         return text
     }
 
+    /// A boolean, or nil when absent (or null, when `nullable`).
+    func boolean(_ key: String, nullable: Bool = false) throws -> Bool? {
+        guard let value = object[key], !(value.isNull && nullable) else { return nil }
+        guard case .bool(let flag) = value else { throw fail(key, "expected a boolean, got \(value.typeDescription)") }
+        return flag
+    }
+
     func requiredString(_ key: String, minLength: Int? = nil, maxLength: Int? = nil) throws -> String {
         guard let text = try string(key, required: true, minLength: minLength, maxLength: maxLength) else { throw fail(key, "field required") }
         return text

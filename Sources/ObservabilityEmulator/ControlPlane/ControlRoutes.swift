@@ -136,10 +136,7 @@ enum ControlRoutes {
             guard (0...60_000).contains(delay) else { throw APIError.validation("delay_ms: must be 0 to 60000 (got \(delay))") }
             directive.delayMs = Int(delay)
         }
-        if let drop = body.value("drop"), !drop.isNull {
-            guard case .bool(let flag) = drop else { throw APIError.validation("drop: expected a boolean, got \(drop.typeDescription)") }
-            directive.drop = flag
-        }
+        if let drop = try body.boolean("drop", nullable: true) { directive.drop = drop }
         guard directive.status != nil || directive.delayMs > 0 || directive.drop else {
             throw APIError.validation("body: a fault needs at least one of status, delay_ms or drop")
         }

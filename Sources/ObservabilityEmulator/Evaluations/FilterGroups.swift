@@ -105,7 +105,7 @@ struct ScoreFilterGroup: Sendable {
         ScoreFilterGroup(combinator: try FilterGroups.combinator(reader), filters: try FilterGroups.filters(reader).map { filter in
             let parsed = Filter(evaluator: try filter.requiredString("evaluator_name"), metric: try filter.requiredString("metric"),
                                 op: try FilterGroups.oneOf(filter, "operator", ["gt", "gte", "lt", "lte", "eq"], default: nil),
-                                value: try filter.value("value") ?? .null)
+                                value: filter.value("value") ?? .null)
             switch parsed.value {
             case .int, .double: break
             case .string:

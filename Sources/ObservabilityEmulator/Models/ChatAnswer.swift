@@ -71,10 +71,14 @@ struct ChatAnswer: Equatable {
         for sequence in request.stop where !sequence.isEmpty {
             if let range = content.range(of: sequence) { content = String(content[..<range.lowerBound]) }
         }
-        if let maxTokens = request.maxTokens, TokenCount.of(content) > maxTokens {
-            content = String(content.prefix(maxTokens * 4))
-            finishReason = "length"
-        }
+        if let maxTokens = request.maxTokens { limit(toTokens: maxTokens) }
+    }
+
+    /// Cuts the content to `maxTokens` tokens (four characters each), finish reason `length`.
+    mutating func limit(toTokens maxTokens: Int) {
+        guard TokenCount.of(content) > maxTokens else { return }
+        content = String(content.prefix(maxTokens * 4))
+        finishReason = "length"
     }
 
     /// The answer's tokens: content plus every tool call's name and arguments.

@@ -84,9 +84,7 @@ struct ChatRequest {
         case let other?:
             throw reader.fail("tool_choice", "expected a ToolChoice object or one of auto, none, any, required, got \(other.typeDescription)")
         }
-        var hashed = reader.object
-        hashed["stream"] = nil
-        fingerprint = stableHash(JSON.object(hashed).text)
+        fingerprint = reader.fingerprint(ignoring: "stream")
         if messages.isEmpty { throw InferenceError.badRequest("messages: at least one message is required") }
         if choiceCount > Self.maximumChoices { throw InferenceError.badRequest("n: at most \(Self.maximumChoices) choices (got \(choiceCount))") }
         if let forcedFunction, !functionNames.contains(forcedFunction) {

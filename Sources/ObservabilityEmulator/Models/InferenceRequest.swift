@@ -31,10 +31,12 @@ extension BodyReader {
         return number
     }
 
-    func boolean(_ key: String) throws -> Bool? {
-        guard let value = object[key] else { return nil }
-        guard case .bool(let flag) = value else { throw fail(key, "expected a boolean, got \(value.typeDescription)") }
-        return flag
+    /// A stable hash of the whole body but `key` (`stream`: a streamed answer is derived from the
+    /// same fingerprint as the non-streamed one).
+    func fingerprint(ignoring key: String) -> UInt64 {
+        var hashed = object
+        hashed[key] = nil
+        return stableHash(JSON.object(hashed).text)
     }
 
     /// One of `values`, or null/absent.

@@ -120,17 +120,11 @@ enum ModelRoutes {
             let stream = try reader.boolean("stream") ?? false
             _ = try reader.metadataObject()
             _ = try model(modelID, for: .chat, fim: true)
-            var hashed = reader.object
-            hashed["stream"] = nil
-            let fingerprint = stableHash(JSON.object(hashed).text)
+            let fingerprint = reader.fingerprint(ignoring: "stream")
             let lastLine = prompt.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
-            var content = "  # emulated completion \(String(fingerprint, radix: 16).prefix(8)) after \"\(lastLine.trimmingCharacters(in: .whitespaces).prefix(60))\"\n"
-            var finish = "stop"
-            if let maxTokens, TokenCount.of(content) > maxTokens {
-                content = String(content.prefix(Int(maxTokens) * 4))
-                finish = "length"
-            }
-            let answer = ChatAnswer(content: content, toolCalls: [], finishReason: finish, error: nil, delayMs: 0)
+            let content = "  # emulated completion \(String(fingerprint, radix: 16).prefix(8)) after \"\(lastLine.trimmingCharacters(in: .whitespaces).prefix(60))\"\n"
+            var answer = ChatAnswer(content: content, toolCalls: [], finishReason: "stop", error: nil, delayMs: 0)
+            if let maxTokens { answer.limit(toTokens: Int(clamping: maxTokens)) }
             let completion = ChatCompletion(id: compactID(call.app.ids.next()), created: call.app.clock.nowMs() / 1000, model: modelID,
                                             answer: answer, promptTokens: TokenCount.of(prompt + suffix), choiceCount: 1, seed: fingerprint)
             return .raw(respond(completion, stream: stream))

@@ -49,7 +49,7 @@ struct PipelineDraft {
             }
             draft.references = references
         }
-        draft.enabled = try bool(body, "enabled")
+        draft.enabled = try body.boolean("enabled", nullable: true)
         return draft
     }
 
@@ -85,7 +85,7 @@ struct PipelineDraft {
         } else {
             for reader in readers { try checkDefinition(reader, kind: kind) }
         }
-        draft.enabled = try bool(body, "enabled")
+        draft.enabled = try body.boolean("enabled", nullable: true)
         if !creating && draft.enabled == nil { throw body.fail("enabled", "field required") }
         return draft
     }
@@ -175,11 +175,5 @@ struct PipelineDraft {
         default:
             throw reader.fail("type", "'\(type.prefix(40))' is not one of probabilistic, attribute_hash")
         }
-    }
-
-    private static func bool(_ reader: BodyReader, _ key: String) throws -> Bool? {
-        guard let value = reader.value(key), !value.isNull else { return nil }
-        guard let flag = value.boolValue else { throw reader.fail(key, "expected a boolean, got \(value.typeDescription)") }
-        return flag
     }
 }

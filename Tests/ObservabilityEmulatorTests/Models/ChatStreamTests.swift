@@ -22,7 +22,7 @@ final class ChatStreamTests: XCTestCase {
 
     /// Parses the `data:` payloads of a stream's parts.
     func events(_ parts: [HTTPBodyStream.Part]) throws -> [String] {
-        try parts.map { part in
+        parts.map { part in
             let text = String(decoding: part.bytes, as: UTF8.self)
             XCTAssertTrue(text.hasPrefix("data: ") && text.hasSuffix("\n\n"), text)
             return String(text.dropFirst(6).dropLast(2))
