@@ -24,6 +24,15 @@ struct Call {
 
     var store: ObservabilityStore { app.store }
 
+    /// Control-plane routes that act on the Bearer token's workspace: 401 saying `why` without a
+    /// token; with `apiKey`, also when `--api-key` is set and the token is not one of them.
+    func requireBearer(_ why: String, apiKey: Bool = false) throws {
+        guard hasBearer else { throw APIError.unauthorized(why) }
+        if apiKey, !app.configuration.apiKeys.isEmpty, let token = app.bearerToken(request), !app.configuration.apiKeys.contains(token) {
+            throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
+        }
+    }
+
     /// A path id that must be a UUID: malformed is 422, as for a `format: uuid` parameter.
     func pathID(_ name: String) throws -> String {
         let value = parameters[name] ?? ""

@@ -33,7 +33,7 @@ enum ControlRoutes {
         case "all":
             try call.app.resetAll()
         case "workspace":
-            guard call.hasBearer else { throw APIError.unauthorized("scope 'workspace' needs the workspace's 'Authorization: Bearer <token>'") }
+            try call.requireBearer("scope 'workspace' needs the workspace's 'Authorization: Bearer <token>'")
             try call.app.resetWorkspace(call.workspace)
         default:
             throw APIError.validation("scope: '\(scope.prefix(40))' is not one of all, workspace")
@@ -43,13 +43,8 @@ enum ControlRoutes {
 
     /// One event, an array of events, or JSONL; all stored or none.
     static func ingest(_ call: Call) throws -> HTTPResponseBox {
-        guard call.hasBearer else {
-            throw APIError.unauthorized("ingested events belong to a workspace: send 'Authorization: Bearer <token>'")
-        }
+        try call.requireBearer("ingested events belong to a workspace: send 'Authorization: Bearer <token>'", apiKey: true)
         let app = call.app
-        if !app.configuration.apiKeys.isEmpty, let token = app.bearerToken(call.request), !app.configuration.apiKeys.contains(token) {
-            throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
-        }
         let contentType = call.request.header(HTTPHeader.contentType)?.lowercased() ?? ""
         var items: [(JSON, String)] = []
         if contentType.contains("ndjson") || contentType.contains("jsonl") {
@@ -170,7 +165,7 @@ enum ControlRoutes {
     }
 
     static func taskPace(_ call: Call) throws -> HTTPResponseBox {
-        guard call.hasBearer else { throw APIError.unauthorized("the task pace is set per workspace: send 'Authorization: Bearer <token>'") }
+        try call.requireBearer("the task pace is set per workspace: send 'Authorization: Bearer <token>'")
         let body = try call.body()
         guard let text = try body.string("pace", required: true, nullable: true) else {
             call.app.tasks.setPace(nil, for: call.workspace.id)

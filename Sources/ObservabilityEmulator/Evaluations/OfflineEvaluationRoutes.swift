@@ -194,13 +194,7 @@ enum OfflineEvaluationRoutes {
 
     /// The loaders write into the workspace of the Bearer token, which they need.
     static func requireWorkspace(_ call: Call) throws {
-        guard call.hasBearer else {
-            throw APIError.unauthorized("offline evaluations belong to a workspace: send 'Authorization: Bearer <token>'")
-        }
-        let app = call.app
-        if !app.configuration.apiKeys.isEmpty, let token = app.bearerToken(call.request), !app.configuration.apiKeys.contains(token) {
-            throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
-        }
+        try call.requireBearer("offline evaluations belong to a workspace: send 'Authorization: Bearer <token>'", apiKey: true)
     }
 
     /// `POST /__emulator/evaluation-runs` → 201 with the ids and slugs the read API takes.

@@ -6,14 +6,10 @@ import Foundation
 /// workspace). Add one rule, an array of them or `{"responders": [...]}` (checked first: all or
 /// none are added); list them (with the fixture rules, tried after them); delete one; delete all.
 enum ResponderRoutes {
-    private static func requireWorkspace(_ call: Call) throws {
-        guard call.hasBearer else {
-            throw APIError.unauthorized("responders belong to a workspace: send 'Authorization: Bearer <token>'")
-        }
-    }
+    private static let noWorkspace = "responders belong to a workspace: send 'Authorization: Bearer <token>'"
 
     static func add(_ call: Call) throws -> HTTPResponseBox {
-        try requireWorkspace(call)
+        try call.requireBearer(noWorkspace)
         guard !call.request.body.isEmpty else { throw APIError.validation("body: a responder, an array of responders or {\"responders\": [...]} is required") }
         let value: JSON
         do { value = try JSON.parse(call.request.body) } catch let error as JSONParseError {
@@ -29,7 +25,7 @@ enum ResponderRoutes {
     }
 
     static func list(_ call: Call) throws -> HTTPResponseBox {
-        try requireWorkspace(call)
+        try call.requireBearer(noWorkspace)
         let own = try call.store.responders(workspaceID: call.workspace.id)
         return .json(.object(JSONObject([
             ("responders", .array(own.map { stored in
@@ -42,13 +38,13 @@ enum ResponderRoutes {
     }
 
     static func clear(_ call: Call) throws -> HTTPResponseBox {
-        try requireWorkspace(call)
+        try call.requireBearer(noWorkspace)
         try call.store.clearResponders(workspaceID: call.workspace.id)
         return .noContent
     }
 
     static func delete(_ call: Call) throws -> HTTPResponseBox {
-        try requireWorkspace(call)
+        try call.requireBearer(noWorkspace)
         let id = try call.pathID("responder_id")
         guard try call.store.deleteResponder(id: id, workspaceID: call.workspace.id) else {
             throw APIError.notFound(nil, "no responder \(id) in this workspace")
