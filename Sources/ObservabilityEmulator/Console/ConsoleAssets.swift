@@ -38,8 +38,7 @@ struct ConsoleAssets: Sendable {
         for name in names where isServableName(name) {
             guard let type = contentType(of: name), let data = FileManager.default.contents(atPath: directory + "/" + name) else { continue }
             let bytes = Array(data)
-            let digest = SHA1.hash(bytes).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-            assets[name] = Asset(body: bytes, contentType: type, etag: "\"\(digest)\"")
+            assets[name] = Asset(body: bytes, contentType: type, etag: "\"\(Hex.encode(SHA1.hash(bytes)))\"")
         }
         return ConsoleAssets(assets: assets, directory: directory)
     }
@@ -67,8 +66,4 @@ struct ConsoleAssets: Sendable {
         default: nil
         }
     }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }
