@@ -17,13 +17,16 @@ extension ObservabilityStore {
     }
 
     /// The first free slug for a name among a table's rows of the workspace (`-2`, `-3`, … on a
-    /// clash): datasets (deleted ones keep theirs), pipelines, pipeline configs.
-    func freeSlug(for name: String, table: String = "datasets", fallback: String = "dataset", workspaceID: String, db: Database) throws -> String {
+    /// clash): datasets (deleted ones keep theirs), pipelines, pipeline configs; with
+    /// `includingSeeded`, also the seeded rows (workspace `''`) it sees: offline evaluations.
+    func freeSlug(for name: String, table: String = "datasets", fallback: String = "dataset", includingSeeded: Bool = false,
+                  workspaceID: String, db: Database) throws -> String {
         let base = DatasetSlug.base(from: name, fallback: fallback)
+        let scope = includingSeeded ? "workspace_id IN ('', ?)" : "workspace_id = ?"
         var n = 1
         while true {
             let candidate = DatasetSlug.candidate(base, n)
-            if try db.queryOne("SELECT 1 FROM \(table) WHERE workspace_id = ? AND slug = ?", [workspaceID, candidate], { _ in true }) == nil {
+            if try db.queryOne("SELECT 1 FROM \(table) WHERE \(scope) AND slug = ?", [workspaceID, candidate], { _ in true }) == nil {
                 return candidate
             }
             n += 1

@@ -197,22 +197,11 @@ extension ObservabilityStore {
         return try db.queryOne("SELECT id FROM \(table) WHERE \(condition) AND name = ? ORDER BY workspace_id, created_ms LIMIT 1", arguments + [ref.name ?? ""]) { $0.string(0) }
     }
 
-    /// A slug unique among what the workspace sees (`-2`, `-3`, … on a clash).
-    private func uniqueSlug(_ table: String, name: String, requested: String?, workspaceID: String, db: Database) throws -> String {
-        let base = DatasetSlug.base(from: requested ?? name, fallback: table == "eval_projects" ? "project" : "evaluation")
-        var n = 1
-        while true {
-            let candidate = DatasetSlug.candidate(base, n)
-            if try db.queryOne("SELECT 1 FROM \(table) WHERE \(Self.offlineVisible) AND slug = ?", [workspaceID, candidate], { _ in true }) == nil { return candidate }
-            n += 1
-        }
-    }
-
     func resolveProject(_ ref: RunUpload.Reference, workspaceID: String, creatorID: String, nowMs: Int64, makeID: () -> String, db: Database) throws -> String {
         if let id = try findByReference("eval_projects", ref, scope: nil, workspaceID: workspaceID, db: db) { return id }
         guard let name = ref.name else { throw StoreError.notFound(.project, id: ref.slug ?? "", field: "project.slug") }
         let id = makeID()
-        let slug = try uniqueSlug("eval_projects", name: name, requested: ref.slug, workspaceID: workspaceID, db: db)
+        let slug = try freeSlug(for: ref.slug ?? name, table: "eval_projects", fallback: "project", includingSeeded: true, workspaceID: workspaceID, db: db)
         try db.run("INSERT INTO eval_projects (\(Self.projectColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                    [id, workspaceID, creatorID, name, slug, ref.description, nowMs, nowMs])
         return id
@@ -223,7 +212,7 @@ extension ObservabilityStore {
         if let id = try findByReference("eval_evaluations", ref, scope: projectID, workspaceID: workspaceID, db: db) { return id }
         guard let name = ref.name else { throw StoreError.notFound(.evaluation, id: ref.slug ?? "", field: "evaluation.slug") }
         let id = makeID()
-        let slug = try uniqueSlug("eval_evaluations", name: name, requested: ref.slug, workspaceID: workspaceID, db: db)
+        let slug = try freeSlug(for: ref.slug ?? name, table: "eval_evaluations", fallback: "evaluation", includingSeeded: true, workspaceID: workspaceID, db: db)
         try db.run("INSERT INTO eval_evaluations (\(Self.evaluationColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [id, workspaceID, projectID, creatorID, name, slug, ref.description, Self.offlineTags(ref.tags), Self.offlineText(ref.metadata), nowMs, nowMs])
         return id
