@@ -42,14 +42,18 @@ py_failed=0
 for n in $(echo "$py_line" | grep -oE "[0-9]+ (failed|error|errors)" | grep -oE "^[0-9]+"); do py_failed=$((py_failed + n)); done
 if [ "$swift_status" -ne 0 ] && [ "$swift_failed" -eq 0 ]; then swift_failed=1; fi
 if [ "$pytest_status" -ne 0 ] && [ "$py_failed" -eq 0 ]; then py_failed=1; fi
-matrix_line=$(grep -E "^sdk-matrix: [0-9]+ passed, [0-9]+ failed" "$logs/matrix.txt" | tail -1)
-matrix_passed=$(echo "$matrix_line" | sed -E 's/^sdk-matrix: ([0-9]+) passed.*/\1/'); matrix_passed=${matrix_passed:-0}
-matrix_failed=$(echo "$matrix_line" | sed -E 's/.* ([0-9]+) failed$/\1/'); matrix_failed=${matrix_failed:-0}
-if [ "$matrix_status" -ne 0 ] && [ "$matrix_failed" -eq 0 ]; then matrix_failed=1; fi
-console_line=$(grep -E "^console: [0-9]+ passed, [0-9]+ failed" "$logs/console.txt" | tail -1)
-console_passed=$(echo "$console_line" | sed -E 's/^console: ([0-9]+) passed.*/\1/'); console_passed=${console_passed:-0}
-console_failed=$(echo "$console_line" | sed -E 's/.* ([0-9]+) failed$/\1/'); console_failed=${console_failed:-0}
-if [ "$console_status" -ne 0 ] && [ "$console_failed" -eq 0 ]; then console_failed=1; fi
+# The suites that end with "<label>: N passed, M failed" print "N M" (a non-zero exit without a
+# failure counts one).
+summary_counts() {
+    local line passed failed
+    line=$(grep -E "^$1: [0-9]+ passed, [0-9]+ failed" "$2" | tail -1)
+    passed=$(echo "$line" | sed -E "s/^$1: ([0-9]+) passed.*/\\1/"); passed=${passed:-0}
+    failed=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/'); failed=${failed:-0}
+    if [ "$3" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+    echo "$passed $failed"
+}
+read -r matrix_passed matrix_failed < <(summary_counts sdk-matrix "$logs/matrix.txt" "$matrix_status")
+read -r console_passed console_failed < <(summary_counts console "$logs/console.txt" "$console_status")
 passed=$((swift_total - swift_failed + py_passed + matrix_passed + console_passed))
 failed=$((swift_failed + py_failed + matrix_failed + console_failed))
 echo "$passed $failed" > "${OBS_TEST_SUMMARY:-/dev/null}"
