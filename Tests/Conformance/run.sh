@@ -11,29 +11,12 @@ VENV="${CONFORMANCE_VENV:-$HERE/.venv}"
 PYTHON="${PYTHON:-python3}"
 REQUIREMENTS="$HERE/requirements.txt"
 
-if [ ! -x "$VENV/bin/python" ]; then
-    "$PYTHON" -m venv "$VENV" || { echo "run.sh: cannot create venv at $VENV" >&2; exit 2; }
-fi
-
-# Install only when a pinned requirement is missing or at another version.
-if ! "$VENV/bin/python" - "$REQUIREMENTS" <<'PY'
-import sys
-from importlib.metadata import PackageNotFoundError, version
-for line in open(sys.argv[1]):
-    line = line.split("#", 1)[0].strip()
-    if not line:
-        continue
-    name, _, wanted = line.partition("==")
-    try:
-        if wanted and version(name) != wanted:
-            sys.exit(1)
-    except PackageNotFoundError:
-        sys.exit(1)
-PY
-then
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS" \
-        || { echo "run.sh: pip install failed" >&2; exit 2; }
-fi
+source "$HERE/../../scripts/ensure-venv.sh"
+ensure_venv "$VENV" "$REQUIREMENTS" "$PYTHON"
+case $? in
+    1) echo "run.sh: cannot create venv at $VENV" >&2; exit 2 ;;
+    2) echo "run.sh: pip install failed" >&2; exit 2 ;;
+esac
 
 cd "$HERE"
 "$VENV/bin/python" -m pytest -q "$HERE" "$@"

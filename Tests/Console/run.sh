@@ -27,27 +27,12 @@ if [ -z "${CHROMIUM_BIN:-}" ] && ! command -v chromium >/dev/null 2>&1; then
         || fail "cannot install chromium (apt-get install chromium)"
 fi
 
-if [ ! -x "$VENV/bin/python" ]; then
-    "$PYTHON" -m venv "$VENV" || fail "cannot create the venv at $VENV"
-fi
-# Install only when a pinned requirement is missing or at another version.
-if ! "$VENV/bin/python" - "$HERE/requirements.txt" <<'PY'
-import sys
-from importlib.metadata import PackageNotFoundError, version
-for line in open(sys.argv[1]):
-    line = line.split("#", 1)[0].strip()
-    if not line:
-        continue
-    name, _, wanted = line.partition("==")
-    try:
-        if wanted and version(name) != wanted:
-            sys.exit(1)
-    except PackageNotFoundError:
-        sys.exit(1)
-PY
-then
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$HERE/requirements.txt" || fail "pip install failed"
-fi
+source "$REPO/scripts/ensure-venv.sh"
+ensure_venv "$VENV" "$HERE/requirements.txt" "$PYTHON"
+case $? in
+    1) fail "cannot create the venv at $VENV" ;;
+    2) fail "pip install failed" ;;
+esac
 
 [ -x "$OBS_EMULATOR_BIN" ] || fail "no emulator binary at $OBS_EMULATOR_BIN (swift build first, or set OBS_EMULATOR_BIN)"
 

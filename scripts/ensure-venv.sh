@@ -1,0 +1,26 @@
+# Sourced by the Python test suites' run.sh. `ensure_venv VENV REQUIREMENTS PYTHON` creates the
+# virtualenv when it is missing and installs the pinned requirements only when one is missing or
+# at another version. Returns 1 when the venv cannot be created, 2 when pip fails.
+ensure_venv() {
+    local venv="$1" requirements="$2" python="$3"
+    if [ ! -x "$venv/bin/python" ]; then
+        "$python" -m venv "$venv" || return 1
+    fi
+    if ! "$venv/bin/python" - "$requirements" <<'PY'
+import sys
+from importlib.metadata import PackageNotFoundError, version
+for line in open(sys.argv[1]):
+    line = line.split("#", 1)[0].strip()
+    if not line:
+        continue
+    name, _, wanted = line.partition("==")
+    try:
+        if wanted and version(name) != wanted:
+            sys.exit(1)
+    except PackageNotFoundError:
+        sys.exit(1)
+PY
+    then
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" || return 2
+    fi
+}
