@@ -47,8 +47,9 @@ def key_value(key, value):
     return field(1, key.encode()) + field(2, any_value)
 
 
-def span_tail(index, start_ns):
-    """Everything of span `index` of a trace after its ids: name, kind, times, attributes, status."""
+def span_parts(index):
+    """Span `index` of a trace after its ids, in three parts: name and kind; its offset from the
+    trace's start and its duration (the times are written per batch); attributes and status."""
     turn = index // 2
     if index == 0:
         name, kind, duration = "invoke_agent travel-planner", 1, 3_000_000_000
@@ -67,22 +68,26 @@ def span_tail(index, start_ns):
         attributes = {"gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "search_flights",
                       "gen_ai.tool.call.id": f"call_{index}", "gen_ai.tool.type": "function",
                       "gen_ai.tool.call.arguments": '{"to": "LIS"}', "gen_ai.tool.call.result": '{"flights": 3}'}
-    begin = start_ns + index * 300_000_000
-    out = field(5, name.encode()) + varint(6 << 3) + varint(kind)
-    out += varint(7 << 3 | 1) + struct.pack("<Q", begin) + varint(8 << 3 | 1) + struct.pack("<Q", begin + duration)
-    out += b"".join(field(9, key_value(k, v)) for k, v in attributes.items())
-    out += field(15, varint(3 << 3) + varint(1))  # status: OK
-    return out
+    head = field(5, name.encode()) + varint(6 << 3) + varint(kind)
+    rest = b"".join(field(9, key_value(k, v)) for k, v in attributes.items())
+    rest += field(15, varint(3 << 3) + varint(1))  # status: OK
+    return head, index * 300_000_000, duration, rest
+
+
+def span_times(begin, duration):
+    return varint(7 << 3 | 1) + struct.pack("<Q", begin) + varint(8 << 3 | 1) + struct.pack("<Q", begin + duration)
 
 
 class BatchMaker:
-    """Protobuf export batches of 512 spans with fresh ids, built from pre-encoded parts."""
+    """Protobuf export batches of 512 spans with fresh ids and times, built from pre-encoded
+    parts. As from live exporters, time moves on: batch `number` holds traces that start after
+    those of every earlier batch (one trace every 10 ms of the clock)."""
 
     def __init__(self, spans_per_batch=512, spans_per_trace=8):
         self.per_trace = spans_per_trace
         self.count = spans_per_batch
-        start = 1_793_491_200_000_000_000  # 2026-11-01
-        self.tails = [span_tail(i % spans_per_trace, start + (i // spans_per_trace) * 10_000_000_000) for i in range(spans_per_batch)]
+        self.start = 1_793_491_200_000_000_000  # 2026-11-01
+        self.parts = [span_parts(i % spans_per_trace) for i in range(spans_per_batch)]
         resource = field(1, b"".join(field(1, key_value(k, v)) for k, v in
                                      {"service.name": SERVICE, "deployment.environment.name": "bench"}.items()))
         self.head = resource
@@ -90,11 +95,15 @@ class BatchMaker:
 
     def batch(self, exporter, number):
         spans = []
+        traces = self.count // self.per_trace
         for i in range(self.count):
-            trace_id = struct.pack(">QQ", (exporter + 1) << 56 | number, i // self.per_trace + 1)
+            trace = i // self.per_trace
+            trace_id = struct.pack(">QQ", (exporter + 1) << 56 | number, trace + 1)
             span_id = struct.pack(">Q", (exporter + 1) << 56 | number << 16 | (i + 1))
             parent = b"" if i % self.per_trace == 0 else field(4, struct.pack(">Q", (exporter + 1) << 56 | number << 16 | (i - i % self.per_trace + 1)))
-            spans.append(field(2, field(1, trace_id) + field(2, span_id) + parent + self.tails[i]))
+            head, offset, duration, rest = self.parts[i]
+            trace_start = self.start + (number * traces + trace) * 10_000_000
+            spans.append(field(2, field(1, trace_id) + field(2, span_id) + parent + head + span_times(trace_start + offset, duration) + rest))
         scope_spans = field(2, self.scope + b"".join(spans))
         return field(1, self.head + scope_spans)
 

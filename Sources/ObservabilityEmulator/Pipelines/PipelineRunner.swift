@@ -176,14 +176,15 @@ extension ObservabilityStore {
     /// enabled pipelines select.
     func ingestSpans(_ drafts: [SpanDraft], workspace: Workspace) throws {
         guard !drafts.isEmpty else { return }
+        let batch = SpanBatch(drafts, workspaceKey: workspace.id)
         try pool.writeTransaction { db in
             let runner = try PipelineRunner.load(workspace: workspace, db: db)
             guard !runner.judges.isEmpty else {
-                try insertSpans(drafts, workspaceKey: workspace.id, db: db)
+                try insertSpans(batch, db: db)
                 return
             }
             let lastRowid = try db.queryOne("SELECT coalesce(max(rowid), 0) FROM spans") { $0.int64(0) } ?? 0
-            try insertSpans(drafts, workspaceKey: workspace.id, db: db)
+            try insertSpans(batch, db: db)
             let evaluations = try runner.evaluate(drafts, storedAfter: lastRowid, workspaceID: workspace.id, db: db)
             try insertEvaluations(evaluations, workspaceKey: workspace.id, db: db)
         }

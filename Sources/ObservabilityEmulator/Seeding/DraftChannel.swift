@@ -25,6 +25,14 @@ final class BatchChannel<Batch>: @unchecked Sendable {
         return channel
     }
 
+    /// A channel of this one's batches, each transformed on yet another thread: a second stage,
+    /// so that making batches and transforming them run side by side, in order.
+    func map<Output>(capacity: Int = 2, _ transform: @escaping @Sendable (Batch) throws -> Output) -> BatchChannel<Output> {
+        .producing(capacity: capacity) { output in
+            while let batch = try self.next() { output.send(try transform(batch)) }
+        }
+    }
+
     func send(_ batch: Batch) {
         condition.withLock {
             while batches.count >= capacity { condition.wait() }

@@ -69,6 +69,60 @@ final class TelemetryIngestTests: ApplicationTestCase {
         XCTAssertEqual(try spanCount("trace_id = '\(traceHex)'"), 1)
     }
 
+    /// An OTLP JSON span of the test trace: a chat call (with messages) or an agent span.
+    func jsonSpan(_ id: Int, parent: Int?, start: Int, name: String, model: String? = nil, error: Bool = false, said: String = "") -> String {
+        var attributes = #"{"key":"gen_ai.operation.name","value":{"stringValue":"\#(model == nil ? "invoke_agent" : "chat")"}}"#
+        if let model {
+            attributes += #",{"key":"gen_ai.request.model","value":{"stringValue":"\#(model)"}},{"key":"gen_ai.usage.input_tokens","value":{"intValue":"\#(id * 10)"}}"#
+            let messages = #"[{\"role\":\"user\",\"parts\":[{\"type\":\"text\",\"content\":\"\#(said)\"}]}]"#
+            attributes += #",{"key":"gen_ai.input.messages","value":{"stringValue":"\#(messages)"}}"#
+        }
+        let parentField = parent.map { #""parentSpanId":"\#(String(format: "%016x", $0))","# } ?? ""
+        return #"{"traceId":"\#(traceHex)","spanId":"\#(String(format: "%016x", id))",\#(parentField)"name":"\#(name)","#
+            + #""startTimeUnixNano":"\#(start)","endTimeUnixNano":"\#(start + 500)","attributes":[\#(attributes)],"#
+            + #""status":{"code":\#(error ? 2 : 0)}}"#
+    }
+
+    func exportJSON(_ spans: [String]) -> [UInt8] {
+        Array(#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"split"}}]},"scopeSpans":[{"spans":[\#(spans.joined(separator: ","))]}]}]}"#.utf8)
+    }
+
+    /// A trace's row is rolled up from the export when the trace is new, and read back from all
+    /// its stored spans when an earlier export had some: both give the same row. A span sent
+    /// twice in one export counts once, its last copy winning, as in the spans table.
+    func testATraceSplitAcrossExportsRollsUpAsInOne() throws {
+        let spans = [jsonSpan(1, parent: nil, start: 1_000, name: "agent"),
+                     jsonSpan(2, parent: 1, start: 2_000, name: "chat one", model: "mistral-small-latest", said: "first"),
+                     jsonSpan(3, parent: 1, start: 3_000, name: "chat two", model: "mistral-large-latest", error: true, said: "last")]
+        XCTAssertEqual(try post("/telemetry/v1/traces", exportJSON(spans), contentType: "application/json").status, 200)
+        let whole = try call("GET", "\(v1)/traces/\(traceHex)").json
+        XCTAssertEqual(whole["span_count"]?.intValue, 3)
+        XCTAssertEqual(whole["llm_call_count"]?.intValue, 2)
+        XCTAssertEqual(whole["error_count"]?.intValue, 1)
+        XCTAssertEqual(whole["root_span_name"], "agent")
+        XCTAssertEqual(whole["models_used"], ["mistral-small-latest", "mistral-large-latest"])
+        XCTAssertEqual(whole["first_turn_last_input_message"], "first")
+        XCTAssertEqual(whole["last_turn_last_input_message"], "last")
+        XCTAssertEqual(try call("POST", "/__emulator/reset", auth: Auth.none).status, 204)
+
+        // The chat spans first (an exporter sends children as they end), the root after.
+        XCTAssertEqual(try post("/telemetry/v1/traces", exportJSON([spans[2], spans[1]]), contentType: "application/json").status, 200)
+        XCTAssertEqual(try call("GET", "\(v1)/traces/\(traceHex)").json["root_span_name"], "chat one", "the earliest span until the root arrives")
+        XCTAssertEqual(try post("/telemetry/v1/traces", exportJSON([spans[0]]), contentType: "application/json").status, 200)
+        XCTAssertEqual(try call("GET", "\(v1)/traces/\(traceHex)").json, whole)
+
+        // One export holding a span twice: the second copy (no error, another model) replaces the first.
+        XCTAssertEqual(try call("POST", "/__emulator/reset", auth: Auth.none).status, 204)
+        let resent = jsonSpan(3, parent: 1, start: 3_000, name: "chat two", model: "codestral-latest", said: "again")
+        XCTAssertEqual(try post("/telemetry/v1/traces", exportJSON(spans + [resent]), contentType: "application/json").status, 200)
+        let deduplicated = try call("GET", "\(v1)/traces/\(traceHex)").json
+        XCTAssertEqual(deduplicated["span_count"]?.intValue, 3)
+        XCTAssertEqual(deduplicated["error_count"]?.intValue, 0)
+        XCTAssertEqual(deduplicated["models_used"], ["mistral-small-latest", "codestral-latest"])
+        XCTAssertEqual(deduplicated["last_turn_last_input_message"], "again")
+        XCTAssertEqual(try spanCount("trace_id = '\(traceHex)'"), 3)
+    }
+
     func testBadBodiesStoreNothingAndSayWhy() throws {
         let protobuf = try OTLPProtobufTests.fixture("traces.pb")
         let truncated = try post("/telemetry/v1/traces", Array(protobuf.dropLast(7)))

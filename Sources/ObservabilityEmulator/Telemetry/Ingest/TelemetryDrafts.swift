@@ -13,6 +13,13 @@ struct SpanDraft: Sendable, Equatable {
     /// The resource's `deployment.environment.name` (or `deployment.environment`): a trace column.
     var environment = ""
 
+    /// About the bytes of the span's text columns, to size its packed row in one allocation.
+    var estimatedTextBytes: Int {
+        var total = 200 + name.utf8.count + resourceAttributes.utf8.count + spanAttributes.utf8.count
+        for case .text(let text) in mapped { total += text.utf8.count }
+        return total
+    }
+
     static let kindNames = ["Unspecified", "Internal", "Server", "Client", "Producer", "Consumer"]
     static let statusNames = ["Unset", "Ok", "Error"]
 
@@ -79,15 +86,19 @@ struct SpanDraft: Sendable, Equatable {
     /// column (the last copy of a key wins; a fallback spelling only fills a column its main
     /// attribute left empty).
     static func mappedColumns(_ attributes: [OTLPAttribute]) -> [DatabaseValue] {
-        var values = [OTLPValue?](repeating: nil, count: SpanAttributeMapping.columns.count)
-        var fromFallback = [Bool](repeating: false, count: values.count)
+        let kinds = SpanAttributeMapping.kinds
+        var values = [OTLPValue?](repeating: nil, count: kinds.count)
+        var fromFallback = [Bool](repeating: false, count: kinds.count)
         for attribute in attributes {
             guard let (slot, isFallback) = SpanAttributeMapping.slotByAttribute[attribute.key] else { continue }
             if isFallback, values[slot] != nil, !fromFallback[slot] { continue }
             values[slot] = attribute.value
             fromFallback[slot] = isFallback
         }
-        return zip(SpanAttributeMapping.columns, values).map { columnValue($1, $0.kind) }
+        var columns: [DatabaseValue] = []
+        columns.reserveCapacity(kinds.count)
+        for slot in kinds.indices { columns.append(columnValue(values[slot], kinds[slot])) }
+        return columns
     }
 
     static func columnValue(_ value: OTLPValue?, _ kind: SpanAttributeMapping.Kind) -> DatabaseValue {
@@ -252,25 +263,37 @@ struct AttributeLookup {
     /// The stored map of a list of attributes, without building a lookup first (the span hot
     /// path): keys in first-seen order, the last copy of a repeated key winning, as above.
     static func mapText(_ attributes: [OTLPAttribute]) -> String {
-        write(attributes.indices.lazy.compactMap { index -> (String, OTLPValue?)? in
+        var out: [UInt8] = [UInt8(ascii: "{")]
+        out.reserveCapacity(attributes.count * 48)
+        for index in attributes.indices {
             let key = attributes[index].key
             // A key seen earlier: its value is written there (the last copy's).
-            if attributes[..<index].contains(where: { $0.key == key }) { return nil }
-            return (key, attributes[index...].last(where: { $0.key == key })?.value)
-        })
+            if attributes[..<index].contains(where: { $0.key == key }) { continue }
+            var value = attributes[index].value
+            for later in attributes[(index + 1)...] where later.key == key { value = later.value }
+            append(key, value, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The stored JSON map of strings, written straight to bytes.
     private static func write(_ entries: some Sequence<(String, OTLPValue?)>) -> String {
         var out: [UInt8] = [UInt8(ascii: "{")]
-        for (key, value) in entries {
-            if out.count > 1 { out.append(UInt8(ascii: ",")) }
-            JSON.writeString(key, into: &out)
-            out.append(UInt8(ascii: ":"))
-            JSON.writeString(value?.flattened ?? "", into: &out)
-        }
+        for (key, value) in entries { append(key, value, to: &out) }
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func append(_ key: String, _ value: OTLPValue?, to out: inout [UInt8]) {
+        if out.count > 1 { out.append(UInt8(ascii: ",")) }
+        JSON.writeString(key, into: &out)
+        out.append(UInt8(ascii: ":"))
+        if case .string(let text)? = value {
+            JSON.writeString(text, into: &out)
+        } else {
+            JSON.writeString(value?.flattened ?? "", into: &out)
+        }
     }
 }
 

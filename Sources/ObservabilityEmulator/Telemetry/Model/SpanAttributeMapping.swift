@@ -82,6 +82,9 @@ enum SpanAttributeMapping {
         column("usage_cache_creation_input_tokens", "gen_ai.usage.cache_creation.input_tokens", .integer, .INT, group: "Usage"),
     ]
 
+    /// Each column's kind, in `columns` order (read per span without copying a `Column`).
+    static let kinds: [Kind] = columns.map(\.kind)
+
     /// The column an attribute key fills, and whether it is a fallback spelling.
     static let slotByAttribute: [String: (slot: Int, isFallback: Bool)] = {
         var slots: [String: (slot: Int, isFallback: Bool)] = [:]
@@ -94,6 +97,16 @@ enum SpanAttributeMapping {
 
     /// A column's position in `columns` (and in `SpanDraft.mapped`).
     static let index: [String: Int] = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.name, $0) })
+
+    /// The positions the trace roll-up reads, looked up once.
+    enum Slot {
+        static let conversationID = index["conversation_id"]!, workflowName = index["workflow_name"]!
+        static let agentID = index["agent_id"]!, agentName = index["agent_name"]!
+        static let operationName = index["operation_name"]!, requestModel = index["request_model"]!, toolName = index["tool_name"]!
+        static let inputMessages = index["input_messages"]!, outputMessages = index["output_messages"]!
+        static let usage = ["usage_input_tokens", "usage_output_tokens", "usage_cache_read_input_tokens", "usage_cache_creation_input_tokens"]
+            .map { index[$0]! }
+    }
 
     /// Operation names that count as LLM calls, tool calls and retrievals in a trace's roll-up.
     static let llmOperations: Set<String> = ["chat", "text_completion", "generate_content"]

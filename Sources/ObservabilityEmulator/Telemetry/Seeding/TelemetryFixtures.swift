@@ -62,27 +62,30 @@ enum SyntheticTraces {
     static let days: Int64 = 30
 
     /// Inserts into an empty telemetry store, in one transaction, with the indexes built once at
-    /// the end; returns the number of spans. The traces are generated on another thread while
-    /// the previous batch is stored.
+    /// the end; returns the number of spans. The traces are generated on one thread and their rows
+    /// built on another while the previous batch is stored.
     static func insert(traces: Int, into store: ObservabilityStore) throws -> Int {
-        let generated = BatchChannel<[[SpanDraft]]>.producing(capacity: 2) { channel in
+        let generated = BatchChannel<[SpanDraft]>.producing(capacity: 2) { channel in
             var random = SplitMix64(state: 0x5EED_7E1E_3E7A)
-            var batch: [[SpanDraft]] = []
+            var batch: [SpanDraft] = []
             for index in 0..<traces {
-                batch.append(makeTrace(index, &random))
-                if batch.count == 1_000 || index == traces - 1 {
+                batch += makeTrace(index, &random)
+                if batch.count >= 10_000 || index == traces - 1 {
                     channel.send(batch)
                     batch = []
                 }
             }
-        }
+        }.map { SpanBatch($0, workspaceKey: "") }
         var spans = 0
         try store.pool.writeTransaction { db in
             for index in Schema.telemetryIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
             while let batch = try generated.next() {
                 try store.seedSpans(batch, db: db)
-                spans += batch.reduce(0) { $0 + $1.count }
+                spans += batch.rows.count
             }
+            // Helper threads sort for CREATE INDEX (sqlite.org/pragma.html#pragma_threads).
+            try db.execute("PRAGMA threads = 2")
+            defer { try? db.execute("PRAGMA threads = 0") }
             for index in Schema.telemetryIndexes { try db.execute(index.sql) }
         }
         return spans

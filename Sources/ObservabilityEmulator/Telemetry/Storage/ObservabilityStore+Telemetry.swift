@@ -19,25 +19,26 @@ extension ObservabilityStore {
     /// one transaction: a trace is never out of step with its spans.
     func insertSpans(_ drafts: [SpanDraft], workspaceKey: String) throws {
         guard !drafts.isEmpty else { return }
-        try pool.writeTransaction { db in try insertSpans(drafts, workspaceKey: workspaceKey, db: db) }
+        let batch = SpanBatch(drafts, workspaceKey: workspaceKey)
+        try pool.writeTransaction { db in try insertSpans(batch, db: db) }
     }
 
-    func insertSpans(_ drafts: [SpanDraft], workspaceKey: String, rollUp: Bool = true, db: Database) throws {
-        var traceIDs: [String] = []
-        var seen = Set<String>()
-        for draft in drafts {
-            var values: [DatabaseValueConvertible] = [
-                workspaceKey, draft.traceID, draft.spanID, draft.parentSpanID, draft.traceState, draft.startNs, draft.endNs,
-                draft.endNs - draft.startNs, draft.name, draft.kind, draft.serviceName, draft.statusCode, draft.statusMessage,
-            ]
-            values.reserveCapacity(Self.spanInsertColumns.count)
-            for value in draft.mapped { values.append(value) }
-            values += [draft.resourceAttributes, draft.spanAttributes, draft.scopeName, draft.scopeVersion, draft.environment]
-            try db.run(Self.spanInsertSQL, values)
-            if seen.insert(draft.traceID).inserted { traceIDs.append(draft.traceID) }
-        }
-        if rollUp {
-            for traceID in traceIDs { try rollUpTrace(traceID, workspaceKey: workspaceKey, db: db) }
+    /// Writes a batch built before the write lock: its span rows, then each trace's row. A trace
+    /// with no row yet has no spans stored before this batch, so the batch's own roll-up is the
+    /// whole of it; a trace that has one is read back and rolled up again from all its spans.
+    func insertSpans(_ batch: SpanBatch, db: Database) throws {
+        try db.run(Self.spanInsertSQL, rows: batch.rows)
+        for var trace in batch.traces {
+            let (exists, evaluations) = try db.queryOne("""
+                SELECT EXISTS (SELECT 1 FROM traces WHERE workspace_id = ?1 AND trace_id = ?2),
+                    (SELECT COUNT(*) FROM span_evaluations WHERE workspace_id = ?1 AND trace_id = ?2)
+                """, [batch.workspaceKey, trace.traceID]) { ($0.int(0) == 1, $0.int64(1)) } ?? (false, 0)
+            if exists {
+                try rollUpTrace(trace.traceID, workspaceKey: batch.workspaceKey, db: db)
+            } else {
+                trace.row.set(.integer(evaluations), at: TraceRollUp.evaluationCountColumn)
+                try db.run(Self.traceInsertSQL, rows: CollectionOfOne(trace.row))
+            }
         }
     }
 
@@ -103,35 +104,65 @@ extension ObservabilityStore {
         try insertTrace(rollUp, traceID: traceID, evaluations: evaluations, workspaceKey: workspaceKey, db: db)
     }
 
+    static let traceInsertSQL = """
+        INSERT OR REPLACE INTO traces (workspace_id, trace_id, root_span_id, root_span_name, start_ns, end_ns, duration_ns,
+            service_name, environment, conversation_id, workflow_name, agent_id, agent_name, status_code, error_count, span_count,
+            gen_ai_span_count, llm_call_count, tool_call_count, retrieval_count, evaluation_count, input_tokens, output_tokens,
+            cache_read_input_tokens, cache_creation_input_tokens, models_used, tools_used, first_turn_last_input_message,
+            first_turn_last_output_message, last_turn_last_input_message, last_turn_last_output_message)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
     func insertTrace(_ rollUp: TraceRollUp, traceID: String, evaluations: Int64, workspaceKey: String, db: Database) throws {
-        let firstTurn = rollUp.firstTurn, lastTurn = rollUp.lastTurn
-        try db.run("""
-            INSERT OR REPLACE INTO traces (workspace_id, trace_id, root_span_id, root_span_name, start_ns, end_ns, duration_ns,
-                service_name, environment, conversation_id, workflow_name, agent_id, agent_name, status_code, error_count, span_count,
-                gen_ai_span_count, llm_call_count, tool_call_count, retrieval_count, evaluation_count, input_tokens, output_tokens,
-                cache_read_input_tokens, cache_creation_input_tokens, models_used, tools_used, first_turn_last_input_message,
-                first_turn_last_output_message, last_turn_last_input_message, last_turn_last_output_message)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [workspaceKey, traceID, rollUp.root.spanID, rollUp.root.name, rollUp.start, rollUp.end, rollUp.end - rollUp.start,
-                  rollUp.root.service, rollUp.root.environment.nonEmpty ?? rollUp.firstEnvironment, rollUp.conversationID,
-                  rollUp.workflowName, rollUp.agentID, rollUp.agentName, rollUp.errorCount > 0 ? "Error" : "Unset",
-                  rollUp.errorCount, rollUp.spanCount, rollUp.genAICount, rollUp.llmCount, rollUp.toolCount, rollUp.retrievalCount,
-                  evaluations, rollUp.tokens[0], rollUp.tokens[1], rollUp.tokens[2], rollUp.tokens[3],
-                  JSON.array(rollUp.models.map(JSON.string)).text, JSON.array(rollUp.tools.map(JSON.string)).text,
-                  firstTurn?.input ?? "", firstTurn?.output ?? "", lastTurn.input, lastTurn.output])
+        try db.run(Self.traceInsertSQL, rows: CollectionOfOne(rollUp.row(traceID: traceID, evaluations: evaluations, workspaceKey: workspaceKey)))
     }
 
-    /// Seeds many generated spans into an empty telemetry store: the indexes are dropped and
-    /// built once at the end, and each trace is rolled up from its drafts (every trace's spans
-    /// are in one call, in any order), not read back.
-    func seedSpans(_ traces: [[SpanDraft]], db: Database) throws {
-        for trace in traces {
-            var rollUp = TraceRollUp()
-            for draft in trace.sorted(by: { ($0.startNs, $0.spanID) < ($1.startNs, $1.spanID) }) {
-                rollUp.add(TraceRollUp.SpanFacts(draft))
+    /// Seeds generated spans into an empty telemetry store (the indexes dropped, built once at
+    /// the end): every trace's spans are in one batch, so no trace is read back.
+    func seedSpans(_ batch: SpanBatch, db: Database) throws {
+        try db.run(Self.spanInsertSQL, rows: batch.rows)
+        try db.run(Self.traceInsertSQL, rows: batch.traces.lazy.map(\.row))
+    }
+}
+
+/// An export's spans ready to write, built before the write lock is taken: each span's row, and
+/// each of its traces rolled up from the export's spans alone (the last copy of a re-sent span
+/// counting, as in the table), `evaluation_count` left for the transaction to fill in.
+struct SpanBatch: Sendable {
+    let workspaceKey: String
+    let rows: [PackedRow]
+    /// In the order the traces first appear.
+    let traces: [(traceID: String, row: PackedRow)]
+
+    init(_ drafts: [SpanDraft], workspaceKey: String) {
+        self.workspaceKey = workspaceKey
+        rows = drafts.map { draft in
+            var row = PackedRow(reservingSlots: ObservabilityStore.spanInsertColumns.count, bytes: draft.estimatedTextBytes)
+            for text in [workspaceKey, draft.traceID, draft.spanID, draft.parentSpanID, draft.traceState] { row.append(.text(text)) }
+            for number in [draft.startNs, draft.endNs, draft.endNs - draft.startNs] { row.append(.integer(number)) }
+            for text in [draft.name, draft.kind, draft.serviceName, draft.statusCode, draft.statusMessage] { row.append(.text(text)) }
+            for value in draft.mapped { row.append(value) }
+            for text in [draft.resourceAttributes, draft.spanAttributes, draft.scopeName, draft.scopeVersion, draft.environment] {
+                row.append(.text(text))
             }
-            try insertSpans(trace, workspaceKey: "", rollUp: false, db: db)
-            if let first = trace.first { try insertTrace(rollUp, traceID: first.traceID, evaluations: 0, workspaceKey: "", db: db) }
+            return row
+        }
+        // Each trace's spans by position; a re-sent span (same id) keeps its last copy.
+        var order: [String] = []
+        var members: [String: [Int]] = [:]
+        for (index, draft) in drafts.enumerated() {
+            if members[draft.traceID] == nil { order.append(draft.traceID) }
+            members[draft.traceID, default: []].append(index)
+        }
+        traces = order.map { traceID in
+            var rollUp = TraceRollUp()
+            var seen = Set<String>()
+            let latest = members[traceID, default: []].reversed().filter { seen.insert(drafts[$0].spanID).inserted }
+            let sorted = latest.sorted {
+                (drafts[$0].startNs, drafts[$0].spanID) < (drafts[$1].startNs, drafts[$1].spanID)
+            }
+            for index in sorted { rollUp.add(TraceRollUp.SpanFacts(drafts[index])) }
+            return (traceID, rollUp.row(traceID: traceID, evaluations: 0, workspaceKey: workspaceKey))
         }
     }
 }
@@ -174,19 +205,37 @@ struct TraceRollUp {
         }
 
         init(_ draft: SpanDraft) {
-            func mapped(_ name: String) -> DatabaseValue {
-                SpanAttributeMapping.index[name].map { draft.mapped[$0] } ?? .null
-            }
+            typealias Slot = SpanAttributeMapping.Slot
+            func text(_ slot: Int) -> String { draft.mapped.indices.contains(slot) ? draft.mapped[slot].string ?? "" : "" }
+            func number(_ slot: Int) -> Int64 { draft.mapped.indices.contains(slot) ? draft.mapped[slot].int64 ?? 0 : 0 }
             spanID = draft.spanID; parentSpanID = draft.parentSpanID; name = draft.name
             start = draft.startNs; end = draft.endNs; service = draft.serviceName; environment = draft.environment
-            conversationID = mapped("conversation_id").string ?? ""; workflowName = mapped("workflow_name").string ?? ""
-            agentID = mapped("agent_id").string ?? ""; agentName = mapped("agent_name").string ?? ""
-            statusCode = draft.statusCode; operation = mapped("operation_name").string ?? ""
-            model = mapped("request_model").string ?? ""; tool = mapped("tool_name").string ?? ""
-            tokens = ["usage_input_tokens", "usage_output_tokens", "usage_cache_read_input_tokens", "usage_cache_creation_input_tokens"]
-                .map { mapped($0).int64 ?? 0 }
-            inputMessages = mapped("input_messages").string ?? ""; outputMessages = mapped("output_messages").string ?? ""
+            conversationID = text(Slot.conversationID); workflowName = text(Slot.workflowName)
+            agentID = text(Slot.agentID); agentName = text(Slot.agentName)
+            statusCode = draft.statusCode; operation = text(Slot.operationName)
+            model = text(Slot.requestModel); tool = text(Slot.toolName)
+            tokens = Slot.usage.map(number)
+            inputMessages = text(Slot.inputMessages); outputMessages = text(Slot.outputMessages)
         }
+    }
+
+    /// The position of `evaluation_count` in `ObservabilityStore.traceInsertSQL`.
+    static let evaluationCountColumn = 20
+
+    /// The trace's row, as `ObservabilityStore.traceInsertSQL` takes it.
+    func row(traceID: String, evaluations: Int64, workspaceKey: String) -> PackedRow {
+        let firstTurn = firstTurn, lastTurn = lastTurn
+        let text: (String) -> DatabaseValue = { .text($0) }
+        return PackedRow([
+            text(workspaceKey), text(traceID), text(root.spanID), text(root.name), .integer(start), .integer(end), .integer(end - start),
+            text(root.service), text(root.environment.nonEmpty ?? firstEnvironment), text(conversationID),
+            text(workflowName), text(agentID), text(agentName), text(errorCount > 0 ? "Error" : "Unset"),
+            .integer(Int64(errorCount)), .integer(Int64(spanCount)), .integer(Int64(genAICount)), .integer(Int64(llmCount)),
+            .integer(Int64(toolCount)), .integer(Int64(retrievalCount)), .integer(evaluations),
+            .integer(tokens[0]), .integer(tokens[1]), .integer(tokens[2]), .integer(tokens[3]),
+            text(JSON.array(models.map(JSON.string)).text), text(JSON.array(tools.map(JSON.string)).text),
+            text(firstTurn?.input ?? ""), text(firstTurn?.output ?? ""), text(lastTurn.input), text(lastTurn.output),
+        ])
     }
 
     mutating func add(_ span: SpanFacts) {
