@@ -18,6 +18,21 @@ struct GroupAccumulator {
         var maximum: DatabaseValue = .null
         var values: [Double] = []
         var integerValues: [Int64] = []
+
+        /// Takes `value` as the minimum when it is below it (or there is none yet): numbers
+        /// compare by value whatever their storage class, as SQL's MIN does.
+        mutating func lower(to value: DatabaseValue) {
+            if minimum == .null || Self.less(value, minimum) { minimum = value }
+        }
+
+        mutating func raise(to value: DatabaseValue) {
+            if maximum == .null || Self.less(maximum, value) { maximum = value }
+        }
+
+        private static func less(_ a: DatabaseValue, _ b: DatabaseValue) -> Bool {
+            if case .integer(let x) = a, case .integer(let y) = b { return x < y }
+            return (a.double ?? 0) < (b.double ?? 0)
+        }
     }
 
     /// Interns the values of one column (a bucket or a dimension).
@@ -157,16 +172,16 @@ struct GroupAccumulator {
                 figures.integerSum = sum
                 figures.overflowed = figures.overflowed || overflow
                 figures.sum += Double(value)
-            case "min": if case .integer(let m) = figures.minimum, m <= value {} else { figures.minimum = .integer(value) }
-            case "max": if case .integer(let m) = figures.maximum, m >= value {} else { figures.maximum = .integer(value) }
+            case "min": figures.lower(to: .integer(value))
+            case "max": figures.raise(to: .integer(value))
             default: figures.integerValues.append(value)
             }
         } else {
             let value = row.double(column)
             switch aggregation {
             case "sum", "avg": figures.sum += value
-            case "min": if let m = figures.minimum.double, m <= value {} else { figures.minimum = .real(value) }
-            case "max": if let m = figures.maximum.double, m >= value {} else { figures.maximum = .real(value) }
+            case "min": figures.lower(to: .real(value))
+            case "max": figures.raise(to: .real(value))
             default: figures.values.append(value)
             }
         }
