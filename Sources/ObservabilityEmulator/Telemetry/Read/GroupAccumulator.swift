@@ -19,6 +19,20 @@ struct GroupAccumulator {
         var values: [Double] = []
         var integerValues: [Int64] = []
 
+        /// Adds the figures of the same group over other rows.
+        mutating func merge(_ other: Figures) {
+            rows += other.rows
+            count += other.count
+            let (total, overflow) = integerSum.addingReportingOverflow(other.integerSum)
+            integerSum = total
+            overflowed = overflowed || other.overflowed || overflow
+            sum += other.sum
+            if other.minimum != .null { lower(to: other.minimum) }
+            if other.maximum != .null { raise(to: other.maximum) }
+            values += other.values
+            integerValues += other.integerValues
+        }
+
         /// Takes `value` as the minimum when it is below it (or there is none yet): numbers
         /// compare by value whatever their storage class, as SQL's MIN does.
         mutating func lower(to value: DatabaseValue) {
@@ -87,6 +101,19 @@ struct GroupAccumulator {
             }
         }
 
+        /// The id of a value another interner gave out (merging accumulators).
+        mutating func id(value: DatabaseValue) -> Int {
+            switch value {
+            case .integer(let number): return id(integer: number)
+            case .real(let number):
+                return reals[number.bitPattern] ?? { values.append(value); reals[number.bitPattern] = values.count - 1; return values.count - 1 }()
+            case .text(let text):
+                var text = text
+                return text.withUTF8 { hashedID($0) }
+            case .null, .blob: return 0
+            }
+        }
+
         private mutating func hashedID(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
                     var hash = 14_695_981_039_346_656_037 as UInt64  // FNV-1a
                     for byte in bytes { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
@@ -101,11 +128,14 @@ struct GroupAccumulator {
     }
 
     let aggregation: String
+    /// `aggregation`, decided once rather than compared as text on every row.
+    private let kind: Kind
+    enum Kind { case count, total, minimum, maximum, values }
     let measureIsInteger: Bool
     /// When set, column 0 is a raw time in nanoseconds, bucketed here (fixed-width buckets).
     let bucket: TimeBuckets.Fixed?
     private(set) var interners: [Interner]
-    private var groupOfKey: [Int: Int] = [:]
+    private var groupOfKey = IntIndex()
     private var groupOfWideKey: [[Int]: Int] = [:]
     private(set) var keys: [[Int]] = []
     private var scratch: [Int]
@@ -114,6 +144,13 @@ struct GroupAccumulator {
     /// `columns` group columns (the bucket first), then the measure.
     init(aggregation: String, measureIsInteger: Bool, columns: Int, bucket: TimeBuckets.Fixed? = nil) {
         self.aggregation = aggregation
+        switch aggregation {
+        case "count": kind = .count
+        case "sum", "avg": kind = .total
+        case "min": kind = .minimum
+        case "max": kind = .maximum
+        default: kind = .values
+        }
         self.measureIsInteger = measureIsInteger
         self.bucket = bucket
         interners = Array(repeating: Interner(), count: columns)
@@ -133,22 +170,36 @@ struct GroupAccumulator {
             scratch[index] = id
             if packed >= 0 { packed = id < 1 << 21 ? packed << 21 | id : -1 }
         }
-        let group: Int
-        if packed >= 0 {
-            // Up to three ids of at most 21 bits each: one integer key.
-            if let existing = groupOfKey[packed] {
-                group = existing
-            } else {
-                group = newGroup(scratch)
-                groupOfKey[packed] = group
+        let group = self.group(scratch, packed: packed)
+        Self.accumulate(row, column: columns, kind: kind, measureIsInteger: measureIsInteger, into: &figures[group])
+    }
+
+    /// Adds the groups of an accumulator over other rows (a disjoint part of the same query).
+    mutating func merge(_ other: GroupAccumulator) {
+        for (ids, theirs) in zip(other.keys, other.figures) {
+            var packed = ids.count <= 3 ? 0 : -1
+            for (index, id) in ids.enumerated() {
+                let mine = interners[index].id(value: other.interners[index].values[id])
+                scratch[index] = mine
+                if packed >= 0 { packed = mine < 1 << 21 ? packed << 21 | mine : -1 }
             }
-        } else if let existing = groupOfWideKey[scratch] {
-            group = existing
-        } else {
-            group = newGroup(scratch)
-            groupOfWideKey[scratch] = group
+            figures[group(scratch, packed: packed)].merge(theirs)
         }
-        Self.accumulate(row, column: columns, aggregation: aggregation, measureIsInteger: measureIsInteger, into: &figures[group])
+    }
+
+    /// The group of these value ids, made when new. `packed`: up to three ids of at most 21
+    /// bits each as one integer key, or -1.
+    private mutating func group(_ ids: [Int], packed: Int) -> Int {
+        if packed >= 0 {
+            if let existing = groupOfKey.value(packed) { return existing }
+            let group = newGroup(ids)
+            groupOfKey.insert(packed, group)
+            return group
+        }
+        if let existing = groupOfWideKey[ids] { return existing }
+        let group = newGroup(ids)
+        groupOfWideKey[ids] = group
+        return group
     }
 
     private mutating func newGroup(_ ids: [Int]) -> Int {
@@ -158,31 +209,31 @@ struct GroupAccumulator {
     }
 
     /// Static, so that updating one group's figures in place does not copy the array.
-    private static func accumulate(_ row: Row, column: Int, aggregation: String, measureIsInteger: Bool, into figures: inout Figures) {
+    private static func accumulate(_ row: Row, column: Int, kind: Kind, measureIsInteger: Bool, into figures: inout Figures) {
         figures.rows += 1
-        guard aggregation != "count" else { return }
+        guard kind != .count else { return }
         let type = row.type(column)
         guard type == SQLITE_INTEGER || type == SQLITE_FLOAT else { return }
         figures.count += 1
         if measureIsInteger && type == SQLITE_INTEGER {
             let value = row.int64(column)
-            switch aggregation {
-            case "sum", "avg":
+            switch kind {
+            case .total:
                 let (sum, overflow) = figures.integerSum.addingReportingOverflow(value)
                 figures.integerSum = sum
                 figures.overflowed = figures.overflowed || overflow
                 figures.sum += Double(value)
-            case "min": figures.lower(to: .integer(value))
-            case "max": figures.raise(to: .integer(value))
-            default: figures.integerValues.append(value)
+            case .minimum: figures.lower(to: .integer(value))
+            case .maximum: figures.raise(to: .integer(value))
+            case .values, .count: figures.integerValues.append(value)
             }
         } else {
             let value = row.double(column)
-            switch aggregation {
-            case "sum", "avg": figures.sum += value
-            case "min": figures.lower(to: .real(value))
-            case "max": figures.raise(to: .real(value))
-            default: figures.values.append(value)
+            switch kind {
+            case .total: figures.sum += value
+            case .minimum: figures.lower(to: .real(value))
+            case .maximum: figures.raise(to: .real(value))
+            case .values, .count: figures.values.append(value)
             }
         }
     }
@@ -219,5 +270,42 @@ struct GroupAccumulator {
             if let value = pick(figures.values) { return .real(value) }
             return .null
         }
+    }
+}
+
+/// Non-negative `Int` keys to `Int` values, open addressing with linear probing and a
+/// multiplicative hash: the group lookup of every row without Dictionary's seeded SipHash.
+struct IntIndex {
+    private var keys = [Int](repeating: -1, count: 64)
+    private var values = [Int](repeating: 0, count: 64)
+    private var count = 0
+
+    private func slot(for key: Int) -> Int {
+        var hash = UInt64(truncatingIfNeeded: key) &* 0x9E37_79B9_7F4A_7C15
+        hash ^= hash >> 29
+        var slot = Int(truncatingIfNeeded: hash) & (keys.count - 1)
+        while keys[slot] != key && keys[slot] >= 0 { slot = (slot + 1) & (keys.count - 1) }
+        return slot
+    }
+
+    func value(_ key: Int) -> Int? {
+        let at = slot(for: key)
+        return keys[at] == key ? values[at] : nil
+    }
+
+    /// Adds a key that is not there yet.
+    mutating func insert(_ key: Int, _ value: Int) {
+        precondition(key >= 0, "IntIndex keys are non-negative")
+        if (count + 1) * 2 > keys.count {
+            let old = zip(keys, values).filter { $0.0 >= 0 }
+            keys = [Int](repeating: -1, count: keys.count * 2)
+            values = [Int](repeating: 0, count: keys.count)
+            count = 0
+            for (key, value) in old { insert(key, value) }
+        }
+        let at = slot(for: key)
+        keys[at] = key
+        values[at] = value
+        count += 1
     }
 }
