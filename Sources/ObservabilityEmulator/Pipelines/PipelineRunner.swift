@@ -3,8 +3,11 @@ import EmulatorStore
 
 /// Judges incoming spans (SPEC 14): every span of an export that an enabled config's span
 /// selector matches and its sampling admits is judged by the config's frozen judges with the
-/// rule engine. It runs inside the export's write transaction, after the spans are stored, so
-/// the export's 200 means its spans are already judged. Same span, same config: same row.
+/// rule engine. The selection runs inside the export's write transaction, after the spans are
+/// stored, so the export's 200 means its spans are already judged. The judging itself is done
+/// ahead, before the write lock, with the configs as they were read then; inside, when the
+/// configs are still the same, the selected spans' verdicts are taken from it (when not, the
+/// spans are judged there). Same span, same config: same row.
 struct PipelineRunner {
     /// One judge of one enabled config, ready to run.
     struct Judge {
@@ -19,6 +22,9 @@ struct PipelineRunner {
 
     let judges: [Judge]
     let tenant: TelemetryTenant
+    /// The enabled configs as stored (ids, selectors, frozen judges): equal fingerprints, the
+    /// same judging.
+    let fingerprint: [String]
 
     /// Whether any judge maps attributes into properties or samples by an attribute: only then
     /// are a span's attribute maps parsed.
@@ -32,10 +38,14 @@ struct PipelineRunner {
 
     /// The workspace's enabled configs, as judges to run.
     static func load(workspace: Workspace, db: Database) throws -> PipelineRunner {
+        var fingerprint: [String] = []
         let configs = try db.query("""
             SELECT \(PipelineConfigRecord.columns) FROM pipeline_configs INDEXED BY pipeline_configs_workspace
             WHERE workspace_id = ? AND enabled = 1 ORDER BY created_ms, id
-            """, [workspace.id], PipelineConfigRecord.init)
+            """, [workspace.id]) { row in
+            fingerprint.append([try row.string("id"), try row.string("selectors"), try row.string("judges")].joined(separator: "\u{1F}"))
+            return try PipelineConfigRecord(row)
+        }
         var judges: [Judge] = []
         for config in configs {
             let filters = config.selectors.filter { $0.sourceKind == "span" }.map(\.filter)
@@ -45,14 +55,38 @@ struct PipelineRunner {
                                     frozen: frozen, engine: RuleEngine(definition: frozen.definition), filters: filters))
             }
         }
-        return PipelineRunner(judges: judges, tenant: TelemetryTenant(workspace))
+        return PipelineRunner(judges: judges, tenant: TelemetryTenant(workspace), fingerprint: fingerprint)
     }
 
-    /// The evaluations of the spans stored after `rowid` (this export's), in a stable order.
-    func evaluate(_ drafts: [SpanDraft], storedAfter rowid: Int64, workspaceID: String, db: Database) throws -> [EvaluationDraft] {
+    /// Every judge's verdict on every span of an export, whatever the selectors (they are
+    /// applied later, in the transaction): by span key, one entry per judge, nil where the span
+    /// has nothing to judge or the sampling leaves it out.
+    typealias Verdicts = [String: [EvaluationDraft?]]
+
+    func judgeAhead(_ drafts: [SpanDraft]) -> Verdicts {
+        var verdicts: Verdicts = [:]
+        for draft in drafts { verdicts[Self.key(draft)] = judgeAll(draft) }
+        return verdicts
+    }
+
+    private func judgeAll(_ draft: SpanDraft) -> [EvaluationDraft?] {
+        let span = JudgedSpan(draft, readingAttributes: readsAttributes)
+        return judges.map { judge in
+            guard let conversation = span.conversation(mapping: judge.frozen.mapping) else { return nil }
+            if let sampling = judge.frozen.sampling,
+               !sampling.admits(traceID: draft.traceID, spanID: draft.spanID, attribute: span.attribute) { return nil }
+            return evaluation(judge, draft, span, conversation)
+        }
+    }
+
+    static func key(_ draft: SpanDraft) -> String { draft.traceID + "/" + draft.spanID }
+
+    /// The evaluations of the spans stored after `rowid` (this export's), in a stable order;
+    /// `ahead`, this runner's verdicts judged before the transaction, when there are some.
+    func evaluate(_ drafts: [SpanDraft], storedAfter rowid: Int64, workspaceID: String, ahead: Verdicts?, db: Database) throws -> [EvaluationDraft] {
         guard !judges.isEmpty, !drafts.isEmpty else { return [] }
         var byKey: [String: SpanDraft] = [:]
-        for draft in drafts { byKey[draft.traceID + "/" + draft.spanID] = draft }
+        for draft in drafts { byKey[Self.key(draft)] = draft }
         // Each distinct filter runs once over the export's rows: the rowid range (the primary
         // key), never an index (the workspace's would walk every span the workspace has).
         var matches: [String?: Set<String>] = [:]
@@ -69,14 +103,10 @@ struct PipelineRunner {
         var evaluations: [EvaluationDraft] = []
         for key in byKey.keys.sorted() {
             guard let draft = byKey[key] else { continue }
-            var span: JudgedSpan?
-            for judge in judges where judge.filters.contains(where: { matches[$0]?.contains(key) == true }) {
-                if span == nil { span = JudgedSpan(draft, readingAttributes: readsAttributes) }
-                guard let span, let conversation = span.conversation(mapping: judge.frozen.mapping) else { continue }
-                if let sampling = judge.frozen.sampling,
-                   !sampling.admits(traceID: draft.traceID, spanID: draft.spanID, attribute: span.attribute) { continue }
-                evaluations.append(evaluation(judge, draft, span, conversation))
-            }
+            let selected = judges.indices.filter { index in judges[index].filters.contains { matches[$0]?.contains(key) == true } }
+            guard !selected.isEmpty else { continue }
+            let verdicts = ahead?[key] ?? judgeAll(draft)
+            evaluations += selected.compactMap { verdicts[$0] }
         }
         return evaluations
     }
@@ -177,6 +207,8 @@ extension ObservabilityStore {
     func ingestSpans(_ drafts: [SpanDraft], workspace: Workspace) throws {
         guard !drafts.isEmpty else { return }
         let batch = SpanBatch(drafts, workspaceKey: workspace.id)
+        let early = try pool.read { db in try PipelineRunner.load(workspace: workspace, db: db) }
+        let ahead = early.judges.isEmpty ? nil : early.judgeAhead(drafts)
         try pool.writeTransaction { db in
             let runner = try PipelineRunner.load(workspace: workspace, db: db)
             guard !runner.judges.isEmpty else {
@@ -185,7 +217,8 @@ extension ObservabilityStore {
             }
             let lastRowid = try db.queryOne("SELECT coalesce(max(rowid), 0) FROM spans") { $0.int64(0) } ?? 0
             try insertSpans(batch, db: db)
-            let evaluations = try runner.evaluate(drafts, storedAfter: lastRowid, workspaceID: workspace.id, db: db)
+            let evaluations = try runner.evaluate(drafts, storedAfter: lastRowid, workspaceID: workspace.id,
+                                                  ahead: runner.fingerprint == early.fingerprint ? ahead : nil, db: db)
             try insertEvaluations(evaluations, workspaceKey: workspace.id, db: db)
         }
     }

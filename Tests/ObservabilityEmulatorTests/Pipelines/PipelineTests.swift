@@ -185,4 +185,45 @@ final class PipelineRunTests: ApplicationTestCase {
         XCTAssertEqual(result?["judge_labels"], ["gold-tier-tier-aware-judge": "good"])
         XCTAssertEqual(result?["duration_ns"], 250_000_000)
     }
+
+    /// Spans are judged ahead of the write lock with the configs a reader saw; the transaction
+    /// uses those verdicts only while the configs' fingerprint is unchanged. Each change that
+    /// alters the judging changes it; an unchanged workspace keeps it.
+    func testVerdictsJudgedAheadAreUsedOnlyForTheSameConfigs() throws {
+        let workspace = Workspace(token: token)
+        func fingerprint() throws -> [String] {
+            try app.store.pool.read { db in try PipelineRunner.load(workspace: workspace, db: db).fingerprint }
+        }
+        let empty = try fingerprint()
+        XCTAssertEqual(empty, [])
+        let judge = try call("POST", "\(v1)/judges", json: [
+            "name": "Yes judge", "description": "d", "model_name": "mistral-large-latest", "tools": [],
+            "output": ["type": "CLASSIFICATION", "options": [["value": "good", "description": "g"], ["value": "poor", "description": "p"]]],
+            "instructions": "when assistant contains \"Yes\" -> good\notherwise -> poor",
+        ])
+        XCTAssertEqual(judge.status, 201, judge.text)
+        let created = try call("POST", "\(v1)/pipelines", json: [
+            "name": "Yes", "selectors": [["source_kind": "span", "filter": "request_model = 'mistral-small-latest'"]],
+            "definitions": [["slug": "yes-judge"]],
+        ])
+        XCTAssertEqual(created.status, 201, created.text)
+        let first = try fingerprint()
+        XCTAssertEqual(first.count, 1)
+        XCTAssertEqual(try fingerprint(), first, "nothing changed")
+        let id = created.json["id"]?.stringValue ?? ""
+        let updated = try call("PUT", "\(v1)/pipelines/\(id)", json: [
+            "selectors": [["source_kind": "span", "filter": "request_model = 'mistral-large-latest'"]],
+        ])
+        XCTAssertEqual(updated.status, 200, updated.text)
+        let second = try fingerprint()
+        XCTAssertNotEqual(second, first, "another selector")
+
+        // An export after the change is judged as the new selector says.
+        let trace = "5b8efff798038103d269b633813fc60d"
+        let span = chatSpan(trace: trace, span: "eee19b7ec3c1b176", answer: "Yes.", model: "mistral-large-latest")
+        try export([span])
+        let rows = try evaluations("yes-yes-judge")
+        XCTAssertEqual(rows.count, 1, "the updated selector picks the large model's span")
+        XCTAssertEqual(rows.first?["score_label"], "good")
+    }
 }
