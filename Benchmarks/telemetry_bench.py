@@ -3,8 +3,8 @@
 - OTLP ingest: N concurrent exporters (wrk connections, so no Python on the request path), each
   POSTing protobuf `ExportTraceServiceRequest` batches of 512 GenAI spans (8 spans per trace: an
   agent, chat calls with messages and token counts, tool calls) for a fixed time; every batch
-  has fresh ids. The acknowledged spans are then counted back through `spans/aggregate` (count
-  of span_id for the exporters' service).
+  has fresh ids and later times, as from live exporters. The acknowledged spans are then counted
+  back through `spans/aggregate` (count of span_id for the exporters' service).
 - Telemetry at scale: `--synthetic-traces 100000` (1 000 000 spans): ready time and RSS, then
   one client timing `traces/search` and `spans/search` with two conditions (page 50), a
   `span_attributes['…'] = '…'` search, and `spans/aggregate` (avg duration by model, hourly).
