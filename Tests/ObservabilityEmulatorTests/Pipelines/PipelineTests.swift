@@ -146,13 +146,18 @@ final class PipelineRunTests: ApplicationTestCase {
         return reply.json["span_evaluations"]?["results"]?.arrayValue ?? []
     }
 
-    func testSpansAreJudgedInTheExportAndDeterministically() throws {
+    /// A classification judge (good / poor) with these rules.
+    func createJudge(_ name: String, _ instructions: String) throws {
         let judge = try call("POST", "\(v1)/judges", json: [
-            "name": "Tier aware judge", "description": "d", "model_name": "mistral-large-latest", "tools": [],
+            "name": .string(name), "description": "d", "model_name": "mistral-large-latest", "tools": [],
             "output": ["type": "CLASSIFICATION", "options": [["value": "good", "description": "g"], ["value": "poor", "description": "p"]]],
-            "instructions": "when properties.tier equals \"gold\" -> good\notherwise -> poor",
+            "instructions": .string(instructions),
         ])
         XCTAssertEqual(judge.status, 201, judge.text)
+    }
+
+    func testSpansAreJudgedInTheExportAndDeterministically() throws {
+        try createJudge("Tier aware judge", "when properties.tier equals \"gold\" -> good\notherwise -> poor")
         let created = try call("POST", "\(v1)/pipelines", json: [
             "name": "Gold tier", "selectors": [["source_kind": "span", "filter": "request_model = 'mistral-small-latest'"]],
             "definitions": [["slug": "tier-aware-judge", "mapping": ["tier": "app.tier"]]],
@@ -196,12 +201,7 @@ final class PipelineRunTests: ApplicationTestCase {
         }
         let empty = try fingerprint()
         XCTAssertEqual(empty, [])
-        let judge = try call("POST", "\(v1)/judges", json: [
-            "name": "Yes judge", "description": "d", "model_name": "mistral-large-latest", "tools": [],
-            "output": ["type": "CLASSIFICATION", "options": [["value": "good", "description": "g"], ["value": "poor", "description": "p"]]],
-            "instructions": "when assistant contains \"Yes\" -> good\notherwise -> poor",
-        ])
-        XCTAssertEqual(judge.status, 201, judge.text)
+        try createJudge("Yes judge", "when assistant contains \"Yes\" -> good\notherwise -> poor")
         let created = try call("POST", "\(v1)/pipelines", json: [
             "name": "Yes", "selectors": [["source_kind": "span", "filter": "request_model = 'mistral-small-latest'"]],
             "definitions": [["slug": "yes-judge"]],
