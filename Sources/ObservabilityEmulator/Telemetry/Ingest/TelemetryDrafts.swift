@@ -263,24 +263,29 @@ struct AttributeLookup {
     /// The stored map of a list of attributes, without building a lookup first (the span hot
     /// path): keys in first-seen order, the last copy of a repeated key winning, as above.
     static func mapText(_ attributes: [OTLPAttribute]) -> String {
-        var out: [UInt8] = [UInt8(ascii: "{")]
-        out.reserveCapacity(attributes.count * 48)
-        for index in attributes.indices {
-            let key = attributes[index].key
-            // A key seen earlier: its value is written there (the last copy's).
-            if attributes[..<index].contains(where: { $0.key == key }) { continue }
-            var value = attributes[index].value
-            for later in attributes[(index + 1)...] where later.key == key { value = later.value }
-            append(key, value, to: &out)
+        object(reserving: attributes.count * 48) { out in
+            for index in attributes.indices {
+                let key = attributes[index].key
+                // A key seen earlier: its value is written there (the last copy's).
+                if attributes[..<index].contains(where: { $0.key == key }) { continue }
+                var value = attributes[index].value
+                for later in attributes[(index + 1)...] where later.key == key { value = later.value }
+                append(key, value, to: &out)
+            }
         }
-        out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The stored JSON map of strings, written straight to bytes.
     private static func write(_ entries: some Sequence<(String, OTLPValue?)>) -> String {
+        object(reserving: 0) { out in
+            for (key, value) in entries { append(key, value, to: &out) }
+        }
+    }
+
+    private static func object(reserving capacity: Int, _ fill: (inout [UInt8]) -> Void) -> String {
         var out: [UInt8] = [UInt8(ascii: "{")]
-        for (key, value) in entries { append(key, value, to: &out) }
+        out.reserveCapacity(capacity)
+        fill(&out)
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
     }
@@ -289,11 +294,7 @@ struct AttributeLookup {
         if out.count > 1 { out.append(UInt8(ascii: ",")) }
         JSON.writeString(key, into: &out)
         out.append(UInt8(ascii: ":"))
-        if case .string(let text)? = value {
-            JSON.writeString(text, into: &out)
-        } else {
-            JSON.writeString(value?.flattened ?? "", into: &out)
-        }
+        JSON.writeString(value?.flattened ?? "", into: &out)
     }
 }
 

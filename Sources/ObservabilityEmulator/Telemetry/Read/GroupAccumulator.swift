@@ -68,6 +68,10 @@ struct GroupAccumulator {
             return id
         }
 
+        mutating func id(real value: Double) -> Int {
+            reals[value.bitPattern] ?? { values.append(.real(value)); reals[value.bitPattern] = values.count - 1; return values.count - 1 }()
+        }
+
         mutating func id(_ row: Row, _ index: Int) -> Int {
             switch row.type(index) {
             case SQLITE_INTEGER:
@@ -76,9 +80,7 @@ struct GroupAccumulator {
                 let id = integers[value] ?? { values.append(.integer(value)); integers[value] = values.count - 1; return values.count - 1 }()
                 lastInteger = (value, id)
                 return id
-            case SQLITE_FLOAT:
-                let value = row.double(index)
-                return reals[value.bitPattern] ?? { values.append(.real(value)); reals[value.bitPattern] = values.count - 1; return values.count - 1 }()
+            case SQLITE_FLOAT: return id(real: row.double(index))
             case SQLITE_TEXT:
                 return row.withTextBytes(index) { bytes in
                     for candidate in recent where candidate.bytes.count == bytes.count {
@@ -105,8 +107,7 @@ struct GroupAccumulator {
         mutating func id(value: DatabaseValue) -> Int {
             switch value {
             case .integer(let number): return id(integer: number)
-            case .real(let number):
-                return reals[number.bitPattern] ?? { values.append(value); reals[number.bitPattern] = values.count - 1; return values.count - 1 }()
+            case .real(let number): return id(real: number)
             case .text(let text):
                 var text = text
                 return text.withUTF8 { hashedID($0) }
@@ -168,7 +169,7 @@ struct GroupAccumulator {
                 id = interners[index].id(row, index)
             }
             scratch[index] = id
-            if packed >= 0 { packed = id < 1 << 21 ? packed << 21 | id : -1 }
+            packed = Self.pack(id, onto: packed)
         }
         let group = self.group(scratch, packed: packed)
         Self.accumulate(row, column: columns, kind: kind, measureIsInteger: measureIsInteger, into: &figures[group])
@@ -181,14 +182,18 @@ struct GroupAccumulator {
             for (index, id) in ids.enumerated() {
                 let mine = interners[index].id(value: other.interners[index].values[id])
                 scratch[index] = mine
-                if packed >= 0 { packed = mine < 1 << 21 ? packed << 21 | mine : -1 }
+                packed = Self.pack(mine, onto: packed)
             }
             figures[group(scratch, packed: packed)].merge(theirs)
         }
     }
 
-    /// The group of these value ids, made when new. `packed`: up to three ids of at most 21
-    /// bits each as one integer key, or -1.
+    /// Up to three ids of at most 21 bits each make one integer key; -1 when they do not.
+    private static func pack(_ id: Int, onto packed: Int) -> Int {
+        packed >= 0 && id < 1 << 21 ? packed << 21 | id : -1
+    }
+
+    /// The group of these value ids (`packed`: their integer key, or -1), made when new.
     private mutating func group(_ ids: [Int], packed: Int) -> Int {
         if packed >= 0 {
             if let existing = groupOfKey.value(packed) { return existing }

@@ -34,7 +34,7 @@ extension ObservabilityStore {
                     (SELECT COUNT(*) FROM span_evaluations WHERE workspace_id = ?1 AND trace_id = ?2)
                 """, [batch.workspaceKey, trace.traceID]) { ($0.int(0) == 1, $0.int64(1)) } ?? (false, 0)
             if exists {
-                try rollUpTrace(trace.traceID, workspaceKey: batch.workspaceKey, db: db)
+                try rollUpTrace(trace.traceID, evaluations: evaluations, workspaceKey: batch.workspaceKey, db: db)
             } else {
                 trace.row.set(.integer(evaluations), at: TraceRollUp.evaluationCountColumn)
                 try db.run(Self.traceInsertSQL, rows: CollectionOfOne(trace.row))
@@ -82,10 +82,10 @@ extension ObservabilityStore {
         }
     }
 
-    /// Recomputes one trace's row from its spans (SPEC 12's roll-up). The trace's few spans are
-    /// found by the key index (the planner would otherwise walk a time-ordered index of the
-    /// whole workspace to avoid sorting them).
-    func rollUpTrace(_ traceID: String, workspaceKey: String, db: Database) throws {
+    /// Recomputes one trace's row from its spans (SPEC 12's roll-up), with its evaluation count
+    /// as the caller counted it. The trace's few spans are found by the key index (the planner
+    /// would otherwise walk a time-ordered index of the whole workspace to avoid sorting them).
+    func rollUpTrace(_ traceID: String, evaluations: Int64, workspaceKey: String, db: Database) throws {
         var rollUp = TraceRollUp()
         try db.forEach("""
             SELECT span_id, parent_span_id, span_name, start_ns, end_ns, service_name, environment, conversation_id, workflow_name,
@@ -99,8 +99,6 @@ extension ObservabilityStore {
             try db.run("DELETE FROM traces WHERE workspace_id = ? AND trace_id = ?", [workspaceKey, traceID])
             return
         }
-        let evaluations = try db.queryOne("SELECT COUNT(*) FROM span_evaluations WHERE workspace_id = ? AND trace_id = ?",
-                                          [workspaceKey, traceID]) { $0.int64(0) } ?? 0
         try insertTrace(rollUp, traceID: traceID, evaluations: evaluations, workspaceKey: workspaceKey, db: db)
     }
 
