@@ -71,6 +71,9 @@ public enum HTTPHeader {
     public static let allow = "Allow"
     public static let authorization = "Authorization"
     public static let date = "Date"
+    public static let origin = "Origin"
+    public static let accessControlRequestMethod = "Access-Control-Request-Method"
+    public static let accessControlRequestHeaders = "Access-Control-Request-Headers"
 }
 
 /// Percent-decoding of URL components; malformed escapes are kept literally.

@@ -14,9 +14,20 @@ public enum JSON: Equatable, Sendable {
     case object(JSONObject)
 }
 
-/// An ordered JSON object. Lookups are linear: objects in this API have a handful of keys.
+/// An ordered JSON object.
+///
+/// Objects in this API have a handful of keys, where a linear scan beats hashing; past
+/// `indexThreshold` keys a key → position index takes over, so an object with a hundred thousand
+/// keys costs linear time to build and constant time per lookup, not quadratic. A repeated key
+/// keeps its first position and takes the last value written (the parser's rule: the last copy
+/// of a duplicate key wins).
 public struct JSONObject: Equatable, Sendable, Sequence {
     public private(set) var pairs: [(key: String, value: JSON)]
+    /// Positions by key; empty while the object has at most `indexThreshold` keys.
+    private var positions: [String: Int] = [:]
+
+    /// Above this many keys lookups go through `positions`.
+    static let indexThreshold = 12
 
     public init() { pairs = [] }
 
@@ -30,18 +41,42 @@ public struct JSONObject: Equatable, Sendable, Sequence {
     public var isEmpty: Bool { pairs.isEmpty }
     public var keys: [String] { pairs.map(\.key) }
 
+    private func position(of key: String) -> Int? {
+        if pairs.count > Self.indexThreshold { return positions[key] }
+        return pairs.firstIndex(where: { $0.key == key })
+    }
+
     public subscript(key: String) -> JSON? {
-        get { pairs.first(where: { $0.key == key })?.value }
+        get { position(of: key).map { pairs[$0].value } }
         set {
-            if let index = pairs.firstIndex(where: { $0.key == key }) {
-                if let newValue { pairs[index].value = newValue } else { pairs.remove(at: index) }
+            if let index = position(of: key) {
+                if let newValue {
+                    pairs[index].value = newValue
+                } else {
+                    pairs.remove(at: index)
+                    reindex()
+                }
             } else if let newValue {
                 pairs.append((key, newValue))
+                if pairs.count == Self.indexThreshold + 1 {
+                    reindex()
+                } else if pairs.count > Self.indexThreshold {
+                    positions[key] = pairs.count - 1
+                }
             }
         }
     }
 
-    public func contains(_ key: String) -> Bool { pairs.contains(where: { $0.key == key }) }
+    /// Rebuilds the index after a removal shifted positions, or when the object grows past the
+    /// threshold (removals are rare: request bodies are only read).
+    private mutating func reindex() {
+        positions = [:]
+        guard pairs.count > Self.indexThreshold else { return }
+        positions.reserveCapacity(pairs.count)
+        for (index, pair) in pairs.enumerated() { positions[pair.key] = index }
+    }
+
+    public func contains(_ key: String) -> Bool { position(of: key) != nil }
 
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSON)]> { pairs.makeIterator() }
 

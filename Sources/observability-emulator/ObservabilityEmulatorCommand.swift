@@ -27,6 +27,11 @@ func env(_ name: String) -> String? {
     return value
 }
 
+/// A comma-separated environment value as a list, blanks dropped.
+func list(_ value: String?) -> [String] {
+    (value ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
 /// Read once: `ProcessInfo.environment` builds a new dictionary on every call.
 let environment = ProcessInfo.processInfo.environment
 
@@ -70,6 +75,12 @@ struct Serve: ParsableCommand {
 
     @Option(help: "Require this value in X-Emulator-Admin-Token on /__emulator/ requests (env OBS_EMULATOR_ADMIN_TOKEN).")
     var adminToken: String?
+
+    @Option(help: "Serve this Host besides localhost, 127.0.0.1 and [::1]; repeatable; '.example.com' for a domain and its subdomains, '*' for any (env OBS_EMULATOR_ALLOWED_HOSTS, comma-separated). Default on 0.0.0.0: any Host.")
+    var allowedHost: [String] = []
+
+    @Option(help: "Let the web page at this origin (e.g. http://localhost:5173) call the emulator: CORS headers and preflights; repeatable; '*' for any (env OBS_EMULATOR_CORS_ORIGINS, comma-separated). Default: none.")
+    var corsOrigin: [String] = []
 
     @Option(help: "system, fixed:<RFC3339> or step:<RFC3339>,<ms> (env OBS_EMULATOR_CLOCK). Default system.")
     var clock: String?
@@ -125,8 +136,10 @@ struct Serve: ParsableCommand {
         c.seed = !(noSeed || env("OBS_EMULATOR_NO_SEED") == "1" || env("OBS_EMULATOR_NO_SEED") == "true")
         c.syntheticEvents = syntheticEvents ?? env("OBS_EMULATOR_SYNTHETIC_EVENTS").flatMap(Int.init) ?? 0
         c.syntheticTraces = syntheticTraces ?? env("OBS_EMULATOR_SYNTHETIC_TRACES").flatMap(Int.init) ?? 0
-        c.apiKeys = apiKey.isEmpty ? (env("OBS_EMULATOR_API_KEYS")?.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } ?? []) : apiKey
+        c.apiKeys = apiKey.isEmpty ? list(env("OBS_EMULATOR_API_KEYS")) : apiKey
         c.adminToken = adminToken ?? env("OBS_EMULATOR_ADMIN_TOKEN")
+        c.allowedHosts = allowedHost.isEmpty ? list(env("OBS_EMULATOR_ALLOWED_HOSTS")) : allowedHost
+        c.corsOrigins = corsOrigin.isEmpty ? list(env("OBS_EMULATOR_CORS_ORIGINS")) : corsOrigin
         c.clock = clock ?? env("OBS_EMULATOR_CLOCK") ?? "system"
         c.idSeed = idSeed ?? env("OBS_EMULATOR_ID_SEED").flatMap(UInt64.init)
         let paceText = taskPace ?? env("OBS_EMULATOR_TASK_PACE") ?? "immediate"
@@ -226,11 +239,14 @@ struct Healthcheck: ParsableCommand {
     @Option(help: "Seconds to wait for an answer. Default 2.")
     var timeout: Double = 2
 
+    @Option(help: "The X-Emulator-Admin-Token to send, as given to serve (env OBS_EMULATOR_ADMIN_TOKEN).")
+    var adminToken: String?
+
     func run() throws {
         var host = connection.resolvedHost
         if host == "0.0.0.0" { host = "127.0.0.1" }
         if host == "::" { host = "::1" }
-        let admin = env("OBS_EMULATOR_ADMIN_TOKEN")
+        let admin = adminToken ?? env("OBS_EMULATOR_ADMIN_TOKEN")
         var port = connection.resolvedPort
         if connection.port == nil, let file = connection.resolvedPortFile,
            let text = try? String(contentsOfFile: file, encoding: .utf8), let written = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {

@@ -28,7 +28,7 @@ struct Call {
     /// token; with `apiKey`, also when `--api-key` is set and the token is not one of them.
     func requireBearer(_ why: String, apiKey: Bool = false) throws {
         guard hasBearer else { throw APIError.unauthorized(why) }
-        if apiKey, !app.configuration.apiKeys.isEmpty, let token = app.bearerToken(request), !app.configuration.apiKeys.contains(token) {
+        if apiKey, let token = app.bearerToken(request), !app.accepts(apiKey: token) {
             throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
         }
     }
@@ -63,8 +63,14 @@ struct Call {
         PageRequest(page: try queryInt("page", default: 1, min: 1), size: try queryInt("page_size", default: 50, min: 0, max: 100))
     }
 
-    /// `http://<Host>`, for absolute `next`/`previous` links.
-    var baseURL: String { "http://" + (request.header(HTTPHeader.host) ?? "\(app.configuration.host):\(app.boundPort)") }
+    /// `http://<Host>`, for absolute `next`/`previous` links and export URLs: the Host when the
+    /// Host rules allow it and it has a host name's syntax, the bound address otherwise.
+    var baseURL: String {
+        if let host = request.header(HTTPHeader.host), app.requestGuard.isSafeForLinks(host: host) { return "http://" + host }
+        let bound = app.configuration.host
+        let name = bound == "0.0.0.0" || bound.isEmpty ? "127.0.0.1" : (bound == "::" ? "[::1]" : (bound.contains(":") ? "[\(bound)]" : bound))
+        return "http://\(name):\(app.boundPort)"
+    }
 
     /// `{count, results, next, previous}` with absolute links to the neighbouring pages.
     func paginated(count: Int, results: [JSON], page: PageRequest) -> JSON {

@@ -40,6 +40,8 @@ public final class EmulatorApplication: @unchecked Sendable {
     let workspaces = WorkspaceRegistry()
     /// The chat responders of `Fixtures/responders.json`, tried after a workspace's own.
     let fixtureResponders: [Responder]
+    /// Host, Origin and CORS rules (`--allowed-host`, `--cors-origin`).
+    let requestGuard: RequestGuard
 
     init(configuration: EmulatorConfiguration, logger: Logger) throws {
         self.configuration = configuration
@@ -49,6 +51,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         }
         clock = EmulatorClock(mode: clockMode)
         ids = IDGenerator(seed: configuration.idSeed)
+        requestGuard = RequestGuard(bindHost: configuration.host, allowedHosts: configuration.allowedHosts, corsOrigins: configuration.corsOrigins)
         // Parsing the fixture events (most of the start-up time) overlaps opening the database,
         // checking the judges and storing the events parsed so far.
         let fixtureDirectory = try Fixtures.resolve(directory: configuration.fixturesDirectory, enabled: configuration.seed)
@@ -132,7 +135,12 @@ public final class EmulatorApplication: @unchecked Sendable {
     let handlers = HandlerPool(workers: ProcessInfo.processInfo.activeProcessorCount + 3)
 
     func handle(_ request: HTTPRequest, _ context: HTTPRequestContext, _ respond: @escaping @Sendable (HTTPResponse) -> Void) {
+        let match = router.match(method: request.method, path: request.path)
+        let respond = withCORS(respond, request: request, context: context, match: match)
+        guard let respond else { return }
         let isControl = request.path.hasPrefix("/__emulator")
+        // The Bearer token and its workspace, derived once for the decisions below.
+        let caller = caller(of: request)
         var directive: FaultDirective?  // decided before the work closure captures it
         if let header = request.header("X-Emulator-Fault") {
             switch FaultDirective.parse(header: header) {
@@ -144,10 +152,17 @@ public final class EmulatorApplication: @unchecked Sendable {
         } else if !isControl {
             directive = faults.match(method: request.method, path: request.path)
         }
+        // A fault (a delay, a drop, an error status) is for callers the route would serve: an
+        // unauthenticated request is refused as it would be without it.
+        if directive != nil, case .found(let route, _) = match {
+            do { _ = try authenticate(route, request, caller: caller) } catch let error as APIError {
+                finish(request, context, error.response, workspaceID: nil, respond)
+                return
+            } catch {
+                directive = nil
+            }
+        }
         let decided = directive
-        let match = router.match(method: request.method, path: request.path)
-        // The Bearer token and its workspace, derived once for both decisions below.
-        let caller = caller(of: request)
         let work: @Sendable () -> Void = { [unowned self] in
             if context.client.hasClosed {
                 // Queued behind other work while the client hung up: nobody will read the answer.
@@ -177,6 +192,33 @@ public final class EmulatorApplication: @unchecked Sendable {
             work()
         } else {
             handlers.submit(work)
+        }
+    }
+
+    /// Applies the Host and Origin rules: nil when the request was answered here (refused, or a
+    /// preflight); otherwise the responder, adding CORS headers for a `--cors-origin`.
+    private func withCORS(_ respond: @escaping @Sendable (HTTPResponse) -> Void, request: HTTPRequest, context: HTTPRequestContext,
+                          match: Router<Route>.Match) -> (@Sendable (HTTPResponse) -> Void)? {
+        let verdict = requestGuard.check(request) {
+            switch match {
+            case .methodNotAllowed(let allowed): return allowed
+            case .found: return [request.header(HTTPHeader.accessControlRequestMethod) ?? request.method]
+            case .notFound: return []
+            }
+        }
+        switch verdict {
+        case .answer(let response):
+            finish(request, context, response, workspaceID: nil, respond)
+            return nil
+        case .serve(corsOrigin: nil):
+            return respond
+        case .serve(corsOrigin: let origin?):
+            let headers = RequestGuard.corsHeaders(origin)
+            return { response in
+                var response = response
+                response.headers += headers
+                respond(response)
+            }
         }
     }
 
@@ -232,26 +274,10 @@ public final class EmulatorApplication: @unchecked Sendable {
             var workspace = Workspace.anonymous
             var workspaceID: String?
             do {
-                switch route.access {
-                case .api:
-                    guard let caller else { throw APIError.unauthorized("missing or empty bearer token: send 'Authorization: Bearer <api key>'") }
-                    if !configuration.apiKeys.isEmpty && !configuration.apiKeys.contains(caller.token) {
-                        throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
-                    }
-                    workspace = caller.workspace
-                    workspaceID = workspace.id
-                    try ensureWorkspace(workspace)
-                case .control:
-                    if let admin = configuration.adminToken, request.header("X-Emulator-Admin-Token") != admin {
-                        throw APIError.unauthorized("the control plane needs the X-Emulator-Admin-Token header (set by --admin-token)")
-                    }
-                    if let caller {
-                        workspace = caller.workspace
-                        workspaceID = workspace.id
-                    }
-                case .open:
-                    break
-                }
+                workspace = try authenticate(route, request, caller: caller)
+                if caller != nil && route.access != .open { workspaceID = workspace.id }
+                try checkContentType(route, request)
+                if route.access == .api { try ensureWorkspace(workspace) }
                 let call = Call(request: request, parameters: parameters, workspace: workspace, hasBearer: workspaceID != nil, app: self)
                 return (try route.handler(call).response, workspaceID)
             } catch let error as StoreError {
@@ -267,6 +293,52 @@ public final class EmulatorApplication: @unchecked Sendable {
                 logger.error("unhandled error", metadata: ["operation": .string(route.operationID), "error": "\(error)"])
                 return (APIError.internalError("internal error in \(route.operationID); see the emulator log").response, workspaceID)
             }
+        }
+    }
+
+    /// Who the request acts for, or the 401 that refuses it: an API route needs a Bearer token
+    /// (one of `--api-key`, when given); a control-plane route needs `--admin-token` when set,
+    /// and a Bearer token it carries (the workspace it acts on) must be one of `--api-key` too.
+    func authenticate(_ route: Route, _ request: HTTPRequest, caller: Caller?) throws -> Workspace {
+        switch route.access {
+        case .api:
+            guard let caller else { throw APIError.unauthorized("missing or empty bearer token: send 'Authorization: Bearer <api key>'") }
+            guard accepts(apiKey: caller.token) else {
+                throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
+            }
+            return caller.workspace
+        case .control:
+            if let admin = configuration.adminToken, !ConstantTime.equals(request.header("X-Emulator-Admin-Token") ?? "", admin) {
+                throw APIError.unauthorized("the control plane needs the X-Emulator-Admin-Token header (set by --admin-token)")
+            }
+            guard let caller else { return .anonymous }
+            guard accepts(apiKey: caller.token) else {
+                throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
+            }
+            return caller.workspace
+        case .open:
+            return .anonymous
+        }
+    }
+
+    /// Whether `--api-key` accepts a token (any, when none is set), in constant time per key.
+    func accepts(apiKey token: String) -> Bool {
+        let keys = configuration.apiKeys
+        guard !keys.isEmpty else { return true }
+        var found = false
+        for key in keys where ConstantTime.equals(key, token) { found = true }
+        return found
+    }
+
+    /// A JSON route's body must say it is JSON: a form or `text/plain` body, which a web page
+    /// can send cross-site without a preflight, is 415. An empty body needs no type.
+    func checkContentType(_ route: Route, _ request: HTTPRequest) throws {
+        guard route.body == .json else { return }
+        let type = request.header(HTTPHeader.contentType)
+        if type == nil && request.body.isEmpty { return }
+        guard let type, ContentTypes.isJSON(type) else {
+            throw APIError(415, "UNSUPPORTED_MEDIA_TYPE",
+                "\(request.method) \(route.path) takes a JSON body: send 'Content-Type: application/json' (got \(type.map { "'\($0.prefix(80))'" } ?? "no Content-Type"))")
         }
     }
 

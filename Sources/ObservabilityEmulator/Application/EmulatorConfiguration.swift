@@ -15,6 +15,11 @@ public struct EmulatorConfiguration: Sendable {
     /// Accepted Bearer tokens; empty accepts any non-empty token.
     public var apiKeys: [String] = []
     public var adminToken: String?
+    /// Host names served besides localhost, 127.0.0.1 and [::1] (`--allowed-host`): a name,
+    /// `.example.com` for it and its subdomains, `*` for any. Empty on a wildcard bind: any.
+    public var allowedHosts: [String] = []
+    /// Origins given CORS headers and allowed to change state (`--cors-origin`); `*` for any.
+    public var corsOrigins: [String] = []
     public var clock = "system"
     public var idSeed: UInt64?
     public var taskPace: TaskPace = .immediate

@@ -25,12 +25,21 @@ struct Route: Sendable {
         case pool
     }
 
+    /// What the body of a request is.
+    enum Body: Sendable {
+        /// JSON (or JSON lines): a body needs a JSON `Content-Type`, or 415.
+        case json
+        /// The handler reads the type itself (OTLP protobuf or JSON, multipart uploads).
+        case raw
+    }
+
     let method: String
     let path: String
     let operationID: String
     let access: Access
     let execution: Execution
     let handler: @Sendable (Call) throws -> HTTPResponseBox
+    private(set) var body: Body = .json
 
     init(_ method: String, _ path: String, _ operationID: String, _ access: Access, _ execution: Execution,
          _ handler: @escaping @Sendable (Call) throws -> HTTPResponseBox) {
@@ -43,4 +52,11 @@ struct Route: Sendable {
     }
 
     var runsOnLoop: Bool { execution == .loop }
+
+    /// The same route, reading a body of its own type.
+    var readingRawBody: Route {
+        var route = self
+        route.body = .raw
+        return route
+    }
 }

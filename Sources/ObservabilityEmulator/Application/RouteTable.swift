@@ -73,9 +73,9 @@ enum RouteTable {
 
     /// OTLP/HTTP ingestion (SPEC 12), under the same Bearer auth and workspaces as the API.
     static let telemetryIngest: [Route] = [
-        Route("POST", "/telemetry/v1/traces", "emulator_otlp_traces", .api, .pool, TelemetryIngestRoutes.traces),
-        Route("POST", "/telemetry/v1/logs", "emulator_otlp_logs", .api, .pool, TelemetryIngestRoutes.logs),
-        Route("POST", "/telemetry/v1/metrics", "emulator_otlp_metrics", .api, .pool, TelemetryIngestRoutes.metrics),
+        Route("POST", "/telemetry/v1/traces", "emulator_otlp_traces", .api, .pool, TelemetryIngestRoutes.traces).readingRawBody,
+        Route("POST", "/telemetry/v1/logs", "emulator_otlp_logs", .api, .pool, TelemetryIngestRoutes.logs).readingRawBody,
+        Route("POST", "/telemetry/v1/metrics", "emulator_otlp_metrics", .api, .pool, TelemetryIngestRoutes.metrics).readingRawBody,
     ]
 
     static let traces: [Route] = [
@@ -128,7 +128,7 @@ enum RouteTable {
     /// The minimal Files API (the SDK's files.upload / retrieve / download) and export downloads,
     /// which need no Bearer, like a presigned URL: the token is the secret.
     static let files: [Route] = [
-        Route("POST", "/v1/files", "emulator_files_upload", .api, .pool, FileRoutes.upload),
+        Route("POST", "/v1/files", "emulator_files_upload", .api, .pool, FileRoutes.upload).readingRawBody,
         Route("GET", "/v1/files/{file_id}", "emulator_files_retrieve", .api, .loop, FileRoutes.retrieve),
         Route("GET", "/v1/files/{file_id}/content", "emulator_files_download", .api, .pool, FileRoutes.content),
         Route("GET", "/__emulator/exports/{token}", "emulator_export_download", .open, .pool, DatasetRoutes.download),

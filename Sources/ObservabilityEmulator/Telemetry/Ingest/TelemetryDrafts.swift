@@ -261,9 +261,12 @@ struct AttributeLookup {
     }
 
     /// The stored map of a list of attributes, without building a lookup first (the span hot
-    /// path): keys in first-seen order, the last copy of a repeated key winning, as above.
+    /// path): keys in first-seen order, the last copy of a repeated key winning, as above. A
+    /// short list is scanned in place; a long one (a hostile span with thousands of attributes)
+    /// goes through the lookup, so the cost stays linear.
     static func mapText(_ attributes: [OTLPAttribute]) -> String {
-        object(reserving: attributes.count * 48) { out in
+        guard attributes.count <= 16 else { return AttributeLookup(attributes).mapText }
+        return object(reserving: attributes.count * 48) { out in
             for index in attributes.indices {
                 let key = attributes[index].key
                 // A key seen earlier: its value is written there (the last copy's).
