@@ -65,7 +65,7 @@ def status_of(response: bytes) -> int | None:
 
 
 def healthy(port: int) -> bool:
-    r = exchange(port, b"GET /__emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    r = exchange(port, b"GET /__emulator/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
     return status_of(r) == 200
 
 
@@ -99,7 +99,7 @@ CASES = [
     ("header section too large", b"GET /__emulator/health HTTP/1.1\r\n" + H + b"".join(b"X-%d: %s\r\n" % (i, b"a" * 7000) for i in range(10)) + b"\r\n", 431),
     ("NUL in header value", b"GET /__emulator/health HTTP/1.1\r\n" + H + b"X-A: a\x00b\r\n\r\n", 400),
     ("invalid header name", b"GET /__emulator/health HTTP/1.1\r\n" + H + b"X(A): b\r\n\r\n", 400),
-    ("raw UTF-8 in target", "GET /__emulator/health/é HTTP/1.1\r\nHost: x\r\n\r\n".encode(), 400),
+    ("raw UTF-8 in target", "GET /__emulator/health/é HTTP/1.1\r\nHost: localhost\r\n\r\n".encode(), 400),
     ("HTTP/2.0 version", b"GET /__emulator/health HTTP/2.0\r\n" + H + b"\r\n", 505),
     ("HTTP/0.9 style request", b"GET /__emulator/health\r\n\r\n", 400),
     ("garbage version", b"GET /__emulator/health HTTP/1.1x\r\n" + H + b"\r\n", 400),
@@ -133,9 +133,9 @@ def test_hostile_request(server, name, payload, expected):
 
 def test_pipelined_flood_answered_in_order(server):
     n = 500
-    requests = b"".join(b"GET /__emulator/health?i=%d HTTP/1.1\r\nHost: x\r\n\r\n" % i for i in range(n))
+    requests = b"".join(b"GET /__emulator/health?i=%d HTTP/1.1\r\nHost: localhost\r\n\r\n" % i for i in range(n))
     with socket.create_connection(("127.0.0.1", server), timeout=10) as s:
-        s.sendall(requests + b"GET /__emulator/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        s.sendall(requests + b"GET /__emulator/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         data = b""
         while True:
             chunk = s.recv(1 << 16)
@@ -147,7 +147,7 @@ def test_pipelined_flood_answered_in_order(server):
 
 def test_slowloris_headers_get_408(server):
     with socket.create_connection(("127.0.0.1", server), timeout=10) as s:
-        s.sendall(b"GET /__emulator/health HTTP/1.1\r\nHost: x\r\n")
+        s.sendall(b"GET /__emulator/health HTTP/1.1\r\nHost: localhost\r\n")
         started = time.time()
         data = b""
         while time.time() - started < READ_TIMEOUT + 4:
@@ -169,7 +169,7 @@ def test_slowloris_headers_get_408(server):
 
 def test_slow_body_gets_408(server):
     with socket.create_connection(("127.0.0.1", server), timeout=10) as s:
-        s.sendall(b"POST /__emulator/reset HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        s.sendall(b"POST /__emulator/reset HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n{")
         s.settimeout(READ_TIMEOUT + 4)
         data = s.recv(4096)
     assert status_of(data) == 408, data
@@ -180,7 +180,7 @@ def test_client_vanishing_mid_response(server):
     body = SEARCH
     for _ in range(20):
         s = socket.create_connection(("127.0.0.1", server), timeout=5)
-        s.sendall(b"POST /v1/observability/chat-completion-events/search-ids HTTP/1.1\r\nHost: x\r\n" + AUTH
+        s.sendall(b"POST /v1/observability/chat-completion-events/search-ids HTTP/1.1\r\nHost: localhost\r\n" + AUTH
                   + b"Content-Length: %d\r\n\r\n" % len(body) + body)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
         s.close()  # RST before reading
@@ -194,7 +194,7 @@ def test_client_vanishing_mid_response(server):
 def test_expect_continue(server):
     body = b'{"scope":"workspace"}'
     with socket.create_connection(("127.0.0.1", server), timeout=5) as s:
-        s.sendall(b"POST /__emulator/reset HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer w\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body))
+        s.sendall(b"POST /__emulator/reset HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer w\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body))
         interim = s.recv(4096)
         assert interim.startswith(b"HTTP/1.1 100 Continue"), interim
         s.sendall(body)
@@ -207,7 +207,7 @@ def test_connection_cap_refuses_cleanly(server):
     try:
         for _ in range(MAX_CONNECTIONS):
             c = socket.create_connection(("127.0.0.1", server), timeout=5)
-            c.sendall(b"GET /__emulator/health HTTP/1.1\r\nHost: x\r\n\r\n")
+            c.sendall(b"GET /__emulator/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
             assert status_of(c.recv(4096)) == 200
             held.append(c)
         extra = socket.create_connection(("127.0.0.1", server), timeout=5)

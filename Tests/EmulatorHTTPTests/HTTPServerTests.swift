@@ -50,13 +50,13 @@ final class HTTPServerTests: XCTestCase {
     func testTwoRequestsOnOneKeptAliveConnection() throws {
         let port = try startServer()
         let client = try RawHTTPClient(port: port)
-        try client.send("GET /one HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send("GET /one HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let first = try client.readResponse()
         XCTAssertEqual(first.status, 200)
         XCTAssertEqual(first.text, "/one:")
         XCTAssertNil(first.header("Connection"))
         XCTAssertNotNil(first.header("Date"))
-        try client.send("POST /two HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nbody")
+        try client.send("POST /two HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n\r\nbody")
         let second = try client.readResponse()
         XCTAssertEqual(second.status, 200)
         XCTAssertEqual(second.text, "/two:body")
@@ -75,9 +75,9 @@ final class HTTPServerTests: XCTestCase {
         })
         let client = try RawHTTPClient(port: port)
         try client.send(
-            "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"
-                + "POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nbbb"
-                + "POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nc\r\n0\r\n\r\n")
+            "GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "POST /b HTTP/1.1\r\nHost: localhost\r\nContent-Length: 3\r\n\r\nbbb"
+                + "POST /c HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nc\r\n0\r\n\r\n")
         let responses = try (0..<3).map { _ in try client.readResponse() }
         XCTAssertEqual(responses.map(\.text), ["/slow:", "/b:bbb", "/c:c"])
         XCTAssertTrue(client.pending.isEmpty)
@@ -89,7 +89,7 @@ final class HTTPServerTests: XCTestCase {
         })
         let client = try RawHTTPClient(port: port)
         // A GET right behind the HEAD: any body bytes after the HEAD would corrupt its parse.
-        try client.send("HEAD /h HTTP/1.1\r\nHost: x\r\n\r\nGET /h HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send("HEAD /h HTTP/1.1\r\nHost: localhost\r\n\r\nGET /h HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let head = try client.readResponse(isHead: true)
         XCTAssertEqual(head.status, 200)
         XCTAssertEqual(head.header("Content-Length"), "12")
@@ -102,7 +102,7 @@ final class HTTPServerTests: XCTestCase {
     func testExpectContinueGetsAnInterimResponseThenTheFinalOne() throws {
         let port = try startServer()
         let client = try RawHTTPClient(port: port)
-        try client.send("PUT /e HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        try client.send("PUT /e HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
         let interim = try client.readResponse()
         XCTAssertEqual(interim.status, 100)
         try client.send("hello")
@@ -114,7 +114,7 @@ final class HTTPServerTests: XCTestCase {
     func testExpectContinueWithAnOversizeBodyGets413InsteadOf100() throws {
         let port = try startServer()
         let client = try RawHTTPClient(port: port)
-        try client.send("PUT /e HTTP/1.1\r\nHost: x\r\nContent-Length: 52428800\r\nExpect: 100-continue\r\n\r\n")
+        try client.send("PUT /e HTTP/1.1\r\nHost: localhost\r\nContent-Length: 52428800\r\nExpect: 100-continue\r\n\r\n")
         let response = try client.readResponse()
         XCTAssertEqual(response.status, 413)
         XCTAssertTrue(client.waitForClose())
@@ -125,7 +125,7 @@ final class HTTPServerTests: XCTestCase {
             respond(request.path == "/204" ? HTTPResponse(status: 204) : HTTPResponse(status: 200, body: Array("ok".utf8)))
         })
         let client = try RawHTTPClient(port: port)
-        try client.send("DELETE /204 HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send("DELETE /204 HTTP/1.1\r\nHost: localhost\r\n\r\nGET /next HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let noContent = try client.readResponse()
         XCTAssertEqual(noContent.status, 204)
         XCTAssertNil(noContent.header("Content-Length"))
@@ -140,7 +140,7 @@ final class HTTPServerTests: XCTestCase {
         })
         let client = try RawHTTPClient(port: port)
         let body = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-        try client.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: \(size)\r\n\r\n")
+        try client.send("POST /big HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(size)\r\n\r\n")
         try client.send(body)
         let response = try client.readResponse(timeout: 15)
         XCTAssertEqual(response.status, 200)
@@ -160,7 +160,7 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertTrue(legacy.waitForClose())
 
         let modern = try RawHTTPClient(port: port)
-        try modern.send("GET /bye HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /ignored HTTP/1.1\r\nHost: x\r\n\r\n")
+        try modern.send("GET /bye HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\nGET /ignored HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let bye = try modern.readResponse()
         XCTAssertEqual(bye.text, "/bye:")
         XCTAssertEqual(bye.header("Connection"), "close")
@@ -170,7 +170,7 @@ final class HTTPServerTests: XCTestCase {
     func testMalformedRequestIsAnswered400WithConnectionCloseThenClosed() throws {
         let port = try startServer()
         let client = try RawHTTPClient(port: port)
-        try client.send("GET /ok HTTP/1.1\r\nHost: x\r\n\r\nGET / HTTP/1.1\r\nHost : x\r\n\r\n")
+        try client.send("GET /ok HTTP/1.1\r\nHost: localhost\r\n\r\nGET / HTTP/1.1\r\nHost : x\r\n\r\n")
         XCTAssertEqual(try client.readResponse().status, 200)
         let error = try client.readResponse()
         XCTAssertEqual(error.status, 400)
@@ -182,7 +182,7 @@ final class HTTPServerTests: XCTestCase {
     func testOversizeDeclaredBodyIs413WithoutSendingIt() throws {
         let port = try startServer()
         let client = try RawHTTPClient(port: port)
-        try client.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 52428800\r\n\r\n")
+        try client.send("POST /big HTTP/1.1\r\nHost: localhost\r\nContent-Length: 52428800\r\n\r\n")
         let response = try client.readResponse()
         XCTAssertEqual(response.status, 413)
         XCTAssertEqual(response.header("Connection"), "close")
@@ -194,7 +194,7 @@ final class HTTPServerTests: XCTestCase {
         let client = try RawHTTPClient(port: port)
         // A client that does not wait for an answer before sending its body: the unread upload
         // must not make the kernel reset the connection and destroy the 413.
-        try client.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 52428800\r\n\r\n")
+        try client.send("POST /big HTTP/1.1\r\nHost: localhost\r\nContent-Length: 52428800\r\n\r\n")
         try client.send([UInt8](repeating: 0x61, count: 1024 * 1024))
         let response = try client.readResponse()
         XCTAssertEqual(response.status, 413)
@@ -204,12 +204,12 @@ final class HTTPServerTests: XCTestCase {
     func testHeaderLimitsAnswer431And414OverTheWire() throws {
         let port = try startServer()
         let longHeader = try RawHTTPClient(port: port)
-        try longHeader.send("GET / HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 9000))\r\n\r\n")
+        try longHeader.send("GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "b", count: 9000))\r\n\r\n")
         XCTAssertEqual(try longHeader.readResponse().status, 431)
         XCTAssertTrue(longHeader.waitForClose())
 
         let longTarget = try RawHTTPClient(port: port)
-        try longTarget.send("GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: x\r\n\r\n")
+        try longTarget.send("GET /\(String(repeating: "a", count: 9000)) HTTP/1.1\r\nHost: localhost\r\n\r\n")
         XCTAssertEqual(try longTarget.readResponse().status, 414)
         XCTAssertTrue(longTarget.waitForClose())
     }
@@ -220,7 +220,7 @@ final class HTTPServerTests: XCTestCase {
         let port = try startServer(limits: { $0.readTimeout = 1 })
         let client = try RawHTTPClient(port: port)
         let started = Date()
-        try client.send("POST /slowloris HTTP/1.1\r\nHost: x\r\nContent-Le")
+        try client.send("POST /slowloris HTTP/1.1\r\nHost: localhost\r\nContent-Le")
         // The sweeper runs once a second: allow up to three seconds past the timeout.
         let response = try client.readResponse(timeout: 4)
         XCTAssertEqual(response.status, 408)
@@ -232,7 +232,7 @@ final class HTTPServerTests: XCTestCase {
     func testBodyThatStopsHalfWayIsAnswered408() throws {
         let port = try startServer(limits: { $0.readTimeout = 1 })
         let client = try RawHTTPClient(port: port)
-        try client.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n12345")
+        try client.send("POST /x HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n12345")
         let response = try client.readResponse(timeout: 4)
         XCTAssertEqual(response.status, 408)
         XCTAssertTrue(client.waitForClose())
@@ -241,7 +241,7 @@ final class HTTPServerTests: XCTestCase {
     func testIdleConnectionIsClosedSilentlyAfterTheIdleTimeout() throws {
         let port = try startServer(limits: { $0.idleTimeout = 1 })
         let client = try RawHTTPClient(port: port)
-        try client.send("GET /once HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send("GET /once HTTP/1.1\r\nHost: localhost\r\n\r\n")
         XCTAssertEqual(try client.readResponse().status, 200)
         // An idle keep-alive connection gets no 408, just a close.
         XCTAssertTrue(client.waitForClose(timeout: 4))
@@ -250,7 +250,7 @@ final class HTTPServerTests: XCTestCase {
     func testConnectionOverTheLimitIsAnswered503AndClosed() throws {
         let port = try startServer(limits: { $0.maxConnections = 1 })
         let first = try RawHTTPClient(port: port)
-        try first.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+        try first.send("GET /a HTTP/1.1\r\nHost: localhost\r\n\r\n")
         XCTAssertEqual(try first.readResponse().status, 200)
 
         let second = try RawHTTPClient(port: port)
@@ -260,7 +260,7 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertTrue(second.waitForClose())
 
         // The connection within the limit is unaffected.
-        try first.send("GET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+        try first.send("GET /b HTTP/1.1\r\nHost: localhost\r\n\r\n")
         XCTAssertEqual(try first.readResponse().text, "/b:")
     }
 
@@ -274,7 +274,7 @@ final class HTTPServerTests: XCTestCase {
         })
         let clients = try (0..<4).map { _ in try RawHTTPClient(port: port) }
         for client in clients {
-            try client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            try client.send("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
             XCTAssertEqual(try client.readResponse().status, 200)
         }
         let expected = min(ProcessInfo.processInfo.activeProcessorCount, 4)
@@ -291,7 +291,7 @@ final class HTTPServerTests: XCTestCase {
             respond(HTTPResponse(status: 200, body: large))
         })
         let client = try RawHTTPClient(port: port)
-        let request = Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        let request = Array("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
         let batch = Array([[UInt8]](repeating: request, count: 1024).joined())
         var sent = 0
         var backedUp = false
@@ -314,7 +314,7 @@ final class HTTPServerTests: XCTestCase {
             held.hold(respond)
         })
         let client = try RawHTTPClient(port: port)
-        try client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send("GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n")
         XCTAssertTrue(held.waitUntilHeld(timeout: 5))
         let seen = try XCTUnwrap(presence.value)
         XCTAssertFalse(seen.hasClosed, "the client is still there")
@@ -333,11 +333,11 @@ final class HTTPServerTests: XCTestCase {
             if request.path == "/held" { held.hold(respond) } else { HTTPServerTests.echo(request, context, respond) }
         })
         let idle = try RawHTTPClient(port: port)
-        try idle.send("GET /idle HTTP/1.1\r\nHost: x\r\n\r\n")
+        try idle.send("GET /idle HTTP/1.1\r\nHost: localhost\r\n\r\n")
         XCTAssertEqual(try idle.readResponse().status, 200)
 
         let busy = try RawHTTPClient(port: port)
-        try busy.send("GET /held HTTP/1.1\r\nHost: x\r\n\r\n")
+        try busy.send("GET /held HTTP/1.1\r\nHost: localhost\r\n\r\n")
         XCTAssertTrue(held.waitUntilHeld(timeout: 5), "the handler never ran")
 
         let server = try XCTUnwrap(self.server)

@@ -50,7 +50,7 @@ final class HTTPStreamingTests: XCTestCase {
     func testPartsArriveWhenDueAsChunksThenThePipelinedRequest() throws {
         let client = try RawHTTPClient(port: try startServer())
         let start = Date()
-        try client.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send("GET /stream HTTP/1.1\r\nHost: localhost\r\n\r\nGET /next HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let head = try client.readResponse(headOnly: true)
         XCTAssertEqual(head.header("Transfer-Encoding"), "chunked")
         XCTAssertNil(head.header("Content-Length"))
@@ -68,10 +68,10 @@ final class HTTPStreamingTests: XCTestCase {
         let port = try startServer()
         let slow = try RawHTTPClient(port: port)
         let start = Date()
-        try slow.send("GET /late HTTP/1.1\r\nHost: x\r\n\r\n")
+        try slow.send("GET /late HTTP/1.1\r\nHost: localhost\r\n\r\n")
         // Another connection on the same loops is answered meanwhile.
         let other = try RawHTTPClient(port: port)
-        try other.send("GET /now HTTP/1.1\r\nHost: x\r\n\r\n")
+        try other.send("GET /now HTTP/1.1\r\nHost: localhost\r\n\r\n")
         XCTAssertEqual(try other.readResponse().text, "ok")
         XCTAssertLessThan(Date().timeIntervalSince(start), 0.25)
         XCTAssertEqual(try slow.readResponse().text, "late")
@@ -80,7 +80,7 @@ final class HTTPStreamingTests: XCTestCase {
 
     func testConnectionCloseComesAfterTheLastChunk() throws {
         let client = try RawHTTPClient(port: try startServer())
-        try client.send("GET /stream HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        try client.send("GET /stream HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
         let response = try client.readResponse()
         XCTAssertEqual(response.header("Connection"), "close")
         XCTAssertEqual(response.text, "firstsecondthird")

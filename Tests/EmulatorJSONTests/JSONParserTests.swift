@@ -207,3 +207,29 @@ final class JSONParserTests: XCTestCase {
         assertRefused(String(repeating: "[", count: 100_000))
     }
 }
+
+/// Objects past the index threshold: linear to build, the parser's duplicate-key rule kept.
+final class JSONObjectIndexTests: XCTestCase {
+    func testManyKeysKeepOrderAndTheLastDuplicateWins() throws {
+        var text = "{"
+        for i in 0..<5_000 { text += "\"k\(i)\":\(i)," }
+        text += "\"k7\":\"last\"}"
+        guard case .object(let object) = try JSON.parse(Array(text.utf8)) else { return XCTFail("not an object") }
+        XCTAssertEqual(object.count, 5_000)
+        XCTAssertEqual(object["k7"], .string("last"))
+        XCTAssertEqual(object["k4999"], .int(4999))
+        XCTAssertEqual(object.keys.prefix(3), ["k0", "k1", "k2"])
+        XCTAssertNil(object["k5000"])
+    }
+
+    func testRemovingAKeyKeepsLookupsRight() {
+        var object = JSONObject((0..<40).map { ("k\($0)", JSON.int(Int64($0))) })
+        object["k3"] = nil
+        XCTAssertNil(object["k3"])
+        XCTAssertEqual(object["k39"], .int(39))
+        XCTAssertEqual(object.count, 39)
+        object["new"] = true
+        XCTAssertEqual(object["new"], .bool(true))
+        XCTAssertEqual(object.keys.last, "new")
+    }
+}

@@ -20,23 +20,24 @@ final class ApplicationContractTests: ApplicationTestCase {
     func testParseErrorsAreAnsweredInTheErrorShape() throws {
         let (badRequest, closed400) = try raw("GET /v1/observability/judges HTTP/1.1\nHost: x\n\n")
         assertServerError(badRequest, closed: closed400, 400)
-        let (tooLarge, closed413) = try raw("POST /v1/observability/judges HTTP/1.1\r\nHost: x\r\nContent-Length: 52428800\r\n\r\n")
+        let (tooLarge, closed413) = try raw("POST /v1/observability/judges HTTP/1.1\r\nHost: localhost\r\nContent-Length: 52428800\r\n\r\n")
         assertServerError(tooLarge, closed: closed413, 413)
-        let (headers, closed431) = try raw("GET /v1/observability/judges HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 9000))\r\n\r\n")
+        let (headers, closed431) = try raw("GET /v1/observability/judges HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "b", count: 9000))\r\n\r\n")
         assertServerError(headers, closed: closed431, 431)
-        let (version, closed505) = try raw("GET /v1/observability/judges HTTP/2.0\r\nHost: x\r\n\r\n")
+        let (version, closed505) = try raw("GET /v1/observability/judges HTTP/2.0\r\nHost: localhost\r\n\r\n")
         assertServerError(version, closed: closed505, 505)
     }
 
     func testReadTimeoutIsAnswered408InTheErrorShape() throws {
         try restart(with: .make(configure: { $0.limits.readTimeout = 1 }))
-        let (reply, closed) = try raw("POST /v1/observability/judges HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{\"na", timeout: 4)
+        let (reply, closed) = try raw("POST /v1/observability/judges HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\n{\"na", timeout: 4)
         assertServerError(reply, closed: closed, 408)
     }
 
     // MARK: Page-number pagination
 
     func testPageNumberLinksAreAbsoluteAndBuiltFromHost() throws {
+        try restart(with: .make(configure: { $0.allowedHosts = ["emulator.test"] }))
         let host = [("Host", "emulator.test:9999")]
         let fresh = Auth.token("pagination-\(UUID().uuidString)")
         let first = try call("GET", "\(v1)/judges?page_size=1", auth: fresh, headers: host)

@@ -189,7 +189,7 @@ final class ApplicationIntegrationTests: ApplicationTestCase {
     /// Queued work whose client hung up is not run; the journal records it as 499, as nginx does.
     func testQueuedRequestOfAClientThatHungUpIsAbandoned() throws {
         let client = try RawHTTPClient(port: port)
-        try client.send("GET \(v1)/judges?abandoned=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nX-Emulator-Fault: delay=300\r\n\r\n")
+        try client.send("GET \(v1)/judges?abandoned=1 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\nX-Emulator-Fault: delay=300\r\n\r\n")
         client.closeWrite()
         XCTAssertTrue(client.waitForClose(timeout: 5), "the server kept the connection of a client that hung up")
         let journal = try call("GET", "/__emulator/requests?path_prefix=\(v1)/judges")

@@ -82,7 +82,7 @@ final class ModelEndpointTests: ApplicationTestCase {
         let client = try RawHTTPClient(port: port)
         let body = chatBody("answer slowly", stream: true).serialized()
         let start = Date()
-        try client.send(Array("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+        try client.send(Array("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
         let head = try client.readResponse(timeout: 5, headOnly: true)
         XCTAssertEqual(head.status, 200)
         XCTAssertEqual(head.header("Content-Type"), "text/event-stream")
@@ -101,7 +101,7 @@ final class ModelEndpointTests: ApplicationTestCase {
         XCTAssertEqual(text, "one two three four five six seven eight nine ten")
         // The connection stays usable: a second request on it.
         let plain = chatBody("answer slowly").serialized()
-        try client.send(Array("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(plain.count)\r\n\r\n".utf8) + plain)
+        try client.send(Array("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(token)\r\nContent-Type: application/json\r\nContent-Length: \(plain.count)\r\n\r\n".utf8) + plain)
         let second = try client.readResponse(timeout: 5)
         XCTAssertEqual(try JSON.parse(second.body)["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue, text, "streamed text = non-streamed text")
     }
