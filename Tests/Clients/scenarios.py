@@ -36,3 +36,22 @@ def assert_default_answer(text: str, question: str = QUESTION, model: str = MODE
 
 def assert_weather_answer(text: str) -> None:
     assert text.strip() == f"In Lisbon it is {WEATHER_RESULT}.", text
+
+
+def assert_chat_span(span: dict, *, question: str | None = None, answer: str | None = None,
+                     input_tokens: int | None = None, output_tokens: int | None = None, model: str = MODEL) -> None:
+    """The GenAI columns of one chat span, whatever convention the client's tracing wrote."""
+    from telemetry import messages, text_of
+    assert span["operation_name"] == "chat", span["operation_name"]
+    assert span["request_model"] == model or span["response_model"] == model, (span["request_model"], span["response_model"])
+    assert span["provider_name"], "provider_name is filled"
+    if question is not None:
+        sent = messages(span["input_messages"])
+        assert sent and question in text_of(sent[-1]), span["input_messages"]
+    if answer is not None:
+        got = messages(span["output_messages"])
+        assert got and answer in text_of(got[-1]), span["output_messages"]
+    if input_tokens is not None:
+        assert span["usage_input_tokens"] == input_tokens, (span["usage_input_tokens"], input_tokens)
+    if output_tokens is not None:
+        assert span["usage_output_tokens"] == output_tokens, (span["usage_output_tokens"], output_tokens)
