@@ -28,6 +28,10 @@ echo "== SDK matrix (mistralai 2.9.4, 2.10.1, 3.0.0, 3.7.0)" >&2
 bash Tests/SDKMatrix/run.sh 2>&1 | tee "$logs/matrix.txt"
 matrix_status=${PIPESTATUS[0]}
 
+echo "== clients (LangChain, LlamaIndex, Pydantic AI, instructor, Haystack, instrumentations)" >&2
+bash Tests/Clients/run.sh 2>&1 | tee "$logs/clients.txt"
+clients_status=${PIPESTATUS[0]}
+
 echo "== console (headless Chromium)" >&2
 bash Tests/Console/run.sh 2>&1 | tee "$logs/console.txt"
 console_status=${PIPESTATUS[0]}
@@ -54,8 +58,9 @@ summary_counts() {
 }
 read -r matrix_passed matrix_failed < <(summary_counts sdk-matrix "$logs/matrix.txt" "$matrix_status")
 read -r console_passed console_failed < <(summary_counts console "$logs/console.txt" "$console_status")
-passed=$((swift_total - swift_failed + py_passed + matrix_passed + console_passed))
-failed=$((swift_failed + py_failed + matrix_failed + console_failed))
+read -r clients_passed clients_failed < <(summary_counts clients "$logs/clients.txt" "$clients_status")
+passed=$((swift_total - swift_failed + py_passed + matrix_passed + console_passed + clients_passed))
+failed=$((swift_failed + py_failed + matrix_failed + console_failed + clients_failed))
 echo "$passed $failed" > "${OBS_TEST_SUMMARY:-/dev/null}"
 rm -rf "$logs"
 echo "tests: $passed passed, $failed failed"

@@ -84,17 +84,25 @@ struct SpanDraft: Sendable, Equatable {
 
     /// The GenAI columns of a span's attributes, in one pass: each mapped key goes to its
     /// column (the last copy of a key wins; a fallback spelling only fills a column its main
-    /// attribute left empty).
+    /// attribute left empty). Spans of the other conventions get a second pass that fills what
+    /// is still empty (`SpanConventions`).
     static func mappedColumns(_ attributes: [OTLPAttribute]) -> [DatabaseValue] {
         let kinds = SpanAttributeMapping.kinds
         var values = [OTLPValue?](repeating: nil, count: kinds.count)
         var fromFallback = [Bool](repeating: false, count: kinds.count)
+        var otherConvention = false
         for attribute in attributes {
-            guard let (slot, isFallback) = SpanAttributeMapping.slotByAttribute[attribute.key] else { continue }
-            if isFallback, values[slot] != nil, !fromFallback[slot] { continue }
-            values[slot] = attribute.value
-            fromFallback[slot] = isFallback
+            guard let slots = SpanAttributeMapping.slotsByAttribute[attribute.key] else {
+                if !otherConvention { otherConvention = SpanConventions.mayApply(attribute.key) }
+                continue
+            }
+            for (slot, isFallback) in slots {
+                if isFallback, values[slot] != nil, !fromFallback[slot] { continue }
+                values[slot] = attribute.value
+                fromFallback[slot] = isFallback
+            }
         }
+        if otherConvention { SpanConventions.fill(&values, from: attributes) }
         var columns: [DatabaseValue] = []
         columns.reserveCapacity(kinds.count)
         for slot in kinds.indices { columns.append(columnValue(values[slot], kinds[slot])) }

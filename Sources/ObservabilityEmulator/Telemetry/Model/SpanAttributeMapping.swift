@@ -1,6 +1,8 @@
-/// How span attributes fill the GenAI columns of a span (SPEC 12): the OpenTelemetry GenAI
-/// semantic conventions, published as each field's `source_attribute_key`. The attribute also
-/// stays in `span_attributes`.
+/// How span attributes fill the GenAI columns of a span: the OpenTelemetry GenAI semantic
+/// conventions, published as each field's `source_attribute_key`. The older `gen_ai.*` names and
+/// OpenInference's single-valued names are fallbacks here; what needs rebuilding (messages,
+/// operations, invocation parameters) is `SpanConventions`. The attribute also stays in
+/// `span_attributes`.
 enum SpanAttributeMapping {
     enum Kind: Sendable {
         /// The attribute's string form (`''` when absent).
@@ -43,9 +45,9 @@ enum SpanAttributeMapping {
     static let columns: [Column] = [
         column("error_type", "error.type", .text, .ENUM, group: "Span"),
         column("operation_name", "gen_ai.operation.name", .text, .ENUM),
-        column("provider_name", "gen_ai.provider.name", .text, .ENUM, fallbacks: ["gen_ai.system"]),
-        column("request_model", "gen_ai.request.model", .text, .ENUM),
-        column("response_model", "gen_ai.response.model", .text, .ENUM),
+        column("provider_name", "gen_ai.provider.name", .text, .ENUM, fallbacks: ["gen_ai.system", "llm.provider", "llm.system"]),
+        column("request_model", "gen_ai.request.model", .text, .ENUM, fallbacks: ["llm.model_name", "embedding.model_name"]),
+        column("response_model", "gen_ai.response.model", .text, .ENUM, fallbacks: ["llm.model_name"]),
         column("response_id", "gen_ai.response.id"),
         column("output_type", "gen_ai.output.type", .text, .ENUM),
         column("conversation_id", "gen_ai.conversation.id"),
@@ -56,9 +58,9 @@ enum SpanAttributeMapping {
         column("agent_description", "gen_ai.agent.description"),
         column("workflow_name", "gen_ai.workflow.name"),
         column("prompt_name", "gen_ai.prompt.name"),
-        column("tool_name", "gen_ai.tool.name", .text, .ENUM),
+        column("tool_name", "gen_ai.tool.name", .text, .ENUM, fallbacks: ["tool.name"]),
         column("tool_type", "gen_ai.tool.type", .text, .ENUM),
-        column("tool_call_id", "gen_ai.tool.call.id"),
+        column("tool_call_id", "gen_ai.tool.call.id", fallbacks: ["tool_call.id"]),
         column("input_messages", "gen_ai.input.messages"),
         column("output_messages", "gen_ai.output.messages"),
         column("system_instructions", "gen_ai.system_instructions"),
@@ -76,21 +78,26 @@ enum SpanAttributeMapping {
         column("request_stop_sequences", "gen_ai.request.stop_sequences", .stringList, .ARRAY),
         column("request_encoding_formats", "gen_ai.request.encoding_formats", .stringList, .ARRAY),
         column("response_finish_reasons", "gen_ai.response.finish_reasons", .stringList, .ARRAY),
-        column("usage_input_tokens", "gen_ai.usage.input_tokens", .integer, .INT, group: "Usage"),
-        column("usage_output_tokens", "gen_ai.usage.output_tokens", .integer, .INT, group: "Usage"),
-        column("usage_cache_read_input_tokens", "gen_ai.usage.cache_read.input_tokens", .integer, .INT, group: "Usage"),
-        column("usage_cache_creation_input_tokens", "gen_ai.usage.cache_creation.input_tokens", .integer, .INT, group: "Usage"),
+        column("usage_input_tokens", "gen_ai.usage.input_tokens", .integer, .INT, group: "Usage",
+               fallbacks: ["gen_ai.usage.prompt_tokens", "llm.token_count.prompt"]),
+        column("usage_output_tokens", "gen_ai.usage.output_tokens", .integer, .INT, group: "Usage",
+               fallbacks: ["gen_ai.usage.completion_tokens", "llm.token_count.completion"]),
+        column("usage_cache_read_input_tokens", "gen_ai.usage.cache_read.input_tokens", .integer, .INT, group: "Usage",
+               fallbacks: ["gen_ai.usage.cache_read_input_tokens", "llm.token_count.prompt_details.cache_read"]),
+        column("usage_cache_creation_input_tokens", "gen_ai.usage.cache_creation.input_tokens", .integer, .INT, group: "Usage",
+               fallbacks: ["gen_ai.usage.cache_creation_input_tokens", "llm.token_count.prompt_details.cache_write"]),
     ]
 
     /// Each column's kind, in `columns` order (read per span without copying a `Column`).
     static let kinds: [Kind] = columns.map(\.kind)
 
-    /// The column an attribute key fills, and whether it is a fallback spelling.
-    static let slotByAttribute: [String: (slot: Int, isFallback: Bool)] = {
-        var slots: [String: (slot: Int, isFallback: Bool)] = [:]
+    /// The columns an attribute key fills (a fallback spelling may fill two: `llm.model_name` is
+    /// the request's and the response's model), and whether it is a fallback there.
+    static let slotsByAttribute: [String: [(slot: Int, isFallback: Bool)]] = {
+        var slots: [String: [(slot: Int, isFallback: Bool)]] = [:]
         for (index, column) in columns.enumerated() {
-            slots[column.attribute] = (index, false)
-            for fallback in column.fallbacks where slots[fallback] == nil { slots[fallback] = (index, true) }
+            slots[column.attribute, default: []].append((index, false))
+            for fallback in column.fallbacks { slots[fallback, default: []].append((index, true)) }
         }
         return slots
     }()

@@ -171,8 +171,13 @@ struct TraceRollUp {
     var root = Root()
     var start = Int64.max, end = Int64.min
     var firstEnvironment = "", conversationID = "", workflowName = "", agentID = "", agentName = ""
-    var errorCount = 0, spanCount = 0, genAICount = 0, llmCount = 0, toolCount = 0, retrievalCount = 0
+    var errorCount = 0, spanCount = 0, genAICount = 0
+    /// Tokens of spans with no operation; the GenAI spans' are counted per call (`calls`).
     var tokens: [Int64] = [0, 0, 0, 0]
+    /// The GenAI spans and every span's parent, resolved into calls at the end
+    /// (`TraceRollUp+Calls.swift`).
+    var calls: [CallFacts] = []
+    var parentLinks: [(span: String, parent: String)] = []
     var models: [String] = [], tools: [String] = []
     /// The raw messages of the first and the last LLM span; their text is read once, at the end.
     var firstTurnMessages: (input: String, output: String)?
@@ -223,13 +228,15 @@ struct TraceRollUp {
     /// The trace's row, as `ObservabilityStore.traceInsertSQL` takes it.
     func row(traceID: String, evaluations: Int64, workspaceKey: String) -> PackedRow {
         let firstTurn = firstTurn, lastTurn = lastTurn
+        let counts = callCounts()
+        let tokens = counts.tokens
         let text: (String) -> DatabaseValue = { .text($0) }
         return PackedRow([
             text(workspaceKey), text(traceID), text(root.spanID), text(root.name), .integer(start), .integer(end), .integer(end - start),
             text(root.service), text(root.environment.nonEmpty ?? firstEnvironment), text(conversationID),
             text(workflowName), text(agentID), text(agentName), text(errorCount > 0 ? "Error" : "Unset"),
-            .integer(Int64(errorCount)), .integer(Int64(spanCount)), .integer(Int64(genAICount)), .integer(Int64(llmCount)),
-            .integer(Int64(toolCount)), .integer(Int64(retrievalCount)), .integer(evaluations),
+            .integer(Int64(errorCount)), .integer(Int64(spanCount)), .integer(Int64(genAICount)), .integer(Int64(counts.llm)),
+            .integer(Int64(counts.tool)), .integer(Int64(counts.retrieval)), .integer(evaluations),
             .integer(tokens[0]), .integer(tokens[1]), .integer(tokens[2]), .integer(tokens[3]),
             text(JSON.array(models.map(JSON.string)).text), text(JSON.array(tools.map(JSON.string)).text),
             text(firstTurn?.input ?? ""), text(firstTurn?.output ?? ""), text(lastTurn.input), text(lastTurn.output),
@@ -251,18 +258,20 @@ struct TraceRollUp {
         if agentID.isEmpty { agentID = span.agentID }
         if agentName.isEmpty { agentName = span.agentName }
         if span.statusCode == "Error" { errorCount += 1 }
-        if !span.operation.isEmpty { genAICount += 1 }
+        parentLinks.append((span.spanID, span.parentSpanID))
+        if !span.operation.isEmpty {
+            genAICount += 1
+            calls.append(CallFacts(spanID: span.spanID, parentSpanID: span.parentSpanID, operation: span.operation, tokens: span.tokens))
+        } else {
+            for index in 0..<4 { tokens[index] = tokens[index] &+ span.tokens[index] }
+        }
         if SpanAttributeMapping.llmOperations.contains(span.operation) {
-            llmCount += 1
             let turn = (span.inputMessages, span.outputMessages)
             if firstTurnMessages == nil { firstTurnMessages = turn }
             lastTurnMessages = turn
         }
-        if span.operation == SpanAttributeMapping.toolOperation { toolCount += 1 }
-        if span.operation == SpanAttributeMapping.retrievalOperation { retrievalCount += 1 }
         if !span.model.isEmpty, !models.contains(span.model) { models.append(span.model) }
         if !span.tool.isEmpty, !tools.contains(span.tool) { tools.append(span.tool) }
-        for index in 0..<4 { tokens[index] = tokens[index] &+ span.tokens[index] }
     }
 
     /// The text of the last message of a `gen_ai.input.messages` / `output.messages` value: its

@@ -1,0 +1,68 @@
+/// The trace's calls: a GenAI span nested in a GenAI span of the same operation (an
+/// instrumentation's span around the SDK's own span, or two instrumentations on one call) is
+/// the same call, counted once in `llm_call_count`, `tool_call_count`, `retrieval_count` and
+/// the token totals, with each token count the largest any of its spans reports (the outer span
+/// of a stream often has none). Spans with no operation between the two (an HTTP client's) do
+/// not separate them; a GenAI span of another operation (an agent's `invoke_agent`) does.
+extension TraceRollUp {
+    /// What the roll-up keeps of a GenAI span until the trace's calls are resolved.
+    struct CallFacts {
+        var spanID: String, parentSpanID: String, operation: String
+        var tokens: [Int64]
+    }
+
+    /// Calls by kind and the trace's token totals.
+    func callCounts() -> (llm: Int, tool: Int, retrieval: Int, tokens: [Int64]) {
+        var llm = 0, tool = 0, retrieval = 0
+        var totals = tokens
+        for (operation, callTokens) in resolvedCalls() {
+            if SpanAttributeMapping.llmOperations.contains(operation) { llm += 1 }
+            if operation == SpanAttributeMapping.toolOperation { tool += 1 }
+            if operation == SpanAttributeMapping.retrievalOperation { retrieval += 1 }
+            for index in 0..<4 { totals[index] = totals[index] &+ callTokens[index] }
+        }
+        return (llm, tool, retrieval, totals)
+    }
+
+    /// One entry per call: its operation and tokens, in the order of its outermost span.
+    func resolvedCalls() -> [(operation: String, tokens: [Int64])] {
+        guard calls.count > 1 else { return calls.map { ($0.operation, $0.tokens) } }
+        var parents: [String: String] = [:]
+        parents.reserveCapacity(parentLinks.count)
+        for link in parentLinks { parents[link.span] = link.parent }
+        var callBySpan: [String: Int] = [:]
+        for (index, call) in calls.enumerated() { callBySpan[call.spanID] = index }
+        /// The nearest GenAI ancestor, if any (bounded: a cycle of parents ends the walk).
+        func genAIParent(_ index: Int) -> Int? {
+            var current = calls[index].parentSpanID
+            for _ in 0..<parentLinks.count {
+                if current.isEmpty { return nil }
+                if let call = callBySpan[current] { return call }
+                guard let next = parents[current] else { return nil }
+                current = next
+            }
+            return nil
+        }
+        var outermost = Array(calls.indices)
+        for index in calls.indices {
+            var current = index, steps = 0
+            while let parent = genAIParent(current), calls[parent].operation == calls[index].operation, steps < calls.count {
+                current = parent
+                steps += 1
+            }
+            outermost[index] = current
+        }
+        var order: [Int] = []
+        var merged: [Int: [Int64]] = [:]
+        for index in calls.indices {
+            let root = outermost[index]
+            if let tokens = merged[root] {
+                merged[root] = zip(tokens, calls[index].tokens).map { max($0, $1) }
+            } else {
+                merged[root] = calls[index].tokens
+                order.append(root)
+            }
+        }
+        return order.map { (calls[$0].operation, merged[$0]!) }
+    }
+}

@@ -1,0 +1,33 @@
+"""What the "works with" table says of each client: the installed versions of its packages and
+what its suite exercises (run.sh prints one row per client from this)."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+CLIENTS = {
+    "sdk-async": (["mistralai"], "async chat, stream, tool round trip, parse (structured output), embeddings; the SDK's own spans"),
+    "examples": (["mistralai"], "documentation-style scripts: multi-turn chat loop, structured output, reasoning"),
+    "langchain": (["langchain-mistralai", "openinference-instrumentation-langchain"],
+                  "chat, stream, tool round trip, with_structured_output, embeddings; OpenInference spans"),
+    "llamaindex": (["llama-index-llms-mistralai", "llama-index-embeddings-mistralai"],
+                   "chat, stream, tool round trip (FunctionAgent-free predict_and_call), structured_predict, embeddings; SDK spans"),
+    "pydantic-ai": (["pydantic-ai-slim"], "agent run, stream, tool round trip, output_type, embeddings (SDK); its gen_ai spans around the SDK's"),
+    "instructor": (["instructor"], "structured output (pydantic), partial streaming, tool-mode round trip; SDK spans"),
+    "haystack": (["mistral-haystack", "openinference-instrumentation-haystack"],
+                 "chat, stream, tool round trip, structured output, text and document embedders; OpenInference spans"),
+    "openinference": (["openinference-instrumentation-mistralai"], "chat, stream, tools, embeddings traced; OpenInference columns, counted once"),
+    "openllmetry": (["opentelemetry-instrumentation-mistralai"], "chat, stream, tools, embeddings traced; older gen_ai columns, counted once"),
+    "openlit": (["openlit"], "chat, stream, embeddings traced; openlit's gen_ai columns, counted once"),
+}
+
+
+def describe(client: str) -> str:
+    packages, tested = CLIENTS[client]
+    versions = []
+    for name in packages + (["mistralai"] if "mistralai" not in packages else []):
+        try:
+            versions.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            pass
+    return f"{', '.join(versions)}|{tested}"
