@@ -69,7 +69,7 @@ def healthy(port: int) -> bool:
     return status_of(r) == 200
 
 
-H = b"Host: localhost\r\n"
+H = b"Host: localhost\r\nContent-Type: application/json\r\n"
 AUTH = b"Authorization: Bearer hostile\r\n"
 SEARCH = b'{"search_params":{"filters":null}}'
 
@@ -194,7 +194,7 @@ def test_client_vanishing_mid_response(server):
 def test_expect_continue(server):
     body = b'{"scope":"workspace"}'
     with socket.create_connection(("127.0.0.1", server), timeout=5) as s:
-        s.sendall(b"POST /__emulator/reset HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer w\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body))
+        s.sendall(b"POST /__emulator/reset HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nAuthorization: Bearer w\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body))
         interim = s.recv(4096)
         assert interim.startswith(b"HTTP/1.1 100 Continue"), interim
         s.sendall(body)
