@@ -40,11 +40,19 @@ public final class Database {
             // 8 KiB pages for a new database (an existing one keeps its size): telemetry rows are
             // about 1 KiB, and larger pages halve the pages, and so the WAL writes, per batch.
             try execute("PRAGMA page_size = 8192")
+            // A new database gives freed pages back to the file system on request
+            // (`PRAGMA incremental_vacuum`, after a reset); "auto-vacuuming must be turned on
+            // before any tables are created" (sqlite.org/pragma.html#pragma_auto_vacuum), so an
+            // existing database keeps its mode.
+            try execute("PRAGMA auto_vacuum = INCREMENTAL")
             // WAL: "readers do not block writers and a writer does not block readers"
             // (sqlite.org/wal.html), which is what lets the reader pool serve while the writer works.
             try execute("PRAGMA journal_mode = WAL")
             // In WAL mode NORMAL is durable across application crashes; only an OS crash or power
             // loss can roll back the last transactions (sqlite.org/pragma.html#pragma_synchronous).
+            // After a checkpoint the WAL is truncated to at most 64 MiB instead of keeping the size
+            // of its largest transaction (sqlite.org/pragma.html#pragma_journal_size_limit).
+            try execute("PRAGMA journal_size_limit = 67108864")
             try execute(options.synchronousOff ? "PRAGMA synchronous = OFF" : options.synchronousNormal ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL")
         }
         // A negative cache_size is in KiB (sqlite.org/pragma.html#pragma_cache_size).

@@ -72,6 +72,16 @@ public final class DatabasePool: @unchecked Sendable {
         _ = try? write { db in try db.execute("PRAGMA shrink_memory") }
     }
 
+    /// Gives the disk back after a large delete: frees the main file's empty pages (on a
+    /// database created with incremental auto-vacuum) and truncates the WAL to zero bytes.
+    /// Errors are ignored: a reader still inside a snapshot only makes the truncation wait.
+    public func reclaimSpace() {
+        _ = try? write { db in
+            try db.execute("PRAGMA incremental_vacuum")
+            try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+    }
+
     /// Checkpoints the WAL into the main file and closes nothing (connections close on deinit).
     public func checkpoint() {
         _ = try? write { db in try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }

@@ -40,6 +40,8 @@ public final class EmulatorApplication: @unchecked Sendable {
     let workspaces = WorkspaceRegistry()
     /// The chat responders of `Fixtures/responders.json`, tried after a workspace's own.
     let fixtureResponders: [Responder]
+    /// Whether the last write failed for lack of disk (health says "degraded" until one succeeds).
+    let storage = StorageHealth()
     /// Host, Origin and CORS rules (`--allowed-host`, `--cors-origin`).
     let requestGuard: RequestGuard
 
@@ -256,6 +258,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         if !request.path.hasPrefix("/__emulator/requests") && !request.path.hasPrefix("/__emulator/ui") {
             journal.record(request: request, response: response, durationMs: durationMs, workspaceID: workspaceID, timeMs: Int64(Date().timeIntervalSince1970 * 1000))
         }
+        if response.status < 400 && RequestGuard.changesState(request.method) { storage.succeeded() }
         accessLog?.record(method: request.method, path: request.path, status: response.drop && response.status == 0 ? "dropped" : String(response.status),
                           durationMs: durationMs, workspaceID: workspaceID)
         respond(response)
@@ -281,19 +284,41 @@ public final class EmulatorApplication: @unchecked Sendable {
                 let call = Call(request: request, parameters: parameters, workspace: workspace, hasBearer: workspaceID != nil, app: self)
                 return (try route.handler(call).response, workspaceID)
             } catch let error as StoreError {
-                return (APIError(error).response, workspaceID)
+                return (errorResponse(APIError(error), route, request), workspaceID)
             } catch let error as APIError {
-                return (error.response, workspaceID)
+                return (errorResponse(error, route, request), workspaceID)
+            } catch let error as DatabaseError where error.isStorageFailure {
+                storage.failed(error.message)
+                logger.error("storage failure", metadata: ["operation": .string(route.operationID), "error": "\(error.message)"])
+                let failure = route.path.hasPrefix("/telemetry/")
+                    ? APIError(503, "STORAGE_FULL", "the emulator cannot write its database (\(error.message)); nothing of this export was stored: retry later")
+                    : APIError(507, "STORAGE_FULL", "the emulator cannot write its database (\(error.message)); nothing of this request was stored. Free disk space (or reset) and retry")
+                return (errorResponse(failure, route, request), workspaceID)
             } catch let error as DatabaseError where error.message.contains(BoundedRegex.timeoutMessage) {
-                return (APIError.searchBadRequest("matches: \(BoundedRegex.timeoutMessage); simplify the pattern").response, workspaceID)
+                return (errorResponse(APIError.searchBadRequest("matches: \(BoundedRegex.timeoutMessage); simplify the pattern"), route, request), workspaceID)
             } catch let error as DatabaseError where error.isBusy {
                 logger.warning("database busy", metadata: ["error": "\(error)"])
-                return (APIError(503, "DATABASE_TIMEOUT", "the database is busy; retry").response, workspaceID)
+                return (errorResponse(APIError(503, "DATABASE_TIMEOUT", "the database is busy; retry"), route, request), workspaceID)
             } catch {
                 logger.error("unhandled error", metadata: ["operation": .string(route.operationID), "error": "\(error)"])
-                return (APIError.internalError("internal error in \(route.operationID); see the emulator log").response, workspaceID)
+                return (errorResponse(APIError.internalError("internal error in \(route.operationID); see the emulator log"), route, request), workspaceID)
             }
         }
+    }
+
+    /// An error in the route's own format: the OTLP receiver answers a `google.rpc.Status` in
+    /// the request's encoding (as the OTLP/HTTP specification asks), the API `{"detail": …}`.
+    /// Unavailability and throttling say when to retry, which OTLP exporters honour.
+    func errorResponse(_ error: APIError, _ route: Route, _ request: HTTPRequest) -> HTTPResponse {
+        var response: HTTPResponse
+        if route.path.hasPrefix("/telemetry/") {
+            let encoding = OTLPEncoding(contentType: request.header(HTTPHeader.contentType)) ?? .json
+            response = encoding.status(error.status, code: OTLPEncoding.rpcCode(httpStatus: error.status), error.message)
+        } else {
+            response = error.response
+        }
+        if error.status == 503 || error.status == 429 || error.status == 507 { response.headers.append(("Retry-After", "1")) }
+        return response
     }
 
     /// Who the request acts for, or the 401 that refuses it: an API route needs a Bearer token
@@ -333,7 +358,8 @@ public final class EmulatorApplication: @unchecked Sendable {
     /// A JSON route's body must say it is JSON: a form or `text/plain` body, which a web page
     /// can send cross-site without a preflight, is 415. An empty body needs no type.
     func checkContentType(_ route: Route, _ request: HTTPRequest) throws {
-        guard route.body == .json else { return }
+        // GET and HEAD bodies are not read: nothing to refuse.
+        guard route.body == .json, RequestGuard.changesState(request.method) else { return }
         let type = request.header(HTTPHeader.contentType)
         if type == nil && request.body.isEmpty { return }
         guard let type, ContentTypes.isJSON(type) else {

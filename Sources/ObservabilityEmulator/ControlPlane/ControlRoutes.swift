@@ -8,8 +8,13 @@ enum ControlRoutes {
     static func health(_ call: Call) throws -> HTTPResponseBox {
         let app = call.app
         let events = try call.store.eventCount()
+        let storage = app.storage.snapshot
         return .json(.object(JSONObject([
-            ("status", "ok"), ("version", .string(EmulatorConfiguration.version)),
+            ("status", storage.degraded ? "degraded" : "ok"),
+            ("storage", .object(JSONObject([
+                ("writable", .bool(!storage.degraded)), ("failures", .int(Int64(storage.failures))),
+                ("last_error", .string(storage.lastError)),
+            ]))), ("version", .string(EmulatorConfiguration.version)),
             ("uptime_s", .double((Date().timeIntervalSince(app.startedAt) * 1000).rounded() / 1000)),
             ("events", .int(Int64(events))), ("fixture_events", .int(Int64(app.fixtures.eventCount))),
             ("fixture_judges", .int(Int64(app.fixtures.judges.count))),

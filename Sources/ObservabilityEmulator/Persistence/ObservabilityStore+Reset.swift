@@ -5,6 +5,7 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             for entry in ResetRegistry.entries { try db.run(entry.all) }
         }
+        pool.reclaimSpace()
     }
 
     /// Removes one workspace's data; its seeded judges come back on its next request.
@@ -12,5 +13,6 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             for entry in ResetRegistry.entries { try db.run(entry.workspace, [workspaceID]) }
         }
+        pool.reclaimSpace()
     }
 }

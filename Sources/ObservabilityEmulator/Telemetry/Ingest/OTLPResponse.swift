@@ -44,6 +44,20 @@ enum OTLPEncoding {
         return HTTPResponse(status: 200, headers: [(HTTPHeader.contentType, contentType)], body: body)
     }
 
+    /// The `google.rpc.Code` of an HTTP error status: UNAUTHENTICATED, PERMISSION_DENIED,
+    /// NOT_FOUND, RESOURCE_EXHAUSTED, UNAVAILABLE, INTERNAL, INVALID_ARGUMENT otherwise.
+    static func rpcCode(httpStatus: Int) -> Int {
+        switch httpStatus {
+        case 401: return 16
+        case 403: return 7
+        case 404: return 5
+        case 413, 429: return 8
+        case 503, 507: return 14
+        case 500...: return 13
+        default: return 3
+        }
+    }
+
     /// A `google.rpc.Status` error (code 3 INVALID_ARGUMENT for bad data).
     func status(_ httpStatus: Int, code: Int = 3, _ message: String) -> HTTPResponse {
         var body: [UInt8]
