@@ -356,12 +356,14 @@ public final class EmulatorApplication: @unchecked Sendable {
     }
 
     /// A JSON route's body must say it is JSON: a form or `text/plain` body, which a web page
-    /// can send cross-site without a preflight, is 415. An empty body needs no type.
+    /// can send cross-site without a preflight, is 415. An empty body needs no type (the Origin rule
+    /// already refuses a cross-site POST with none).
     func checkContentType(_ route: Route, _ request: HTTPRequest) throws {
         // GET and HEAD bodies are not read: nothing to refuse.
         guard route.body == .json, RequestGuard.changesState(request.method) else { return }
+        // An empty body carries nothing to read, whatever its type says.
+        guard !request.body.isEmpty else { return }
         let type = request.header(HTTPHeader.contentType)
-        if type == nil && request.body.isEmpty { return }
         guard let type, ContentTypes.isJSON(type) else {
             throw APIError(415, "UNSUPPORTED_MEDIA_TYPE",
                 "\(request.method) \(route.path) takes a JSON body: send 'Content-Type: application/json' (got \(type.map { "'\($0.prefix(80))'" } ?? "no Content-Type"))")
