@@ -227,6 +227,11 @@ def main():
         "offline-optimization-fetch": raw("GET", f"{V1}/optimizations/{optimization_id}"),
         "offline-optimization-trials": raw("GET", f"{V1}/optimizations/{optimization_id}/trials?page_size=1&page=3"),
         "control-load-evaluation-run": raw("POST", "/__emulator/evaluation-runs", {"project": {"name": "Fuzz project"}, "evaluation": "Fuzz eval", "num_generations": 2, "system": {"name": "s", "params": {"t": 0.5}}, "evaluators": [{"name": "n", "goal": {"operator": "between", "min": 0, "max": 1}, "statistics": [{"kind": "percentile", "percentile": 100}, {"kind": "f1", "average": "weighted", "labels": ["a"]}]}, {"name": "c", "goal": {"operator": "in", "values": ["a", 1, True]}}], "run_evaluators": [{"name": "r", "aggregate_goal": {"operator": "lt", "value": -1}}], "run_scores": {"r": True}, "records": [{"input": [None], "generations": [{"output": {}, "scores": {"n": [1e308, {"value": None, "error": "e"}], "c": {"value": "a", "metadata": {"expected": 1}}}}, {"output": None, "error": "x"}]}]}),
+        "guard-rebinding-host": raw("GET", "/__emulator/requests").replace(b"Host: fuzz", b"Host: attacker.example:8080"),
+        "guard-cross-site-reset": raw("POST", "/__emulator/reset", b"", headers=["Origin: https://evil.example", "Content-Type: text/plain"]),
+        "guard-text-plain-body": raw("POST", f"{V1}/judges", b'{"name":"x"}', headers=["Content-Type: text/plain"]),
+        "guard-preflight": raw("OPTIONS", f"{V1}/judges", headers=["Origin: http://localhost:5173", "Access-Control-Request-Method: POST", "Access-Control-Request-Headers: authorization"]),
+        "guard-same-origin-write": raw("POST", f"{V1}/judges", {"name": "fuzz judge"}, headers=["Origin: http://fuzz"]),
         "control-load-optimization": raw("POST", "/__emulator/optimizations", {"project": "Language Detection", "evaluation": {"slug": "accuracy-eval"}, "name": "fuzz opt", "algorithm": "grid", "tags": ["a"], "trials": [{"algorithm_trial_key": "a", "observations": [{"run_name": "small-baseline", "score": 0.5}]}, {"algorithm_trial_key": "b", "parent_trial_key": "a"}]}),
     }
     out = os.path.join(ROOT, "Fuzz/corpus/request")

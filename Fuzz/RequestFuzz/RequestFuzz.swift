@@ -21,6 +21,8 @@ let application: EmulatorApplication = {
     configuration.idSeed = 1
     configuration.clock = "step:2026-01-01T00:00:00Z,1000"
     configuration.journalSize = 10
+    // The corpus names its Host "fuzz"; the Host and Origin rules run as in the server.
+    configuration.allowedHosts = ["fuzz"]
     var logger = Logger(label: "fuzz")
     logger.logLevel = .critical
     let application: EmulatorApplication

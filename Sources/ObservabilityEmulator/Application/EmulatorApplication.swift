@@ -212,6 +212,9 @@ public final class EmulatorApplication: @unchecked Sendable {
         case .answer(let response):
             finish(request, context, response, workspaceID: nil, respond)
             return nil
+        case .refuse(let error):
+            finish(request, context, errorResponse(error, path: request.path, request), workspaceID: nil, respond)
+            return nil
         case .serve(corsOrigin: nil):
             return respond
         case .serve(corsOrigin: let origin?):
@@ -224,15 +227,24 @@ public final class EmulatorApplication: @unchecked Sendable {
         }
     }
 
-    /// Serves one request synchronously: the fault header's validation, routing, auth, the
+    /// Serves one request synchronously: the Host and Origin rules, the fault header's validation, routing, auth, the
     /// handler and the mapping of errors to responses, as `handle` does, but without sockets,
     /// the journal, fault rules or delays. The whole-request fuzz target drives every operation
     /// through it.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        let match = router.match(method: request.method, path: request.path)
+        switch requestGuard.check(request, allowedMethods: {
+            if case .methodNotAllowed(let allowed) = match { return allowed }
+            return [request.method]
+        }) {
+        case .answer(let response): return response
+        case .refuse(let error): return errorResponse(error, path: request.path, request)
+        case .serve: break
+        }
         if let header = request.header("X-Emulator-Fault"), case .failure(let error) = FaultDirective.parse(header: header) {
             return error.response
         }
-        return route(request, router.match(method: request.method, path: request.path), caller: caller(of: request)).0
+        return route(request, match, caller: caller(of: request)).0
     }
 
     /// The Bearer token of a request and the workspace it stands for.
@@ -284,24 +296,24 @@ public final class EmulatorApplication: @unchecked Sendable {
                 let call = Call(request: request, parameters: parameters, workspace: workspace, hasBearer: workspaceID != nil, app: self)
                 return (try route.handler(call).response, workspaceID)
             } catch let error as StoreError {
-                return (errorResponse(APIError(error), route, request), workspaceID)
+                return (errorResponse(APIError(error), path: route.path, request), workspaceID)
             } catch let error as APIError {
-                return (errorResponse(error, route, request), workspaceID)
+                return (errorResponse(error, path: route.path, request), workspaceID)
             } catch let error as DatabaseError where error.isStorageFailure {
                 storage.failed(error.message)
                 logger.error("storage failure", metadata: ["operation": .string(route.operationID), "error": "\(error.message)"])
                 let failure = route.path.hasPrefix("/telemetry/")
                     ? APIError(503, "STORAGE_FULL", "the emulator cannot write its database (\(error.message)); nothing of this export was stored: retry later")
                     : APIError(507, "STORAGE_FULL", "the emulator cannot write its database (\(error.message)); nothing of this request was stored. Free disk space (or reset) and retry")
-                return (errorResponse(failure, route, request), workspaceID)
+                return (errorResponse(failure, path: route.path, request), workspaceID)
             } catch let error as DatabaseError where error.message.contains(BoundedRegex.timeoutMessage) {
-                return (errorResponse(APIError.searchBadRequest("matches: \(BoundedRegex.timeoutMessage); simplify the pattern"), route, request), workspaceID)
+                return (errorResponse(APIError.searchBadRequest("matches: \(BoundedRegex.timeoutMessage); simplify the pattern"), path: route.path, request), workspaceID)
             } catch let error as DatabaseError where error.isBusy {
                 logger.warning("database busy", metadata: ["error": "\(error)"])
-                return (errorResponse(APIError(503, "DATABASE_TIMEOUT", "the database is busy; retry"), route, request), workspaceID)
+                return (errorResponse(APIError(503, "DATABASE_TIMEOUT", "the database is busy; retry"), path: route.path, request), workspaceID)
             } catch {
                 logger.error("unhandled error", metadata: ["operation": .string(route.operationID), "error": "\(error)"])
-                return (errorResponse(APIError.internalError("internal error in \(route.operationID); see the emulator log"), route, request), workspaceID)
+                return (errorResponse(APIError.internalError("internal error in \(route.operationID); see the emulator log"), path: route.path, request), workspaceID)
             }
         }
     }
@@ -309,9 +321,9 @@ public final class EmulatorApplication: @unchecked Sendable {
     /// An error in the route's own format: the OTLP receiver answers a `google.rpc.Status` in
     /// the request's encoding (as the OTLP/HTTP specification asks), the API `{"detail": …}`.
     /// Unavailability and throttling say when to retry, which OTLP exporters honour.
-    func errorResponse(_ error: APIError, _ route: Route, _ request: HTTPRequest) -> HTTPResponse {
+    func errorResponse(_ error: APIError, path: String, _ request: HTTPRequest) -> HTTPResponse {
         var response: HTTPResponse
-        if route.path.hasPrefix("/telemetry/") {
+        if path.hasPrefix("/telemetry/") {
             let encoding = OTLPEncoding(contentType: request.header(HTTPHeader.contentType)) ?? .json
             response = encoding.status(error.status, code: OTLPEncoding.rpcCode(httpStatus: error.status), error.message)
         } else {

@@ -37,8 +37,10 @@ struct RequestGuard: Sendable {
     enum Verdict {
         /// Serve it; add CORS headers for this origin when non-nil.
         case serve(corsOrigin: String?)
-        /// Answer this at once (a refusal or a preflight's answer).
+        /// Answer this at once (a preflight's answer).
         case answer(HTTPResponse)
+        /// Refuse it with this error (403), in the route's error format.
+        case refuse(APIError)
     }
 
     static let loopbackNames: Set<String> = ["localhost", "127.0.0.1", "[::1]"]
@@ -50,15 +52,15 @@ struct RequestGuard: Sendable {
     func check(_ request: HTTPRequest, allowedMethods: () -> [String]) -> Verdict {
         let host = request.header(HTTPHeader.host)
         if let host, !isAllowed(host: host) {
-            return .answer(APIError(403, "HOST_NOT_ALLOWED",
-                "Host '\(host.prefix(100))' is not served: only localhost, 127.0.0.1 and [::1] are, on a loopback address. Start the emulator with --allowed-host \(Self.name(of: host).prefix(100)) (or bind 0.0.0.0) to serve it. This protects against DNS rebinding.").response)
+            return .refuse(APIError(403, "HOST_NOT_ALLOWED",
+                "Host '\(host.prefix(100))' is not served: only localhost, 127.0.0.1 and [::1] are, on a loopback address. Start the emulator with --allowed-host \(Self.name(of: host).prefix(100)) (or bind 0.0.0.0) to serve it. This protects against DNS rebinding."))
         }
         let origin = request.header(HTTPHeader.origin)
         let cors = origin.flatMap { corsOrigin(for: $0) }
         // A preflight: answered here, with the CORS headers for a --cors-origin, 403 otherwise.
         if request.method == "OPTIONS", let origin, request.header(HTTPHeader.accessControlRequestMethod) != nil {
             guard let cors else {
-                return .answer(APIError(403, "ORIGIN_NOT_ALLOWED", "cross-origin requests from '\(origin.prefix(100))' are not allowed; start the emulator with --cors-origin \(origin.prefix(100)) to allow them").response)
+                return .refuse(APIError(403, "ORIGIN_NOT_ALLOWED", "cross-origin requests from '\(origin.prefix(100))' are not allowed; start the emulator with --cors-origin \(origin.prefix(100)) to allow them"))
             }
             var response = HTTPResponse(status: 204)
             response.headers = Self.corsHeaders(cors) + [
@@ -69,8 +71,8 @@ struct RequestGuard: Sendable {
             return .answer(response)
         }
         if let origin, cors == nil, Self.changesState(request.method), !isSameOrigin(origin, host: host) {
-            return .answer(APIError(403, "ORIGIN_NOT_ALLOWED",
-                "a \(request.method) from the web page at '\(origin.prefix(100))' is refused: the emulator accepts state-changing requests only from its own origin or a --cors-origin (start it with --cors-origin \(origin.prefix(100)) to allow that page)").response)
+            return .refuse(APIError(403, "ORIGIN_NOT_ALLOWED",
+                "a \(request.method) from the web page at '\(origin.prefix(100))' is refused: the emulator accepts state-changing requests only from its own origin or a --cors-origin (start it with --cors-origin \(origin.prefix(100)) to allow that page)"))
         }
         return .serve(corsOrigin: cors)
     }
