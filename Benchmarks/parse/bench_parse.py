@@ -21,41 +21,18 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from telemetry_bench import field, key_value, varint  # noqa: E402  (the OTLP protobuf writers)
+
 TOKEN = "bench-parse"
 
 
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
-
-
-def field(number, wire, payload):
-    key = varint((number << 3) | wire)
-    if wire == 2:
-        return key + varint(len(payload)) + payload
-    return key + payload
-
-
-def pb_attribute(key, value):
-    any_value = field(1, 2, value.encode())
-    return field(1, 2, key.encode()) + field(2, 2, any_value)
-
-
 def pb_span_with_attributes(count):
-    span = field(1, 2, bytes(range(1, 17))) + field(2, 2, bytes(range(1, 9))) + field(5, 2, b"many")
-    span += field(7, 1, struct.pack("<Q", 1_700_000_000_000_000_000)) + field(8, 1, struct.pack("<Q", 1_700_000_001_000_000_000))
-    for i in range(count):
-        span += field(9, 2, pb_attribute(f"k{i}", "v"))
-    scope_spans = field(2, 2, span)
-    resource_spans = field(2, 2, scope_spans)
-    return field(1, 2, resource_spans)
+    fixed64 = lambda number, value: varint(number << 3 | 1) + struct.pack("<Q", value)
+    span = field(1, bytes(range(1, 17))) + field(2, bytes(range(1, 9))) + field(5, b"many")
+    span += fixed64(7, 1_700_000_000_000_000_000) + fixed64(8, 1_700_000_001_000_000_000)
+    span += b"".join(field(9, key_value(f"k{i}", "v")) for i in range(count))
+    return field(1, field(2, field(2, span)))
 
 
 def json_span(attributes, name="many", trace="0102030405060708090a0b0c0d0e0f10", span="0102030405060708"):
