@@ -40,15 +40,15 @@ struct ChatRequest {
         metadata = try reader.metadataObject()
         _ = try reader.boundedNumber("presence_penalty", min: -2, max: 2)
         _ = try reader.boundedNumber("frequency_penalty", min: -2, max: 2)
-        _ = try reader.boolean("parallel_tool_calls")
-        _ = try reader.boolean("safe_prompt")
+        _ = try reader.boolean("parallel_tool_calls", nullable: true)
+        _ = try reader.boolean("safe_prompt", nullable: true)
         _ = try reader.choice("reasoning_effort", ["none", "minimal", "low", "medium", "high", "xhigh"])
         _ = try reader.choice("prompt_mode", ["reasoning"])
         _ = try reader.choice("service_tier", ["auto", "standard_only"])
         _ = try reader.array("guardrails", required: false, nullable: true)
-        _ = try reader.object("prediction", required: false)
+        _ = try reader.object("prediction", required: false, nullable: true)
         stop = try reader.stopSequences()
-        if let format = try reader.object("response_format", required: false) {
+        if let format = try reader.object("response_format", required: false, nullable: true) {
             responseFormat = try format.choice("type", ["text", "json_object", "json_schema"]) ?? "text"
             _ = try format.object("json_schema", required: false, nullable: true)
         } else {
@@ -56,7 +56,7 @@ struct ChatRequest {
         }
         var tools: [JSONObject] = []
         var names: [String] = []
-        for (index, tool) in (try reader.objectArray("tools", required: false) ?? []).enumerated() {
+        for (index, tool) in (try Self.nullableObjectArray(reader, "tools") ?? []).enumerated() {
             let toolReader = BodyReader(object: tool, path: reader.fieldPath("tools[\(index)]"))
             let type = try toolReader.string("type", required: false) ?? "function"
             if type == "function" {
@@ -70,7 +70,7 @@ struct ChatRequest {
         self.tools = tools
         functionNames = names
         switch reader.value("tool_choice") {
-        case .none:
+        case .none, .null?:
             toolChoice = "auto"
             forcedFunction = nil
         case .string?:
@@ -116,7 +116,7 @@ struct ChatRequest {
             throw reader.fail("content", "expected a string or a list of chunks, got \(other.typeDescription)")
         }
         if role == "assistant" {
-            for (index, call) in (try reader.objectArray("tool_calls", required: false) ?? []).enumerated() {
+            for (index, call) in (try Self.nullableObjectArray(reader, "tool_calls") ?? []).enumerated() {
                 let callReader = BodyReader(object: call, path: reader.fieldPath("tool_calls[\(index)]"))
                 guard let function = try callReader.object("function") else { throw callReader.fail("function", "field required") }
                 _ = try function.requiredString("name")
@@ -126,13 +126,18 @@ struct ChatRequest {
                 case let other?: throw function.fail("arguments", "expected an object or a string, got \(other.typeDescription)")
                 }
             }
-            _ = try reader.boolean("prefix")
+            _ = try reader.boolean("prefix", nullable: true)
         }
-        if role == "tool" {
-            _ = try reader.string("tool_call_id", required: false, nullable: true)
-            _ = try reader.string("name", required: false, nullable: true)
-        }
+        _ = try reader.string("name", required: false, nullable: true)
+        if role == "tool" { _ = try reader.string("tool_call_id", required: false, nullable: true) }
         return object
+    }
+
+    /// A list of objects the reference marks nullable (`tools`, `tool_calls`): an SDK that sends
+    /// back the assistant message it received serialises an absent list as `null`.
+    private static func nullableObjectArray(_ reader: BodyReader, _ key: String) throws -> [JSONObject]? {
+        if reader.value(key)?.isNull == true { return nil }
+        return try reader.objectArray(key, required: false)
     }
 
     /// The text of the last `user` message ("" when there is none).
