@@ -326,3 +326,16 @@ def test_two_runs_with_seed_and_clock_answer_byte_for_byte():
     assert len(first) == 10
     for a, b in zip(first, second):
         assert a == b, f"\n{a[:400]!r}\n!=\n{b[:400]!r}"
+
+
+@pytest.mark.operation(CHAT)
+def test_a_response_message_sent_back_is_a_valid_next_turn(client):
+    """`messages.append(response.choices[0].message)`: the SDK serialises the assistant message it
+    received (`tool_calls: null`, `prefix: false`), and the next turn must take it as it is."""
+    messages = [{"role": "user", "content": "What is the capital of France?"}]
+    first = client.chat.complete(model="mistral-small-latest", messages=messages)
+    messages.append(first.choices[0].message)
+    messages.append({"role": "user", "content": "And the capital of Italy?"})
+    second = client.chat.complete(model="mistral-small-latest", messages=messages)
+    assert second.choices[0].message.content
+    assert second.usage.prompt_tokens > first.usage.prompt_tokens
