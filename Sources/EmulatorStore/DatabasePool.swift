@@ -76,10 +76,8 @@ public final class DatabasePool: @unchecked Sendable {
     /// database created with incremental auto-vacuum) and truncates the WAL to zero bytes.
     /// Errors are ignored: a reader still inside a snapshot only makes the truncation wait.
     public func reclaimSpace() {
-        _ = try? write { db in
-            try db.execute("PRAGMA incremental_vacuum")
-            try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        }
+        _ = try? write { db in try db.execute("PRAGMA incremental_vacuum") }
+        checkpoint()
     }
 
     /// Checkpoints the WAL into the main file and closes nothing (connections close on deinit).

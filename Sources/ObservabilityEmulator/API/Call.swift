@@ -25,12 +25,9 @@ struct Call {
     var store: ObservabilityStore { app.store }
 
     /// Control-plane routes that act on the Bearer token's workspace: 401 saying `why` without a
-    /// token; with `apiKey`, also when `--api-key` is set and the token is not one of them.
-    func requireBearer(_ why: String, apiKey: Bool = false) throws {
+    /// token. (A token `--api-key` does not accept never reaches a handler: `authenticate` refuses it.)
+    func requireBearer(_ why: String) throws {
         guard hasBearer else { throw APIError.unauthorized(why) }
-        if apiKey, let token = app.bearerToken(request), !app.accepts(apiKey: token) {
-            throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
-        }
     }
 
     /// A path id that must be a UUID: malformed is 422, as for a `format: uuid` parameter.

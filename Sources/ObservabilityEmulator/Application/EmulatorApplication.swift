@@ -201,23 +201,13 @@ public final class EmulatorApplication: @unchecked Sendable {
     /// preflight); otherwise the responder, adding CORS headers for a `--cors-origin`.
     private func withCORS(_ respond: @escaping @Sendable (HTTPResponse) -> Void, request: HTTPRequest, context: HTTPRequestContext,
                           match: Router<Route>.Match) -> (@Sendable (HTTPResponse) -> Void)? {
-        let verdict = requestGuard.check(request) {
-            switch match {
-            case .methodNotAllowed(let allowed): return allowed
-            case .found: return [request.header(HTTPHeader.accessControlRequestMethod) ?? request.method]
-            case .notFound: return []
-            }
-        }
-        switch verdict {
-        case .answer(let response):
+        switch screen(request, match) {
+        case .answered(let response):
             finish(request, context, response, workspaceID: nil, respond)
             return nil
-        case .refuse(let error):
-            finish(request, context, errorResponse(error, path: request.path, request), workspaceID: nil, respond)
-            return nil
-        case .serve(corsOrigin: nil):
+        case .served(corsOrigin: nil):
             return respond
-        case .serve(corsOrigin: let origin?):
+        case .served(corsOrigin: let origin?):
             let headers = RequestGuard.corsHeaders(origin)
             return { response in
                 var response = response
@@ -227,20 +217,34 @@ public final class EmulatorApplication: @unchecked Sendable {
         }
     }
 
+    /// What the Host and Origin rules make of a request, refusals already in the route's format.
+    private enum Screening {
+        case answered(HTTPResponse)
+        case served(corsOrigin: String?)
+    }
+
+    private func screen(_ request: HTTPRequest, _ match: Router<Route>.Match) -> Screening {
+        let verdict = requestGuard.check(request) {
+            switch match {
+            case .methodNotAllowed(let allowed): return allowed
+            case .found: return [request.header(HTTPHeader.accessControlRequestMethod) ?? request.method]
+            case .notFound: return []
+            }
+        }
+        switch verdict {
+        case .answer(let response): return .answered(response)
+        case .refuse(let error): return .answered(errorResponse(error, path: request.path, request))
+        case .serve(let origin): return .served(corsOrigin: origin)
+        }
+    }
+
     /// Serves one request synchronously: the Host and Origin rules, the fault header's validation, routing, auth, the
     /// handler and the mapping of errors to responses, as `handle` does, but without sockets,
     /// the journal, fault rules or delays. The whole-request fuzz target drives every operation
     /// through it.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let match = router.match(method: request.method, path: request.path)
-        switch requestGuard.check(request, allowedMethods: {
-            if case .methodNotAllowed(let allowed) = match { return allowed }
-            return [request.method]
-        }) {
-        case .answer(let response): return response
-        case .refuse(let error): return errorResponse(error, path: request.path, request)
-        case .serve: break
-        }
+        if case .answered(let response) = screen(request, match) { return response }
         if let header = request.header("X-Emulator-Fault"), case .failure(let error) = FaultDirective.parse(header: header) {
             return error.response
         }
@@ -336,26 +340,25 @@ public final class EmulatorApplication: @unchecked Sendable {
     /// Who the request acts for, or the 401 that refuses it: an API route needs a Bearer token
     /// (one of `--api-key`, when given); a control-plane route needs `--admin-token` when set,
     /// and a Bearer token it carries (the workspace it acts on) must be one of `--api-key` too.
-    func authenticate(_ route: Route, _ request: HTTPRequest, caller: Caller?) throws -> Workspace {
+    func authenticate(_ route: Route, _ request: HTTPRequest, caller given: Caller?) throws -> Workspace {
+        let caller: Caller
         switch route.access {
+        case .open:
+            return .anonymous
         case .api:
-            guard let caller else { throw APIError.unauthorized("missing or empty bearer token: send 'Authorization: Bearer <api key>'") }
-            guard accepts(apiKey: caller.token) else {
-                throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
-            }
-            return caller.workspace
+            guard let given else { throw APIError.unauthorized("missing or empty bearer token: send 'Authorization: Bearer <api key>'") }
+            caller = given
         case .control:
             if let admin = configuration.adminToken, !ConstantTime.equals(request.header("X-Emulator-Admin-Token") ?? "", admin) {
                 throw APIError.unauthorized("the control plane needs the X-Emulator-Admin-Token header (set by --admin-token)")
             }
-            guard let caller else { return .anonymous }
-            guard accepts(apiKey: caller.token) else {
-                throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
-            }
-            return caller.workspace
-        case .open:
-            return .anonymous
+            guard let given else { return .anonymous }
+            caller = given
         }
+        guard accepts(apiKey: caller.token) else {
+            throw APIError.unauthorized("the bearer token is not one of the emulator's --api-key values")
+        }
+        return caller.workspace
     }
 
     /// Whether `--api-key` accepts a token (any, when none is set), in constant time per key.

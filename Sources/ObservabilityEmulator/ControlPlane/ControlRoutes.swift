@@ -48,7 +48,7 @@ enum ControlRoutes {
 
     /// One event, an array of events, or JSONL; all stored or none.
     static func ingest(_ call: Call) throws -> HTTPResponseBox {
-        try call.requireBearer("ingested events belong to a workspace: send 'Authorization: Bearer <token>'", apiKey: true)
+        try call.requireBearer("ingested events belong to a workspace: send 'Authorization: Bearer <token>'")
         let app = call.app
         let contentType = call.request.header(HTTPHeader.contentType)?.lowercased() ?? ""
         var items: [(JSON, String)] = []

@@ -194,7 +194,7 @@ enum OfflineEvaluationRoutes {
 
     /// The loaders write into the workspace of the Bearer token, which they need.
     static func requireWorkspace(_ call: Call) throws {
-        try call.requireBearer("offline evaluations belong to a workspace: send 'Authorization: Bearer <token>'", apiKey: true)
+        try call.requireBearer("offline evaluations belong to a workspace: send 'Authorization: Bearer <token>'")
     }
 
     /// `POST /__emulator/evaluation-runs` → 201 with the ids and slugs the read API takes.
