@@ -26,56 +26,7 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$VENVS"
 
-# "passed failed skipped" from a JUnit XML report (errors count as failed).
-junit_counts() {
-    "$1" - "$2" <<'PY'
-import sys
-import xml.etree.ElementTree as ET
-try:
-    root = ET.parse(sys.argv[1]).getroot()
-except (OSError, ET.ParseError):
-    print("0 0 0")
-    sys.exit(0)
-suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-tests = failed = skipped = 0
-for s in suites:
-    tests += int(s.get("tests", 0))
-    failed += int(s.get("failures", 0)) + int(s.get("errors", 0))
-    skipped += int(s.get("skipped", 0))
-print(max(tests - failed - skipped, 0), failed, skipped)
-PY
-}
-
-# Exit 0 when every pin of the requirements file is installed at its version (extras ignored).
-pins_installed() {
-    "$1" - "$2" <<'PY'
-import sys
-from importlib.metadata import PackageNotFoundError, version
-for line in open(sys.argv[1]):
-    line = line.split("#", 1)[0].strip()
-    if not line:
-        continue
-    name, _, wanted = line.partition("==")
-    try:
-        if version(name.split("[", 1)[0]) != wanted:
-            sys.exit(1)
-    except PackageNotFoundError:
-        sys.exit(1)
-PY
-}
-
-# Creates or refreshes one venv; returns non-zero when it cannot.
-ensure_client_venv() {
-    local venv="$VENVS/$1" requirements="$HERE/requirements/$1.txt"
-    if [ ! -x "$venv/bin/python" ]; then
-        "$PYTHON" -m venv "$venv" || return 1
-    fi
-    if ! pins_installed "$venv/bin/python" "$requirements"; then
-        echo "  installing $requirements into $venv" >&2
-        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" || return 2
-        pins_installed "$venv/bin/python" "$requirements" || return 3
-    fi
-}
+source "$REPO/scripts/ensure-venv.sh"
 
 total_passed=0
 total_failed=0
@@ -85,7 +36,7 @@ started=$(date +%s)
 for client in ${CLIENTS:-$ALL}; do
     venv="$(venv_of "$client")"
     echo "=== $client (venv $venv)"
-    if ! ensure_client_venv "$venv"; then
+    if ! ensure_venv "$VENVS/$venv" "$HERE/requirements/$venv.txt" "$PYTHON"; then
         echo "run.sh: cannot install the $venv venv" >&2
         total_failed=$((total_failed + 1))
         summary+=("$client: venv install failed")
@@ -96,7 +47,7 @@ for client in ${CLIENTS:-$ALL}; do
     report="$WORK/junit-$client.xml"
     (cd "$HERE" && "$py" -m pytest -q -rfEs --junitxml="$report" "$(module_of "$client")" "$@")
     code=$?
-    read -r passed failed skipped < <(junit_counts "$py" "$report")
+    read -r passed failed skipped < <("$py" "$REPO/scripts/junit-counts.py" "$report")
     if [ "$code" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
     total_passed=$((total_passed + passed))
     total_failed=$((total_failed + failed))

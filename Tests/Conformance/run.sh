@@ -16,6 +16,7 @@ ensure_venv "$VENV" "$REQUIREMENTS" "$PYTHON"
 case $? in
     1) echo "run.sh: cannot create venv at $VENV" >&2; exit 2 ;;
     2) echo "run.sh: pip install failed" >&2; exit 2 ;;
+    3) echo "run.sh: a pin of $REQUIREMENTS is not met after pip install" >&2; exit 2 ;;
 esac
 
 cd "$HERE"

@@ -32,6 +32,7 @@ ensure_venv "$VENV" "$HERE/requirements.txt" "$PYTHON"
 case $? in
     1) fail "cannot create the venv at $VENV" ;;
     2) fail "pip install failed" ;;
+    3) fail "a pin of requirements.txt is not met after pip install" ;;
 esac
 
 [ -x "$OBS_EMULATOR_BIN" ] || fail "no emulator binary at $OBS_EMULATOR_BIN (swift build first, or set OBS_EMULATOR_BIN)"
@@ -40,21 +41,7 @@ report="$(mktemp)"
 trap 'rm -f "$report"' EXIT
 (cd "$HERE" && "$VENV/bin/python" -m pytest -q -rfE --junitxml="$report" "$HERE" "$@")
 code=$?
-read -r passed failed < <("$VENV/bin/python" - "$report" <<'PY'
-import sys
-import xml.etree.ElementTree as ET
-try:
-    root = ET.parse(sys.argv[1]).getroot()
-except (OSError, ET.ParseError):
-    print("0 0")
-    sys.exit(0)
-suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-tests = sum(int(s.get("tests", 0)) for s in suites)
-failed = sum(int(s.get("failures", 0)) + int(s.get("errors", 0)) for s in suites)
-skipped = sum(int(s.get("skipped", 0)) for s in suites)
-print(max(tests - failed - skipped, 0), failed)
-PY
-)
+read -r passed failed _ < <("$VENV/bin/python" "$REPO/scripts/junit-counts.py" "$report")
 if [ "$code" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "console screenshots: $CONSOLE_ARTEFACTS"
 echo "console: $passed passed, $failed failed"

@@ -24,54 +24,23 @@ total_passed=0
 total_failed=0
 summary=()
 
-# Prints "passed failed skipped" from a JUnit XML report (errors count as failed).
-junit_counts() {
-    "$1" - "$2" <<'PY'
-import sys
-import xml.etree.ElementTree as ET
-try:
-    root = ET.parse(sys.argv[1]).getroot()
-except (OSError, ET.ParseError):
-    print("0 0 0")
-    sys.exit(0)
-suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
-tests = failed = skipped = 0
-for s in suites:
-    tests += int(s.get("tests", 0))
-    failed += int(s.get("failures", 0)) + int(s.get("errors", 0))
-    skipped += int(s.get("skipped", 0))
-print(max(tests - failed - skipped, 0), failed, skipped)
-PY
-}
+source "$REPO/scripts/ensure-venv.sh"
 
 for release in $RELEASES; do
     echo "=== mistralai $release"
     venv="$HERE/.venv-$release"
     py="$venv/bin/python"
-    if [ ! -x "$py" ]; then
-        "$PYTHON" -m venv "$venv" || { echo "run.sh: cannot create $venv" >&2; total_failed=$((total_failed + 1)); summary+=("$release: venv creation failed"); continue; }
-    fi
-    # Install only when a pin is missing or at another version.
-    if ! "$py" - "mistralai==$release" "${PINS[@]}" <<'PY'
-import sys
-from importlib.metadata import PackageNotFoundError, version
-for pin in sys.argv[1:]:
-    name, _, wanted = pin.partition("==")
-    try:
-        if version(name) != wanted:
-            sys.exit(1)
-    except PackageNotFoundError:
-        sys.exit(1)
-PY
-    then
-        "$py" -m pip install --quiet --disable-pip-version-check "mistralai==$release" "${PINS[@]}" \
-            || { echo "run.sh: pip install failed for mistralai $release" >&2; total_failed=$((total_failed + 1)); summary+=("$release: pip install failed"); continue; }
+    requirements="$WORK/requirements-$release.txt"
+    printf '%s\n' "mistralai==$release" "${PINS[@]}" > "$requirements"
+    if ! ensure_venv "$venv" "$requirements" "$PYTHON"; then
+        echo "run.sh: cannot create or fill $venv for mistralai $release" >&2
+        total_failed=$((total_failed + 1)); summary+=("$release: venv install failed"); continue
     fi
 
     report="$WORK/junit-$release.xml"
     (cd "$HERE" && SDK_RELEASE="$release" "$py" -m pytest -q -rfEs --junitxml="$report" "$HERE" "$@")
     code=$?
-    read -r passed failed skipped < <(junit_counts "$py" "$report")
+    read -r passed failed skipped < <("$py" "$REPO/scripts/junit-counts.py" "$report")
     if [ "$code" -ne 0 ] && [ "$failed" -eq 0 ]; then
         failed=1
     fi
