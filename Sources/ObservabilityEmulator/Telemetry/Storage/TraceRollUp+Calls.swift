@@ -25,6 +25,9 @@ extension TraceRollUp {
     }
 
     /// One entry per call: its operation and tokens, in the order of its outermost span.
+    /// Linear in the trace's spans: each walk up the parent chain stops at the first span whose
+    /// answer is already known and records its answer for every span it passed (a trace of
+    /// thousands of nested spans costs no more than a flat one).
     func resolvedCalls() -> [(operation: String, tokens: [Int64])] {
         guard calls.count > 1 else { return calls.map { ($0.operation, $0.tokens) } }
         var parents: [String: String] = [:]
@@ -32,25 +35,35 @@ extension TraceRollUp {
         for link in parentLinks { parents[link.span] = link.parent }
         var callBySpan: [String: Int] = [:]
         for (index, call) in calls.enumerated() { callBySpan[call.spanID] = index }
-        /// The nearest GenAI ancestor, if any (bounded: a cycle of parents ends the walk).
-        func genAIParent(_ index: Int) -> Int? {
-            var current = calls[index].parentSpanID
-            for _ in 0..<parentLinks.count {
-                if current.isEmpty { return nil }
-                if let call = callBySpan[current] { return call }
-                guard let next = parents[current] else { return nil }
+
+        // The GenAI span at or above a span id (-1: none), for every id a walk passes.
+        var callAtOrAbove: [String: Int] = [:]
+        func nearestCall(from start: String) -> Int {
+            var path: [String] = []
+            var current = start, answer = -1
+            while !current.isEmpty, path.count <= parentLinks.count {
+                if let known = callAtOrAbove[current] { answer = known; break }
+                if let call = callBySpan[current] { answer = call; break }
+                path.append(current)
+                guard let next = parents[current] else { break }
                 current = next
             }
-            return nil
+            for id in path { callAtOrAbove[id] = answer }
+            return answer
         }
-        var outermost = Array(calls.indices)
-        for index in calls.indices {
-            var current = index, steps = 0
-            while let parent = genAIParent(current), calls[parent].operation == calls[index].operation, steps < calls.count {
+        // The outermost span of each call: up through GenAI parents of the same operation.
+        var outermost = [Int](repeating: -1, count: calls.count)
+        for index in calls.indices where outermost[index] < 0 {
+            var chain: [Int] = []
+            var current = index, answer = index
+            while chain.count <= calls.count {
+                if outermost[current] >= 0 { answer = outermost[current]; break }
+                chain.append(current)
+                let parent = nearestCall(from: calls[current].parentSpanID)
+                guard parent >= 0, parent != current, calls[parent].operation == calls[current].operation else { answer = current; break }
                 current = parent
-                steps += 1
             }
-            outermost[index] = current
+            for call in chain { outermost[call] = answer }
         }
         var order: [Int] = []
         var merged: [Int: [Int64]] = [:]
