@@ -800,6 +800,7 @@ def test_exporter_retries_an_injected_503_and_stores_once(base_url, http, token,
     r = http.post("/telemetry/v1/traces", data=raw, headers={"Content-Type": PROTOBUF})
     assert r.status_code == 503
     assert r.headers.get("Retry-After", "").strip().isdigit(), r.headers
+    assert status_of(r, PROTOBUF)[0] == 14, "an injected fault is a google.rpc.Status UNAVAILABLE too"
     assert count(http, "spans") == before
     r = http.post("/telemetry/v1/traces", data=raw, headers={"Content-Type": PROTOBUF})
     assert r.status_code == 200, "the fault applied once"

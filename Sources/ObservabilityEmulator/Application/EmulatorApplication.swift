@@ -178,11 +178,10 @@ public final class EmulatorApplication: @unchecked Sendable {
             }
             if let directive, let status = directive.status {
                 let error = APIError(status, directive.errorCode, directive.message ?? "fault injected by the emulator (status \(status))")
-                var response = error.response
-                // Throttling and unavailability say when to come back, so client retry paths
-                // (OTLP exporters, the SDK's retries) can be tested.
-                if status == 429 || status == 503 { response.headers.append(("Retry-After", "1")) }
-                finish(request, context, response, workspaceID: nil, respond)
+                // In the route's error format (a google.rpc.Status for OTLP), with Retry-After on
+                // throttling and unavailability, so client retry paths (OTLP exporters, the SDK's
+                // retries) can be tested.
+                finish(request, context, errorResponse(error, path: request.path, request), workspaceID: nil, respond)
                 return
             }
             let (response, workspaceID) = route(request, match, caller: caller)
