@@ -110,9 +110,9 @@ extension SchemaInstance {
             var retry = 0
             while unique, let candidate = value, items.contains(where: { schemaEqual($0, candidate) }) {
                 retry += 1
-                variation += 1
-                value = retry > 3 ? nil : generate(itemSchema, path: "\(path)/\(index)~\(retry)", depth: depth + 1)
-                variation -= 1
+                variation += retry
+                value = retry > 3 ? nil : generate(itemSchema, path: "\(path)/\(index)", depth: depth + 1)
+                variation -= retry
             }
             guard let value else {
                 if items.count >= minimum && containing >= needed { break }

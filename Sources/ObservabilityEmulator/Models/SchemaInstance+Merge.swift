@@ -92,6 +92,29 @@ extension SchemaInstance {
         return out
     }
 
+    /// What `not` asks of a value when it holds one bound (`not: {minimum: 0}` is
+    /// `exclusiveMaximum: 0`): the generator merges this in before writing the value. Nil for
+    /// any other `not`, which is dodged by trying other types and values instead.
+    static func inverse(of negated: JSON) -> JSONObject? {
+        guard let keywords = negated.objectValue else { return nil }
+        let bounds = keywords.filter { !["title", "description", "$comment"].contains($0.key) }
+        guard bounds.count == 1, let (key, exact) = bounds.first, exact.doubleValue != nil else { return nil }
+        let number = exact.intValue ?? 0
+        switch key {
+        case "minimum": return JSONObject([("exclusiveMaximum", exact)])
+        case "maximum": return JSONObject([("exclusiveMinimum", exact)])
+        case "exclusiveMinimum": return JSONObject([("maximum", exact)])
+        case "exclusiveMaximum": return JSONObject([("minimum", exact)])
+        case "minLength" where number > 0: return JSONObject([("maxLength", .int(number - 1))])
+        case "maxLength": return JSONObject([("minLength", .int(number + 1))])
+        case "minItems" where number > 0: return JSONObject([("maxItems", .int(number - 1))])
+        case "maxItems": return JSONObject([("minItems", .int(number + 1))])
+        case "minProperties" where number > 0: return JSONObject([("maxProperties", .int(number - 1))])
+        case "maxProperties": return JSONObject([("minProperties", .int(number + 1))])
+        default: return nil
+        }
+    }
+
     /// The types both accept (`integer` within `number`), nil when none.
     static func intersectTypes(_ a: JSON, _ b: JSON) -> JSON? {
         func names(_ type: JSON) -> [String] { type.arrayValue?.compactMap(\.stringValue) ?? type.stringValue.map { [$0] } ?? [] }

@@ -85,7 +85,8 @@ extension SchemaInstance {
         if fits(free) { return free }
         answerUsed = saved
         guard let sample = RegexSample(pattern) else { return free }
-        let seed = stableHash(path) ^ self.seed.fingerprint
+        var generator = random(path)
+        let seed = generator.next()
         for target in [3, 1, 0] {
             let text = sample.sample(target: target, seed: seed)
             if fits(text) { return text }

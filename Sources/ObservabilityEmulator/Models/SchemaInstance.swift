@@ -33,8 +33,9 @@ final class SchemaInstance {
     let seed: Seed
     /// Whether the first free-text string has taken `seed.answer`.
     var answerUsed = false
-    /// Above zero while an item is written again for `uniqueItems`: free text then comes from
-    /// the hash, as the answer's text would repeat.
+    /// Above zero while an item is written again for `uniqueItems`: the hashes change, `enum`
+    /// starts further along, a boolean flips, and free text comes from the hash words, as the
+    /// answer's text would repeat.
     var variation = 0
     /// The references being expanded, outermost first; `#` for the root.
     var references = ["#"]
@@ -71,7 +72,10 @@ final class SchemaInstance {
         for example in flat["examples"]?.arrayValue ?? [] where fits(example, schema) { return example }
         if let value = flat["default"], !value.isNull, fits(value, schema) { return value }
         if let constant = flat["const"] { return constant }
-        if let values = flat["enum"]?.arrayValue { return values.first { fits($0, schema) } }
+        if let values = flat["enum"]?.arrayValue, !values.isEmpty {
+            let start = variation % values.count
+            return (values[start...] + values[..<start]).first { fits($0, schema) }
+        }
         for key in ["anyOf", "oneOf"] {
             guard let branches = flat[key]?.arrayValue else { continue }
             var rest = flat
@@ -85,14 +89,22 @@ final class SchemaInstance {
             let attempts: [JSON] = [["allOf": [.object(rest), condition, flat["then"] ?? true]], ["allOf": [.object(rest), flat["else"] ?? true]], .object(rest)]
             return firstFitting(attempts, schema: schema, path: path, depth: depth)
         }
+        var flat = flat
+        if let negated = flat["not"], let inverse = Self.inverse(of: negated), let merged = Self.merge(flat, inverse) { flat = merged }
         var fallback: JSON?
         for type in typeOrder(flat, depth: depth) {
-            let saved = answerUsed
-            if let candidate = make(type, flat, path: path, depth: depth) {
-                if flat["not"] == nil || fits(candidate, schema) { return candidate }
-                fallback = fallback ?? candidate
+            // Under `not`, a value it rejects is written again from other hashes (three tries).
+            for retry in 0..<(flat["not"] == nil ? 1 : 4) {
+                let saved = answerUsed
+                variation += retry
+                let candidate = make(type, flat, path: path, depth: depth)
+                variation -= retry
+                if let candidate {
+                    if flat["not"] == nil || fits(candidate, schema) { return candidate }
+                    fallback = fallback ?? candidate
+                }
+                answerUsed = saved
             }
-            answerUsed = saved
         }
         return fallback
     }
@@ -141,8 +153,8 @@ final class SchemaInstance {
         switch type {
         case "null": return .null
         case "boolean":
-            var random = random(path)
-            return .bool(random.next() & 1 == 1)
+            var random = SplitMix64(state: stableHash(path) ^ seed.fingerprint)
+            return .bool((random.next() & 1 == 1) != (variation % 2 == 1))
         case "integer": return makeNumber(schema, integer: true, path: path)
         case "number": return makeNumber(schema, integer: false, path: path)
         case "string": return makeString(schema, path: path).map(JSON.string)
@@ -152,6 +164,8 @@ final class SchemaInstance {
         }
     }
 
-    /// The generator for a value at `path`: stable for the same request and place.
-    func random(_ path: String) -> SplitMix64 { SplitMix64(state: stableHash(path) ^ seed.fingerprint) }
+    /// The generator for a value at `path`: stable for the same request, place and variation.
+    func random(_ path: String) -> SplitMix64 {
+        SplitMix64(state: stableHash(path) ^ seed.fingerprint &+ UInt64(variation) &* 0x9E37_79B9_7F4A_7C15)
+    }
 }
