@@ -3,9 +3,10 @@
 /// The subset understood: literals and escapes (`\d \w \s` and their negations, `\n \t`, `\xHH`,
 /// `\uHHHH`, escaped punctuation), `.`, character classes with ranges and negation, groups
 /// (capturing, `(?:…)`, named), alternation, the quantifiers `* + ? {n} {n,} {n,m} {,m}` (lazy
-/// and possessive forms too), the anchors `^ $ \A \Z \z`, word boundaries and leading inline
-/// flags such as `(?i)` (ignored: a case-sensitive match is also a case-insensitive one).
-/// Lookaround, backreferences and `\p{…}` classes are outside it: `init` fails and the caller
+/// and possessive forms too), the anchors `^ $ \A \Z \z`, word boundaries, inline flags such as
+/// `(?i)` (ignored: a case-sensitive match is also a case-insensitive one) and the categories
+/// `\p{L} \p{Lu} \p{Ll} \p{N} \p{Nd} \p{P}` (and `\P`), sampled from ASCII.
+/// Lookaround, backreferences and other `\p{…}` names are outside it: `init` fails and the caller
 /// falls back. Anchors are read as zero-width everywhere, so a pattern with `^` in the middle
 /// may give a string that does not match; callers check the result with the real regex.
 struct RegexSample {
@@ -240,7 +241,16 @@ struct RegexSample {
                       let decoded = Unicode.Scalar(value) else { return nil }
                 index += width
                 return single(decoded)
-            case "1"..."9", "p", "P", "k", "g": return nil
+            case "p", "P":
+                // The general categories ICU patterns use most, read as their ASCII members.
+                guard current == "{", let close = scalars[index...].firstIndex(of: "}") else { return nil }
+                let name = String(String.UnicodeScalarView(scalars[(index + 1)..<close]))
+                let categories: [String: [ClosedRange<UInt32>]] = ["L": [65...90, 97...122], "Lu": [65...90], "Ll": [97...122],
+                                                                   "N": [48...57], "Nd": [48...57], "P": [33...35, 37...42, 44...47, 58...59, 63...64]]
+                guard let ranges = categories[name] else { return nil }
+                index = close + 1
+                return shorthand(ranges, negated: scalar == "P")
+            case "1"..."9", "k", "g": return nil
             default:
                 if scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) { return nil }
                 return single(scalar)

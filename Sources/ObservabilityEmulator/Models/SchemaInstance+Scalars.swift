@@ -49,7 +49,7 @@ extension SchemaInstance {
         }
         var length = text.unicodeScalars.count
         if length > maximum {
-            text = Self.prefix(text, maximum).trimmingTrailingWhitespace(keeping: minimum)
+            text = Self.cut(text, to: maximum, keeping: minimum)
             length = text.unicodeScalars.count
         }
         var random = random(path)
@@ -65,6 +65,21 @@ extension SchemaInstance {
         return length > maximum ? Self.prefix(text, maximum) : text
     }
 
+    /// The text cut to `count` code points, back to the end of a word when one ends in it and
+    /// what is left is still `minimum` long, without trailing white space.
+    static func cut(_ text: String, to count: Int, keeping minimum: Int) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var end = count
+        if count < scalars.count, !scalars[count].properties.isWhitespace,
+           let space = scalars[..<count].lastIndex(where: \.properties.isWhitespace), space >= max(minimum, 1) {
+            end = space
+        }
+        while end > minimum, scalars[end - 1].properties.isWhitespace { end -= 1 }
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars[..<end])
+        return String(view)
+    }
+
     static func prefix(_ text: String, _ count: Int) -> String {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: text.unicodeScalars.prefix(count))
@@ -78,11 +93,14 @@ extension SchemaInstance {
     func patternString(_ pattern: String, minimum: Int, maximum: Int, path: String) -> String {
         let saved = answerUsed
         let free = freeText(minimum: minimum, maximum: maximum, path: path)
-        guard let regex = BoundedRegex.compiled(pattern) else { return free }
+        // A pattern ICU cannot compile (Python's `(?P<name>…)`) is trusted to the sampler.
+        let regex = BoundedRegex.compiled(pattern)
         func fits(_ text: String) -> Bool {
-            (minimum...maximum).contains(text.unicodeScalars.count) && BoundedRegex.firstMatch(regex, in: text) == .match
+            guard (minimum...maximum).contains(text.unicodeScalars.count) else { return false }
+            guard let regex else { return true }
+            return BoundedRegex.firstMatch(regex, in: text) == .match
         }
-        if fits(free) { return free }
+        if regex != nil, fits(free) { return free }
         answerUsed = saved
         guard let sample = RegexSample(pattern) else { return free }
         var generator = random(path)
@@ -155,16 +173,5 @@ extension SchemaInstance {
         case let (nil, high?): return high >= 100 ? 1 + offset : high - offset
         case (nil, nil): return 1 + offset
         }
-    }
-}
-
-extension String {
-    /// Trailing white space removed, unless that leaves fewer than `minimum` code points.
-    func trimmingTrailingWhitespace(keeping minimum: Int) -> String {
-        var scalars = Array(unicodeScalars)
-        while let last = scalars.last, last.properties.isWhitespace, scalars.count > minimum { scalars.removeLast() }
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        return String(view)
     }
 }
