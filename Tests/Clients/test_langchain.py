@@ -84,12 +84,10 @@ def test_structured_output_json_schema(llm, telemetry):
     assert len(genai(telemetry.spans(trace_id), "chat")) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="a forced tool call carries {} as its arguments until the emulator derives them "
-                   "from the tool's parameters (issue 27, structured output); strict: passing then fails, to remove this mark")
 def test_structured_output_function_calling(llm):
     """The default method: a forced call of a tool shaped like the model."""
     result = llm.with_structured_output(Capital).invoke(QUESTION)
-    assert isinstance(result, Capital) and result.answer
+    assert isinstance(result, Capital) and result.answer == QUESTION, "the arguments come from the tool's parameters"
 
 
 def test_embeddings(base_url, token, telemetry):

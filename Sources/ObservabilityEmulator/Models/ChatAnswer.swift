@@ -12,23 +12,34 @@ struct ChatAnswer: Equatable {
     var responder: String?
 
     /// The first matching responder's answer, the follow-up (`then`) on the turn that carries
-    /// tool results; a rule that would call its tools again on that turn is passed over.
+    /// tool results; a rule that would call its tools again on that turn is passed over. In a
+    /// JSON mode a rule whose content is not JSON in that mode (an object; under `json_schema`, a
+    /// value the schema accepts) is passed over too, as a model held to a schema cannot answer
+    /// otherwise; tool calls, errors and empty content are not held to it.
     static func decide(for request: ChatRequest, responders: [Responder]) -> ChatAnswer {
         for responder in responders where responder.match.accepts(request) {
             let label = responder.name ?? "unnamed"
+            var answer = responder.respond
             if request.isToolFollowUp {
-                if let then = responder.then { return resolve(then, request: request, responder: label) }
-                if !responder.respond.toolCalls.isEmpty { continue }
+                if let then = responder.then {
+                    answer = then
+                } else if !responder.respond.toolCalls.isEmpty {
+                    continue
+                }
             }
-            return resolve(responder.respond, request: request, responder: label)
+            guard let resolved = resolve(answer, request: request, responder: label) else { continue }
+            return resolved
         }
         return defaultAnswer(for: request)
     }
 
-    private static func resolve(_ answer: Responder.Answer, request: ChatRequest, responder: String) -> ChatAnswer {
+    /// The answer with its placeholders filled and the request's limits applied; nil when its
+    /// content does not fit the request's JSON mode.
+    private static func resolve(_ answer: Responder.Answer, request: ChatRequest, responder: String) -> ChatAnswer? {
         var content = answer.content ?? ""
         content = content.replacingOccurrences(of: "{{last_user_message}}", with: request.lastUserMessage)
         content = content.replacingOccurrences(of: "{{tool_result}}", with: request.trailingToolResults.map(\.content).joined(separator: "\n"))
+        if answer.toolCalls.isEmpty, answer.error == nil, !content.isEmpty, !request.responseFormat.accepts(content) { return nil }
         var resolved = ChatAnswer(content: content, toolCalls: answer.toolCalls,
                                   finishReason: answer.finishReason ?? (answer.toolCalls.isEmpty ? "stop" : "tool_calls"),
                                   error: answer.error, delayMs: answer.delayMs, responder: responder)
@@ -36,33 +47,48 @@ struct ChatAnswer: Equatable {
         return resolved
     }
 
-    /// Derived from the request alone: a tool result is acknowledged; a required tool call
-    /// (`tool_choice` any, required or a named function) calls the named or first function with
-    /// `{}`; otherwise a short text naming the model, quoting the last user message and carrying
-    /// a reference computed from the whole request. JSON modes get `{"answer": text}`.
+    /// Derived from the request alone. A required tool call (`tool_choice` any, required or a
+    /// named function) calls the named or first function with arguments generated from its
+    /// `parameters` schema. Otherwise the text: a tool result is acknowledged; else a short text
+    /// naming the model, quoting the last user message and carrying a reference computed from
+    /// the whole request. In JSON modes that text is carried by JSON: `{"answer": text}` for
+    /// `json_object`, an instance of the schema for `json_schema` (see `SchemaInstance`; the
+    /// `json_object` answer when the schema has no instance the generator can find).
     static func defaultAnswer(for request: ChatRequest) -> ChatAnswer {
         let results = request.trailingToolResults
-        if !results.isEmpty {
+        if results.isEmpty, request.toolChoice != "none", request.toolChoice != "auto",
+           let name = request.forcedFunction ?? request.functionNames.first {
+            let seed = SchemaInstance.Seed(answer: request.lastUserMessage, userMessage: request.lastUserMessage, fingerprint: request.fingerprint)
+            let arguments = request.functionParameters[name].flatMap { SchemaInstance.make(for: $0, seed: seed) }
+            return ChatAnswer(content: "", toolCalls: [.init(name: name, arguments: arguments?.text ?? "{}")], finishReason: "tool_calls", error: nil, delayMs: 0)
+        }
+        let text: String
+        if results.isEmpty {
+            let question = request.lastUserMessage.split(whereSeparator: \.isNewline).joined(separator: " ")
+            let quoted = question.count > 160 ? question.prefix(160) + "…" : Substring(question)
+            let reference = String(request.fingerprint, radix: 16).prefix(8)
+            text = "This is a deterministic answer from \(request.model), emulated. "
+                + (quoted.isEmpty ? "There was no user message to answer. " : "You asked: \"\(quoted)\". ")
+                + "Configure a responder to choose the answer. Reference \(reference)."
+        } else {
             let parts = results.map { "\($0.name.map { "the \($0) tool" } ?? "the tool") returned \($0.content.prefix(500))" }
-            var answer = ChatAnswer(content: "Thanks: \(parts.joined(separator: "; ")).", toolCalls: [], finishReason: "stop", error: nil, delayMs: 0)
-            answer.applyLimits(of: request)
-            return answer
+            text = "Thanks: \(parts.joined(separator: "; "))."
         }
-        if request.toolChoice != "none", request.toolChoice != "auto", let name = request.forcedFunction ?? request.functionNames.first {
-            return ChatAnswer(content: "", toolCalls: [.init(name: name, arguments: "{}")], finishReason: "tool_calls", error: nil, delayMs: 0)
-        }
-        let question = request.lastUserMessage.split(whereSeparator: \.isNewline).joined(separator: " ")
-        let quoted = question.count > 160 ? question.prefix(160) + "…" : Substring(question)
-        let reference = String(request.fingerprint, radix: 16).prefix(8)
-        var text = "This is a deterministic answer from \(request.model), emulated. "
-            + (quoted.isEmpty ? "There was no user message to answer. " : "You asked: \"\(quoted)\". ")
-            + "Configure a responder to choose the answer. Reference \(reference)."
-        if request.responseFormat != "text" {
-            text = JSON.object(JSONObject([("answer", .string(text))])).text
-        }
-        var answer = ChatAnswer(content: text, toolCalls: [], finishReason: "stop", error: nil, delayMs: 0)
+        var answer = ChatAnswer(content: content(for: text, request: request), toolCalls: [], finishReason: "stop", error: nil, delayMs: 0)
         answer.applyLimits(of: request)
         return answer
+    }
+
+    /// The default text in the request's response format.
+    private static func content(for text: String, request: ChatRequest) -> String {
+        let object = JSON.object(JSONObject([("answer", .string(text))]))
+        switch request.responseFormat {
+        case .text: return text
+        case .jsonObject, .jsonSchema(nil): return object.text
+        case .jsonSchema(let schema?):
+            let seed = SchemaInstance.Seed(answer: text, userMessage: request.lastUserMessage, fingerprint: request.fingerprint)
+            return (SchemaInstance.make(for: schema, seed: seed) ?? object).text
+        }
     }
 
     /// `stop` sequences cut the content before the first one; `max_tokens` cuts it to that many

@@ -13,8 +13,10 @@ struct ChatRequest {
     /// `tool_choice`: "auto", "none", "any", "required", or the name of a function to call.
     let toolChoice: String
     let forcedFunction: String?
+    /// Each offered function's `parameters` schema, by name (the first tool of a name wins).
+    let functionParameters: [String: JSON]
     let metadata: JSONObject?
-    let responseFormat: String
+    let responseFormat: ResponseFormat
     let stop: [String]
     /// A hash of the whole body but `stream`: the default answer is derived from it, so a
     /// streamed answer is the same text as the non-streamed one.
@@ -48,27 +50,27 @@ struct ChatRequest {
         _ = try reader.array("guardrails", required: false, nullable: true)
         _ = try reader.object("prediction", required: false, nullable: true)
         stop = try reader.stopSequences()
-        if let format = try reader.object("response_format", required: false, nullable: true) {
-            responseFormat = try format.choice("type", ["text", "json_object", "json_schema"]) ?? "text"
-            _ = try format.object("json_schema", required: false, nullable: true)
-        } else {
-            responseFormat = "text"
-        }
+        responseFormat = try ResponseFormat(reader.object("response_format", required: false, nullable: true))
         var tools: [JSONObject] = []
         var names: [String] = []
+        var parameters: [String: JSON] = [:]
         for (index, tool) in (try Self.nullableObjectArray(reader, "tools") ?? []).enumerated() {
             let toolReader = BodyReader(object: tool, path: reader.fieldPath("tools[\(index)]"))
             let type = try toolReader.string("type", required: false) ?? "function"
             if type == "function" {
                 guard let function = try toolReader.object("function") else { throw toolReader.fail("function", "field required") }
                 let name = try function.requiredString("name")
-                guard try function.object("parameters") != nil else { throw function.fail("parameters", "field required") }
-                if !names.contains(name) { names.append(name) }
+                guard let schema = try function.object("parameters") else { throw function.fail("parameters", "field required") }
+                if !names.contains(name) {
+                    names.append(name)
+                    parameters[name] = .object(schema.object)
+                }
             }
             tools.append(tool)
         }
         self.tools = tools
         functionNames = names
+        functionParameters = parameters
         switch reader.value("tool_choice") {
         case .none, .null?:
             toolChoice = "auto"
