@@ -63,7 +63,7 @@ def send(port, request):
 def main():
     binary = sys.argv[1]
     port_file = tempfile.mktemp()
-    proc = subprocess.Popen([binary, "--port", "0", "--port-file", port_file, "--id-seed", "1",
+    proc = subprocess.Popen([binary, "--port", "0", "--port-file", port_file, "--id-seed", "1", "--allowed-host", "fuzz",
                              "--clock", "step:2026-01-01T00:00:00Z,1000", "--fixtures", os.path.join(ROOT, "Fixtures"),
                              "--log-level", "error"])
     try:
@@ -232,6 +232,10 @@ def main():
         "guard-text-plain-body": raw("POST", f"{V1}/judges", b'{"name":"x"}', headers=["Content-Type: text/plain"]),
         "guard-preflight": raw("OPTIONS", f"{V1}/judges", headers=["Origin: http://localhost:5173", "Access-Control-Request-Method: POST", "Access-Control-Request-Headers: authorization"]),
         "guard-same-origin-write": raw("POST", f"{V1}/judges", {"name": "fuzz judge"}, headers=["Origin: http://fuzz"]),
+        "limit-expression-501": raw("POST", f"{V1}/spans/search", {"search_expression": " OR ".join(f"span_id='{i}'" for i in range(501))}),
+        "limit-filter-group-101": raw("POST", f"{V1}/evaluation-runs_v2/{seeded_run}/records/search", {"input_filters": {"filters": [{"path": "q", "value": "x"}] * 101}}),
+        "limit-judge-rules-201": raw("POST", f"{V1}/judges", {"name": "many rules", "description": "d", "model_name": "mistral-small-latest", "instructions": "\n".join(['when assistant contains "x" -> poor'] * 201), "output": {"type": "CLASSIFICATION", "options": [{"value": "poor", "description": "p"}, {"value": "good", "description": "g"}]}}),
+        "limit-mapping-101": raw("POST", f"{V1}/pipelines", {"name": "p", "selectors": [], "definitions": [{"slug": "a", "mapping": {f"p{i}": f"a{i}" for i in range(101)}}]}),
         "control-load-optimization": raw("POST", "/__emulator/optimizations", {"project": "Language Detection", "evaluation": {"slug": "accuracy-eval"}, "name": "fuzz opt", "algorithm": "grid", "tags": ["a"], "trials": [{"algorithm_trial_key": "a", "observations": [{"run_name": "small-baseline", "score": 0.5}]}, {"algorithm_trial_key": "b", "parent_trial_key": "a"}]}),
     }
     out = os.path.join(ROOT, "Fuzz/corpus/request")

@@ -97,6 +97,12 @@ struct Serve: ParsableCommand {
     @Flag(help: "Keep request and response bodies in the journal (env OBS_EMULATOR_JOURNAL_BODIES=1).")
     var journalBodies = false
 
+    @Option(help: "Most ingested spans kept; past it the traces written least recently are evicted whole; 0 keeps all (env OBS_EMULATOR_MAX_SPANS). Default 250000.")
+    var maxSpans: Int?
+
+    @Option(help: "Most ingested chat-completion events kept; past it the oldest are evicted; 0 keeps all (env OBS_EMULATOR_MAX_EVENTS). Default 100000.")
+    var maxEvents: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env OBS_EMULATOR_LOG_LEVEL). Default info.")
     var logLevel: String?
 
@@ -147,6 +153,9 @@ struct Serve: ParsableCommand {
         c.taskPace = pace
         c.journalSize = journalSize ?? env("OBS_EMULATOR_JOURNAL_SIZE").flatMap(Int.init) ?? 1000
         c.journalBodies = journalBodies || env("OBS_EMULATOR_JOURNAL_BODIES") == "1" || env("OBS_EMULATOR_JOURNAL_BODIES") == "true"
+        c.retention = RetentionLimits(
+            maxSpans: maxSpans ?? env("OBS_EMULATOR_MAX_SPANS").flatMap(Int.init) ?? RetentionLimits.defaultMaxSpans,
+            maxEvents: maxEvents ?? env("OBS_EMULATOR_MAX_EVENTS").flatMap(Int.init) ?? RetentionLimits.defaultMaxEvents)
         var limits = HTTPLimits()
         limits.maxRequestLineBytes = maxRequestLine ?? env("OBS_EMULATOR_MAX_REQUEST_LINE").flatMap(Int.init) ?? limits.maxRequestLineBytes
         limits.maxHeaderLineBytes = maxHeaderLine ?? env("OBS_EMULATOR_MAX_HEADER_LINE").flatMap(Int.init) ?? limits.maxHeaderLineBytes
@@ -166,6 +175,7 @@ struct Serve: ParsableCommand {
         guard c.syntheticEvents >= 0 && c.syntheticEvents <= 5_000_000 else { throw ValidationError("--synthetic-events must be between 0 and 5000000") }
         guard c.syntheticTraces >= 0 && c.syntheticTraces <= 1_000_000 else { throw ValidationError("--synthetic-traces must be between 0 and 1000000") }
         guard c.journalSize >= 0 else { throw ValidationError("--journal-size must be at least 0") }
+        guard c.retention.maxSpans >= 0, c.retention.maxEvents >= 0 else { throw ValidationError("--max-spans and --max-events must be at least 0 (0 keeps everything)") }
         let l = c.limits
         guard l.maxRequestLineBytes >= 64, l.maxHeaderLineBytes >= 64, l.maxHeaderBytes >= 256, l.maxHeaderCount >= 4, l.maxBodyBytes >= 0,
               l.idleTimeout > 0, l.readTimeout > 0, l.maxConnections >= 1 else {

@@ -901,6 +901,8 @@ def test_hostile_body(base_url, case):
         assert message, "the Status explains the rejection"
         if case.status == 400:
             assert code == 3, "INVALID_ARGUMENT"
+        elif case.status == 413:
+            assert code == 8, "RESOURCE_EXHAUSTED"
         assert count(http, feed) == before, f"{case.id}: a rejected body stores nothing"
 
 

@@ -29,6 +29,9 @@ public struct APIError: Error, Equatable, CustomStringConvertible {
     // Factories for the cases that recur.
     public static func validation(_ message: String) -> APIError { APIError(422, "VALIDATION_ERROR", message) }
     public static func searchBadRequest(_ message: String) -> APIError { APIError(400, "SEARCH_BAD_REQUEST", message) }
+    /// A body within the size limit that asks for more items than one request may hold (the
+    /// emulator's own code: the breadth limits keep every request linear).
+    public static func limitExceeded(_ message: String) -> APIError { APIError(400, "LIMIT_EXCEEDED", message) }
     public static func notFound(_ code: String?, _ message: String) -> APIError { APIError(404, code, message) }
     public static func unauthorized(_ message: String) -> APIError { APIError(401, "AUTH_UNAUTHORIZED", message) }
     public static func internalError(_ message: String) -> APIError { APIError(500, "UNKNOWN_ERROR", message) }

@@ -60,7 +60,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         let parsedEvents = DraftChannel.parsing(fixtureDirectory)
         let store: ObservabilityStore
         do {
-            store = try ObservabilityStore(path: configuration.databasePath, clock: clock, ids: ids)
+            store = try ObservabilityStore(path: configuration.databasePath, clock: clock, ids: ids, retention: configuration.retention)
         } catch let error as DatabaseError {
             throw EmulatorStartupError("cannot open the database\(configuration.databasePath.map { " at \($0)" } ?? ""): \(error.message)")
         }
@@ -328,7 +328,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         var response: HTTPResponse
         if path.hasPrefix("/telemetry/") {
             let encoding = OTLPEncoding(contentType: request.header(HTTPHeader.contentType)) ?? .json
-            response = encoding.status(error.status, code: OTLPEncoding.rpcCode(httpStatus: error.status), error.message)
+            response = encoding.status(error.status, error.message)
         } else {
             response = error.response
         }

@@ -24,6 +24,8 @@ public struct EmulatorConfiguration: Sendable {
     public var idSeed: UInt64?
     public var taskPace: TaskPace = .immediate
     public var journalSize = 1000
+    /// The most ingested spans and events kept (`--max-spans`, `--max-events`); 0 is no limit.
+    public var retention = RetentionLimits()
     public var journalBodies = false
     public var limits = HTTPLimits()
     public var drainTimeout: Double = 10

@@ -9,12 +9,21 @@ enum ControlRoutes {
         let app = call.app
         let events = try call.store.eventCount()
         let storage = app.storage.snapshot
+        let held = try call.store.retentionCounts()
+        let limits = call.store.retention
         return .json(.object(JSONObject([
             ("status", storage.degraded ? "degraded" : "ok"),
             ("storage", .object(JSONObject([
                 ("writable", .bool(!storage.degraded)), ("failures", .int(Int64(storage.failures))),
                 ("last_error", .string(storage.lastError)),
-            ]))), ("version", .string(EmulatorConfiguration.version)),
+            ]))),
+            ("retention", .object(JSONObject([
+                ("max_spans", .int(Int64(limits.maxSpans))), ("max_events", .int(Int64(limits.maxEvents))),
+                ("spans", .int(held.spans)), ("events", .int(held.events)),
+                ("evicted_spans", .int(held.evictedSpans)), ("evicted_traces", .int(held.evictedTraces)),
+                ("evicted_events", .int(held.evictedEvents)),
+            ]))),
+            ("version", .string(EmulatorConfiguration.version)),
             ("uptime_s", .double((Date().timeIntervalSince(app.startedAt) * 1000).rounded() / 1000)),
             ("events", .int(Int64(events))), ("fixture_events", .int(Int64(app.fixtures.eventCount))),
             ("fixture_judges", .int(Int64(app.fixtures.judges.count))),

@@ -21,9 +21,15 @@ enum FilterGroups {
         return value
     }
 
+    /// The most filters one group holds.
+    static let maximumFilters = 100
+
     /// The objects of a group's `filters` array, each with its own path.
     static func filters(_ group: BodyReader) throws -> [BodyReader] {
         let items = try group.array("filters", required: false, nullable: true) ?? []
+        if items.count > maximumFilters {
+            throw APIError.limitExceeded("\(group.fieldPath("filters")): at most \(maximumFilters) filters in one group (got \(items.count))")
+        }
         return try items.enumerated().map { index, item in
             guard case .object(let object) = item else {
                 throw APIError.validation("\(group.fieldPath("filters"))[\(index)]: expected an object, got \(item.typeDescription)")

@@ -12,6 +12,7 @@ extension ObservabilityStore {
             for draft in drafts {
                 try insertEvent(draft, workspaceID: workspaceID, seeded: seeded, indexText: indexText, db: db)
             }
+            if !seeded { try retainEvents(added: Int64(drafts.count), db: db) }
         }
     }
 

@@ -12,10 +12,12 @@
 ///
 /// Keywords and function names are case-insensitive, field names are not; `#` starts a comment
 /// to the end of the line; strings are single-quoted (`''` or `\'` for a quote, `\\` for a
-/// backslash). Limits: 10 000 characters, nesting 32 deep, 1 000 `IN` items.
+/// backslash). Limits: 10 000 characters, nesting 32 deep, 500 conditions (function calls
+/// included), 1 000 items in a list.
 struct SearchExpressionParser {
     static let maximumLength = 10_000
     static let maximumDepth = 32
+    static let maximumConditions = 500
     static let maximumListItems = 1_000
 
     enum Token: Equatable {
@@ -29,6 +31,7 @@ struct SearchExpressionParser {
     private var tokens: [(token: Token, column: Int)] = []
     private var position = 0
     private var depth = 0
+    private var conditions = 0
 
     /// Parses `text`; nil or blank (comments only included) is `.all`.
     static func parse(_ text: String?) throws -> SearchExpression {
@@ -201,9 +204,15 @@ struct SearchExpressionParser {
         return try parseCondition(try parseOperand())
     }
 
+    /// Every condition and function call starts with its operand: the condition limit is
+    /// counted here.
     private mutating func parseOperand() throws -> SearchExpression.Operand {
         let column = current.column
         guard case .word(let field) = current.token else { throw unexpected("a field name") }
+        conditions += 1
+        guard conditions <= Self.maximumConditions else {
+            throw SearchExpressionError(message: "more than \(Self.maximumConditions) conditions in one expression", column: column)
+        }
         position += 1
         guard take(symbol: "[") else { return .init(field: field, key: nil, column: column) }
         guard case .string(let key) = current.token else { throw unexpected("a quoted key, as in \(field)['key']") }

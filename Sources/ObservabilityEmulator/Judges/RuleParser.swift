@@ -1,4 +1,7 @@
 enum RuleParser {
+    /// The most rule lines one judge's instructions hold.
+    static let maximumRules = 200
+
     /// Parses the rule lines of `instructions`, checking each answer against the output.
     static func parse(_ instructions: String, output: JudgeOutputSpec, checkPatterns: Bool = true) throws -> [JudgeRule] {
         var rules: [JudgeRule] = []
@@ -8,6 +11,9 @@ enum RuleParser {
             let isRule = (lower.hasPrefix("when ") || lower.hasPrefix("otherwise")) && line.contains("->")
             guard isRule else { continue }
             let number = index + 1
+            if rules.count == maximumRules {
+                throw APIError.limitExceeded("instructions line \(number): at most \(maximumRules) rules in one judge")
+            }
             func fail(_ reason: String) -> APIError {
                 .validation("instructions line \(number): \(reason) in rule '\(line.prefix(120))'")
             }

@@ -73,12 +73,13 @@ public enum LogLine {
     /// layout of swift-log's StreamLogHandler), or a JSON object with sorted keys.
     public static func format(_ format: LogFormat, level: String, label: String, source: String, message: String,
                               metadata: [(String, String)]) -> [UInt8] {
+        let message = bounded(message), metadata = metadata.map { ($0.0, bounded($0.1)) }
         switch format {
         case .text:
             var line = localTimestamp()
             line += " \(level)\(label.isEmpty ? "" : " ")\(label):"
-            for (key, value) in metadata.sorted(by: { $0.0 < $1.0 }) { line += " \(key)=\(value)" }
-            line += " [\(source)] \(message)\n"
+            for (key, value) in metadata.sorted(by: { $0.0 < $1.0 }) { line += " \(key)=\(oneLine(value))" }
+            line += " [\(source)] \(oneLine(message))\n"
             return Array(line.utf8)
         case .json:
             var fields: [(String, String)] = [("level", level), ("logger", label), ("message", message), ("time", utcTimestamp())]
@@ -88,6 +89,37 @@ public enum LogLine {
             line.append(UInt8(ascii: "\n"))
             return line
         }
+    }
+
+    /// The longest message or metadata value a line carries, in bytes; the rest is cut with
+    /// a note of how much was left out. A line stays short whatever an error quotes (an SQL
+    /// text, a request body).
+    public static let maximumValueBytes = 2_048
+
+    static func bounded(_ text: String) -> String {
+        let size = text.utf8.count
+        guard size > maximumValueBytes else { return text }
+        // Cut before the last, possibly partial, character of the prefix.
+        var bytes = Array(text.utf8.prefix(maximumValueBytes))
+        while let last = bytes.last, last & 0xC0 == 0x80 { bytes.removeLast() }
+        if let last = bytes.last, last >= 0xC0 { bytes.removeLast() }
+        return "\(String(decoding: bytes, as: UTF8.self))… (\(size - bytes.count) more bytes)"
+    }
+
+    /// A text line holds one record: a line break in a value is written `\n`, so a value
+    /// cannot start a line of its own.
+    static func oneLine(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) else { return text }
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count + 8)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
     }
 
     /// Two decimals without Foundation's `String(format:)`: `0.42`, `12.00`.

@@ -11,10 +11,15 @@ struct StoredResponder {
 
 extension ObservabilityStore {
     /// Appends rules to a workspace's list, all or none; they are tried after its older ones.
-    func insertResponders(_ bodies: [(id: String, body: JSON)], workspaceID: String) throws {
+    /// More than `limit` in the workspace is a 400 and adds nothing.
+    func insertResponders(_ bodies: [(id: String, body: JSON)], workspaceID: String, limit: Int) throws {
         // Wall time: a control-plane write must not advance a --clock step.
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         try pool.writeTransaction { db in
+            let held = try db.queryOne("SELECT COUNT(*) FROM responders WHERE workspace_id = ?", [workspaceID]) { $0.int(0) } ?? 0
+            if held + bodies.count > limit {
+                throw APIError.limitExceeded("a workspace holds at most \(limit) responders (it has \(held), this request adds \(bodies.count)); delete some first")
+            }
             for item in bodies {
                 _ = try db.run("INSERT INTO responders (id, workspace_id, created_ms, body) VALUES (?, ?, ?, ?)",
                                [item.id, workspaceID, now, item.body.text])

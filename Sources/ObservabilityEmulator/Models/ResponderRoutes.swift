@@ -6,6 +6,8 @@ import Foundation
 /// workspace). Add one rule, an array of them or `{"responders": [...]}` (checked first: all or
 /// none are added); list them (with the fixture rules, tried after them); delete one; delete all.
 enum ResponderRoutes {
+    /// Every chat request of a workspace tries its responders in turn: the list stays bounded.
+    static let maximumPerWorkspace = 10_000
     private static let noWorkspace = "responders belong to a workspace: send 'Authorization: Bearer <token>'"
 
     static func add(_ call: Call) throws -> HTTPResponseBox {
@@ -18,9 +20,10 @@ enum ResponderRoutes {
         let rules = try Responder.parseList(value)
         if rules.isEmpty { throw APIError.validation("body: no responders to add") }
         if rules.count > 1000 { throw APIError(413, nil, "at most 1000 responders per request (got \(rules.count))") }
-        // Control-plane ids do not draw from the --id-seed generator (SPEC 3), like fault rules.
+        // Control-plane ids do not draw from the --id-seed generator, like fault rules: adding
+        // a responder must not shift the ids of the resources a test then creates.
         let items = rules.map { (id: UUID().uuidString.lowercased(), body: JSON.object($0.source)) }
-        try call.store.insertResponders(items, workspaceID: call.workspace.id)
+        try call.store.insertResponders(items, workspaceID: call.workspace.id, limit: maximumPerWorkspace)
         return .json(["ids": .array(items.map { .string($0.id) })], status: 201)
     }
 

@@ -24,7 +24,11 @@ final class ObservabilityStore: @unchecked Sendable {
     /// OTLP metrics are decoded, checked and counted, not stored (health reports the count).
     let metricsReceived = Mutex<Int>(0)
 
-    init(path: String?, clock: EmulatorClock, ids: IDGenerator) throws {
+    /// The most ingested spans and events kept (`--max-spans`, `--max-events`).
+    let retention: RetentionLimits
+
+    init(path: String?, clock: EmulatorClock, ids: IDGenerator, retention: RetentionLimits = .unlimited) throws {
+        self.retention = retention
         let resolved: String
         if let path {
             resolved = path

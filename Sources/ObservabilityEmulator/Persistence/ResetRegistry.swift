@@ -42,5 +42,12 @@ enum ResetRegistry {
         .keepingSeeded("eval_observations"), .keepingSeeded("eval_trials"), .keepingSeeded("eval_optimizations"),
         .keepingSeeded("eval_scores"), .keepingSeeded("eval_generations"), .keepingSeeded("eval_records"),
         .keepingSeeded("eval_runs"), .keepingSeeded("eval_evaluations"), .keepingSeeded("eval_projects"),
+        // Last: the retention counts, of what the deletes above left.
+        Entry(table: "retention",
+              all: "UPDATE retention SET spans = 0, events = 0, evicted_spans = 0, evicted_traces = 0, evicted_events = 0",
+              workspace: """
+                  UPDATE retention SET spans = (SELECT COALESCE(SUM(span_count), 0) FROM traces WHERE workspace_id <> ''),
+                      events = (SELECT COUNT(*) FROM events WHERE seeded = 0) WHERE ?1 IS NOT NULL
+                  """),
     ]
 }

@@ -334,5 +334,20 @@ enum Schema {
         );
         CREATE INDEX responders_workspace ON responders(workspace_id, position);
         """),
+        // Retention: what ingested data is held and what was evicted (one row), and the oldest
+        // ingested traces and events found without walking the seeded ones.
+        Migration(version: 7, sql: """
+        CREATE TABLE retention (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            spans INTEGER NOT NULL, events INTEGER NOT NULL,
+            evicted_spans INTEGER NOT NULL DEFAULT 0, evicted_traces INTEGER NOT NULL DEFAULT 0,
+            evicted_events INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO retention (id, spans, events) VALUES (1,
+            (SELECT COALESCE(SUM(span_count), 0) FROM traces WHERE workspace_id <> ''),
+            (SELECT COUNT(*) FROM events WHERE seeded = 0));
+        CREATE INDEX traces_ingested ON traces(rowid) WHERE workspace_id <> '';
+        CREATE INDEX events_ingested ON events(rowid) WHERE seeded = 0;
+        """),
     ]
 }

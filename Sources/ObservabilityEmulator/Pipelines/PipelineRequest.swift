@@ -26,6 +26,8 @@ struct PipelineDraft {
     var definitions: [JSON]?
 
     static let maximumReferences = 20
+    /// The most properties one judge reference maps to span attributes.
+    static let maximumMappings = 100
 
     /// `CreatePipelineRequest` (every field required but `description` and `enabled`) or
     /// `UpdatePipelineRequest` (every field optional).
@@ -148,6 +150,9 @@ struct PipelineDraft {
         let slug = try reader.requiredString("slug", minLength: 1, maxLength: 200)
         var mapping: [(property: String, attribute: String)] = []
         if let object = try reader.object("mapping", required: false, nullable: true) {
+            if object.object.count > maximumMappings {
+                throw APIError.limitExceeded("\(reader.fieldPath("mapping")): at most \(maximumMappings) entries (got \(object.object.count))")
+            }
             for (key, value) in object.object {
                 guard let attribute = value.stringValue, !attribute.isEmpty else {
                     throw APIError.validation("\(object.fieldPath(key)): expected the name of a span attribute (a non-empty string), got \(value.typeDescription)")

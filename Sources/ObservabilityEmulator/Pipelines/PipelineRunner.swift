@@ -212,14 +212,15 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             let runner = try PipelineRunner.load(workspace: workspace, db: db)
             guard !runner.judges.isEmpty else {
-                try insertSpans(batch, db: db)
+                try retainSpans(added: try insertSpans(batch, db: db), batch: batch, db: db)
                 return
             }
             let lastRowid = try db.queryOne("SELECT coalesce(max(rowid), 0) FROM spans") { $0.int64(0) } ?? 0
-            try insertSpans(batch, db: db)
+            let added = try insertSpans(batch, db: db)
             let evaluations = try runner.evaluate(drafts, storedAfter: lastRowid, workspaceID: workspace.id,
                                                   ahead: runner.fingerprint == early.fingerprint ? ahead : nil, db: db)
             try insertEvaluations(evaluations, workspaceKey: workspace.id, db: db)
+            try retainSpans(added: added, batch: batch, db: db)
         }
     }
 }

@@ -68,6 +68,8 @@ final class OfflineFilterTests: XCTestCase {
         XCTAssertEqual(rejection(#"{"goal_filters": {"filters": [{"values": ["maybe"]}]}}"#),
                        "422 goal_filters.filters[0].values[0]: 'maybe' is not one of passed, failed, not_evaluated")
         XCTAssertEqual(rejection(#"{"sort": {"field": "name"}}"#), "422 sort.field: 'name' is not one of created_at")
+        let many = Array(repeating: #"{"path": "q", "operator": "contains", "value": "x"}"#, count: 101).joined(separator: ",")
+        XCTAssertEqual(rejection(#"{"input_filters": {"filters": [\#(many)]}}"#), "400 input_filters.filters: at most 100 filters in one group (got 101)")
     }
 
     func testRunFilter() throws {

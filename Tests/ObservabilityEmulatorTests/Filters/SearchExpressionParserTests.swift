@@ -83,5 +83,10 @@ final class SearchExpressionParserTests: XCTestCase {
         XCTAssertThrowsError(try SearchExpressionParser.parse("a IN (\(list))"))
         XCTAssertThrowsError(try SearchExpressionParser.parse(String(repeating: " ", count: 10_001)))
         XCTAssertNoThrow(try SearchExpressionParser.parse("a IN (\((0..<1000).map(String.init).joined(separator: ",")))"))
+        // 500 conditions, functions included, and not one more: the 501st is named by its column.
+        let conditions = (0..<500).map { $0 % 2 == 0 ? "a = \($0)" : "hasToken(b, 'x')" }
+        XCTAssertNoThrow(try SearchExpressionParser.parse(conditions.joined(separator: " OR ")))
+        let over = conditions.joined(separator: " OR ") + " OR c = 1"
+        assertError(over, column: over.count - 4, "more than 500 conditions")
     }
 }

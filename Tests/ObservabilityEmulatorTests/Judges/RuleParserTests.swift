@@ -19,6 +19,14 @@ final class RuleParserTests: XCTestCase {
         }
     }
 
+    func testAtMost200Rules() throws {
+        let rules = Array(repeating: #"when assistant contains "sorry" -> poor"#, count: 200)
+        XCTAssertEqual(try parse((["Prose first."] + rules).joined(separator: "\n")).count, 200)
+        assertAPIError(400, .some("LIMIT_EXCEEDED"), messageContains: ["instructions line 202:", "at most 200 rules"]) {
+            try parse((["Prose first."] + rules + ["otherwise -> good"]).joined(separator: "\n"))
+        }
+    }
+
     func testConditionRule() throws {
         let rules = try parse(#"when assistant contains "sorry" -> poor"#)
         XCTAssertEqual(rules.count, 1)

@@ -15,6 +15,20 @@ final class LogLineTests: XCTestCase {
         XCTAssertEqual(LogLine.milliseconds(-3), "0.00")
     }
 
+    func testLongValuesAreCutAndLineBreaksEscaped() {
+        let sql = "SELECT " + String(repeating: "é", count: 3_000)
+        let line = String(decoding: LogLine.format(.text, level: "error", label: "emu", source: "S", message: "boom\nforged line",
+                                                   metadata: [("error", sql)]), as: UTF8.self)
+        XCTAssertEqual(line.filter { $0 == "\n" }.count, 1, "one record, one line")
+        XCTAssertTrue(line.hasSuffix("boom\\nforged line\n"), line.suffix(40).description)
+        XCTAssertLessThan(line.utf8.count, LogLine.maximumValueBytes + 200)
+        let kept = 7 + (LogLine.maximumValueBytes - 7) / 2 * 2
+        XCTAssertTrue(line.contains("… (\(sql.utf8.count - kept) more bytes)"), line.suffix(80).description)
+        let json = LogLine.format(.json, level: "error", label: "emu", source: "S", message: "m", metadata: [("error", sql)])
+        XCTAssertNotNil(try? JSON.parse(Array(json.dropLast())), "still one valid JSON object")
+        XCTAssertLessThan(json.count, LogLine.maximumValueBytes + 200)
+    }
+
     /// Reads what a sink writes to a pipe.
     private func withPipe(_ body: (LogSink, () -> String) throws -> Void) rethrows {
         var fds: [Int32] = [0, 0]

@@ -62,6 +62,8 @@ final class PipelineDraftTests: XCTestCase {
             (#"{"name": "p", "selectors": [], "definitions": [{"slug": "a", "sampling": {"type": "attribute_hash", "percentage": 5}}]}"#, 422,
              "definitions[0].sampling.attribute: field required"),
             (#"{"name": "p", "selectors": [], "definitions": [], "enabled": "yes"}"#, 422, "enabled: expected a boolean"),
+            (#"{"name": "p", "selectors": [], "definitions": [{"slug": "a", "mapping": {\#((0...100).map { #""p\#($0)": "a\#($0)""# }.joined(separator: ", "))}}]}"#,
+             400, "definitions[0].mapping: at most 100 entries (got 101)"),
         ]
         for (body, status, prefix) in cases {
             let error = failure(body)

@@ -151,7 +151,7 @@ final class TelemetryIngestTests: ApplicationTestCase {
         // A body over the limit before decompression: refused by the HTTP layer, still as a Status.
         let large = try post("/telemetry/v1/traces", Array(repeating: 0, count: 70_000), contentType: "application/json")
         XCTAssertEqual(large.status, 413)
-        XCTAssertEqual(large.json["code"]?.intValue, 3, large.text)
+        XCTAssertEqual(large.json["code"]?.intValue, 8, "RESOURCE_EXHAUSTED: " + large.text)
         XCTAssertEqual(try call("GET", "/__emulator/health", auth: Auth.none).status, 200)
     }
 

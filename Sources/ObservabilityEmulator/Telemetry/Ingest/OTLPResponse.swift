@@ -58,8 +58,10 @@ enum OTLPEncoding {
         }
     }
 
-    /// A `google.rpc.Status` error (code 3 INVALID_ARGUMENT for bad data).
-    func status(_ httpStatus: Int, code: Int = 3, _ message: String) -> HTTPResponse {
+    /// A `google.rpc.Status` error whose code follows the HTTP status (`rpcCode`): 3
+    /// INVALID_ARGUMENT for bad data, 8 RESOURCE_EXHAUSTED for a body too large, ...
+    func status(_ httpStatus: Int, _ message: String) -> HTTPResponse {
+        let code = Self.rpcCode(httpStatus: httpStatus)
         var body: [UInt8]
         switch self {
         case .protobuf:

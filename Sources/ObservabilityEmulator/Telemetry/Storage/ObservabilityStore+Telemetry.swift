@@ -20,26 +20,33 @@ extension ObservabilityStore {
     func insertSpans(_ drafts: [SpanDraft], workspaceKey: String) throws {
         guard !drafts.isEmpty else { return }
         let batch = SpanBatch(drafts, workspaceKey: workspaceKey)
-        try pool.writeTransaction { db in try insertSpans(batch, db: db) }
+        try pool.writeTransaction { db in
+            try retainSpans(added: try insertSpans(batch, db: db), batch: batch, db: db)
+        }
     }
 
     /// Writes a batch built before the write lock: its span rows, then each trace's row. A trace
     /// with no row yet has no spans stored before this batch, so the batch's own roll-up is the
     /// whole of it; a trace that has one is read back and rolled up again from all its spans.
-    func insertSpans(_ batch: SpanBatch, db: Database) throws {
+    /// Returns how many spans the store holds more than before (a re-sent span replaces its copy).
+    @discardableResult
+    func insertSpans(_ batch: SpanBatch, db: Database) throws -> Int64 {
         try db.run(Self.spanInsertSQL, rows: batch.rows)
+        var added: Int64 = 0
         for var trace in batch.traces {
-            let (exists, evaluations) = try db.queryOne("""
-                SELECT EXISTS (SELECT 1 FROM traces WHERE workspace_id = ?1 AND trace_id = ?2),
+            let (held, evaluations) = try db.queryOne("""
+                SELECT (SELECT span_count FROM traces WHERE workspace_id = ?1 AND trace_id = ?2),
                     (SELECT COUNT(*) FROM span_evaluations WHERE workspace_id = ?1 AND trace_id = ?2)
-                """, [batch.workspaceKey, trace.traceID]) { ($0.int(0) == 1, $0.int64(1)) } ?? (false, 0)
-            if exists {
-                try rollUpTrace(trace.traceID, evaluations: evaluations, workspaceKey: batch.workspaceKey, db: db)
+                """, [batch.workspaceKey, trace.traceID]) { ($0.isNull(0) ? nil : $0.int64(0), $0.int64(1)) } ?? (nil, 0)
+            if let held {
+                added += try rollUpTrace(trace.traceID, evaluations: evaluations, workspaceKey: batch.workspaceKey, db: db) - held
             } else {
                 trace.row.set(.integer(evaluations), at: TraceRollUp.evaluationCountColumn)
                 try db.run(Self.traceInsertSQL, rows: CollectionOfOne(trace.row))
+                added += Int64(trace.spanCount)
             }
         }
+        return added
     }
 
     /// Stores log records (a re-sent record replaces its copy) and the span evaluations some
@@ -85,7 +92,9 @@ extension ObservabilityStore {
     /// Recomputes one trace's row from its spans (SPEC 12's roll-up), with its evaluation count
     /// as the caller counted it. The trace's few spans are found by the key index (the planner
     /// would otherwise walk a time-ordered index of the whole workspace to avoid sorting them).
-    func rollUpTrace(_ traceID: String, evaluations: Int64, workspaceKey: String, db: Database) throws {
+    /// Returns the trace's span count (0: it has none left, and its row is gone).
+    @discardableResult
+    func rollUpTrace(_ traceID: String, evaluations: Int64, workspaceKey: String, db: Database) throws -> Int64 {
         var rollUp = TraceRollUp()
         try db.forEach("""
             SELECT span_id, parent_span_id, span_name, start_ns, end_ns, service_name, environment, conversation_id, workflow_name,
@@ -97,9 +106,10 @@ extension ObservabilityStore {
             """, [workspaceKey, traceID]) { row in rollUp.add(TraceRollUp.SpanFacts(row)) }
         guard rollUp.spanCount > 0 else {
             try db.run("DELETE FROM traces WHERE workspace_id = ? AND trace_id = ?", [workspaceKey, traceID])
-            return
+            return 0
         }
         try insertTrace(rollUp, traceID: traceID, evaluations: evaluations, workspaceKey: workspaceKey, db: db)
+        return Int64(rollUp.spanCount)
     }
 
     static let traceInsertSQL = """
@@ -129,8 +139,8 @@ extension ObservabilityStore {
 struct SpanBatch: Sendable {
     let workspaceKey: String
     let rows: [PackedRow]
-    /// In the order the traces first appear.
-    let traces: [(traceID: String, row: PackedRow)]
+    /// In the order the traces first appear, with the number of distinct spans of each.
+    let traces: [(traceID: String, row: PackedRow, spanCount: Int)]
 
     init(_ drafts: [SpanDraft], workspaceKey: String) {
         self.workspaceKey = workspaceKey
@@ -160,7 +170,7 @@ struct SpanBatch: Sendable {
                 (drafts[$0].startNs, drafts[$0].spanID) < (drafts[$1].startNs, drafts[$1].spanID)
             }
             for index in sorted { rollUp.add(TraceRollUp.SpanFacts(drafts[index])) }
-            return (traceID, rollUp.row(traceID: traceID, evaluations: 0, workspaceKey: workspaceKey))
+            return (traceID, rollUp.row(traceID: traceID, evaluations: 0, workspaceKey: workspaceKey), rollUp.spanCount)
         }
     }
 }
