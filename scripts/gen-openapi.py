@@ -15,7 +15,7 @@ Inputs, in docs/ (copies of the references the project follows):
 - observability-openapi-pipeline-configs-sdk-2.10.1.yaml: `/pipeline-configs`, which SDK 2.10.0 –
   3.1.0 call and no published cut describes, written from mistralai 2.10.1's models;
 - inference-openapi-2026-08-13.yaml, Mistral's chat completions, FIM, embeddings and models
-  cut: its served operations (SPEC 16) are kept as published, with two corrections the
+  cut: its served operations are kept as published, with two corrections the
   emulator's answers need, each marked `x-emulator-changed`: `ChatCompletionResponse` no
   longer requires `data` (a field the service never sends; the SDK's model has none), and an
   embedding may be a base64 string (`encoding_format: base64`); and a server-sent event's
@@ -196,7 +196,7 @@ def merge():
                 responses["401"] = added("Unauthorized: no Bearer token, or one the emulator's --api-key does not accept")
             if not is_own:
                 continue
-            # Export downloads and the console's files are open (SPEC 9, 17): never a 401.
+            # Export downloads and the console's files are open: never a 401.
             if path.startswith("/__emulator") and operation.get("security") != [] and path != "/__emulator/exports/{token}" and "401" not in responses:
                 responses["401"] = added("Unauthorized: the emulator runs with --admin-token and the request lacks it")
             takes_input = operation.get("parameters") or item.get("parameters") or operation.get("requestBody")

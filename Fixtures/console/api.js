@@ -34,7 +34,7 @@ export const session = {
   },
 };
 
-/** A non-2xx answer: status, the body's error_code and message (SPEC 3's error shape). */
+/** A non-2xx answer: status, the body's error_code and message (the API's error shape). */
 export class APIError extends Error {
   constructor(status, code, message, body) {
     super(message);

@@ -97,7 +97,7 @@ public func fuzzRequest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// The inference routes (SPEC 16) answer their own errors in the inference API's shapes: a 422
+/// The inference routes answer their own errors in the inference API's shapes: a 422
 /// is `{"detail": [{"loc", "msg", "type"}]}`, any other status `{"object": "error", "message",
 /// "type", ...}`. A responder may answer any error status, 500 included, but not as `internal_error`.
 let inferencePrefixes = ["/v1/chat/", "/v1/fim/", "/v1/embeddings", "/v1/models"]

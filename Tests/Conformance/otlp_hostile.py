@@ -3,7 +3,7 @@
 Every body is built here byte by byte (a small protobuf wire-format writer, no random input), so
 each case means exactly one thing: a truncated message, a length prefix that lies, a known field
 with the wrong wire type, a gzip bomb, ids of the wrong size, and so on. `cases()` returns them
-with what the receiver must answer (SPEC 12, docs/openapi.yaml `emulator_otlp_*`):
+with what the receiver must answer (docs/openapi.yaml `emulator_otlp_*`):
 
 - a body that does not decode (or gzip that does not inflate): 400 with a `google.rpc.Status`
   in the request's encoding, nothing stored;
@@ -176,7 +176,7 @@ def json_bytes(doc) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------
-# Nested values and their expected flattening (compact JSON, SPEC 12)
+# Nested values and their expected flattening (compact JSON)
 # --------------------------------------------------------------------------------------------
 
 def nested_proto(depth: int, kind: str) -> bytes:

@@ -1,5 +1,5 @@
 """Helpers both telemetry test modules use: RFC 3339 instants to the nanosecond, and the text
-of a trace turn as SPEC 12 defines it (the last message's text parts joined; its `content`; the
+of a trace turn as the roll-up defines it (the last message's text parts joined; its `content`; the
 value itself when it is not a message list)."""
 
 from __future__ import annotations

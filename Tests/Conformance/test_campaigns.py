@@ -1,4 +1,4 @@
-"""Campaigns (SPEC 7): selection, background judging, status, annotations as `__judge_<id>` fields."""
+"""Campaigns: selection, background judging, status, annotations as `__judge_<id>` fields."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Datasets, records, imports, tasks and export (SPEC 8), and the full explorer → dataset flow."""
+"""Datasets, records, imports, tasks and export, and the full explorer → dataset flow."""
 
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ def test_delete_dataset(http, obs, base_url):
         obs.datasets.fetch(dataset_id=str(d.id))
     assert sdk_error(exc)[1]["detail"]["error_code"] == "DATASET_NOT_FOUND"
     assert_error(http.delete(f"{DATASETS}/{d.id}"), 404, "DATASET_NOT_FOUND")
-    # Not a UUID: read as a slug (SPEC 11), and no dataset has this one.
+    # Not a UUID: read as a slug, and no dataset has this one.
     assert_error(http.get(f"{DATASETS}/not-a-uuid"), 404, "DATASET_NOT_FOUND", contains="not-a-uuid")
     assert_error(http.get(f"{DATASETS}/{d.id}/records"), 404, "DATASET_NOT_FOUND")
 

@@ -1,4 +1,4 @@
-"""The determinism claim (SPEC 3, issue 6): two fresh runs with the same --id-seed and --clock and
+"""The determinism claim (issue 6): two fresh runs with the same --id-seed and --clock and
 the same sequence of calls return byte-identical response bodies, background tasks included."""
 
 from __future__ import annotations

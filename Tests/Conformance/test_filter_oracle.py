@@ -1,8 +1,8 @@
 """The filter language, checked against a plain-Python evaluation over Fixtures/events.jsonl.
 
 Each filter runs through the SDK's search_ids in a fresh workspace (so only the seeded events are
-visible) and through `evaluate` below, which derives the filterable fields as SPEC 4.1 says and
-applies SPEC 4.2's null semantics: a condition on a null value is false for every operator
+visible) and through `evaluate` below, which derives the filterable fields as the README's filter section says and
+applies the null semantics: a condition on a null value is false for every operator
 except `isnull`, negations included. Both must give the same ids in the same order
 (created_at desc, event_id desc).
 """
@@ -20,7 +20,7 @@ from conftest import newest_first
 
 
 # --------------------------------------------------------------------------------------------
-# Field derivation (SPEC 4.1)
+# Field derivation
 # --------------------------------------------------------------------------------------------
 
 def _function_names(items: list[dict]) -> list[str]:
@@ -88,7 +88,7 @@ def parse_ts(text: str) -> datetime:
 
 
 # --------------------------------------------------------------------------------------------
-# Evaluation (SPEC 4.2)
+# Evaluation
 # --------------------------------------------------------------------------------------------
 
 def condition(event: dict, cond: dict) -> bool:
@@ -277,7 +277,7 @@ def test_search_pages_agree_with_oracle(name, oracle_client, fixture_events):
 
 @pytest.mark.operation(op.SEARCH_IDS)
 def test_null_semantics_on_an_event_without_model_agent_system_prompt_or_metadata(http, obs):
-    """SPEC 4.2: a condition on a null value is false for every operator except isnull, negations
+    """A condition on a null value is false for every operator except isnull, negations
     included; ARRAY fields are never null."""
     from conftest import make_event
     bare = make_event("plain question", "plain answer", model=None, created_at="2025-12-01T00:00:00.000Z")

@@ -1,4 +1,4 @@
-"""The model endpoints (SPEC 16): chat completions (plain and streamed), FIM, embeddings and
+"""The model endpoints: chat completions (plain and streamed), FIM, embeddings and
 models, validated per the inference reference with its own error shapes, under the same Bearer
 auth and workspaces; responders (fixtures and the control plane); every chat completion an
 event of the caller's workspace; byte-identical runs with --id-seed and --clock.

@@ -1,4 +1,4 @@
-"""Offline evaluations (SPEC 15, SDK 3.1+) over raw HTTP: the 14 read operations on the seeded
+"""Offline evaluations (SDK 3.1+) over raw HTTP: the 14 read operations on the seeded
 fixtures and on runs loaded through the control plane, their documented errors, the loaders'
 validation (clear messages naming the field, nothing stored on error) and reset. The 2.9.4 SDK
 of this suite has no such methods; the SDK matrix drives them through 3.7.0 with statistics

@@ -1,4 +1,4 @@
-"""Online evaluation pipelines (SPEC 14): pipelines (3.0+), standalone pipeline configs (2.10 – 3.1)
+"""Online evaluation pipelines: pipelines (3.0+), standalone pipeline configs (2.10 – 3.1)
 and the pipeline-results feed (3.2+), over raw HTTP with OTLP/JSON exports.
 
 What each judge answers is computed here from the judge's own rules and the spans' texts; which
@@ -221,7 +221,7 @@ def test_create_pipeline_freezes_each_judge_into_a_config(http):
 
 @pytest.mark.operation(CREATE, GET)
 def test_long_pipeline_names_give_slugs_of_at_most_64_characters(http):
-    """SPEC 14: a pipeline's slug is made from its name as dataset slugs are (SPEC 11: at most 64
+    """A pipeline's slug is made from its name as dataset slugs are (at most 64
     characters, trimmed). Pipeline names have no length limit, so the cut is reachable here."""
     make_judge(http, "Refund judge")
     name = "abcdefg " * 12  # the 64-character cut falls right after a separator
@@ -396,8 +396,8 @@ def test_delete_pipeline_is_a_hard_delete(http):
 
 @pytest.mark.operation(GET, UPDATE, DELETE)
 def test_malformed_pipeline_id_is_422(http):
-    """SPEC 3 'Path ids': ids in paths are UUIDs, a malformed one is 422 VALIDATION_ERROR (only
-    `datasets/{dataset_id}` also takes a slug, SPEC 11)."""
+    """Ids in paths are UUIDs, a malformed one is 422 VALIDATION_ERROR (only
+    `datasets/{dataset_id}` also takes a slug)."""
     make_judge(http, "Refund judge")
     make_pipeline(http, "Not a uuid 1", [{"slug": "refund-judge"}])
     before = all_pipelines(http)
@@ -465,7 +465,7 @@ def test_pipelines_judge_matching_spans_in_the_export_transaction(http):
     assert set(evaluations(http, "either-refund-judge")) == {key["silver_refund"], key["gold_tool"]}  # any selector
     assert evaluations(http, "nowhere-refund-judge") == {}  # no selector, nothing matches
     assert (early["traceId"], early["spanId"]) not in refund_rows
-    # Pipeline rows are span evaluations of their trace (SPEC 12 `evaluation_count`).
+    # Pipeline rows are span evaluations of their trace (`evaluation_count`).
     trace = http.get(f"{API}/traces/{spans['gold_refund']['traceId']}")
     assert trace.status_code == 200 and trace.json()["evaluation_count"] == 3  # gold refund + gold numeric + tiered
 
@@ -526,7 +526,7 @@ def test_sampling_admits_spans_by_fnv_hash(http):
 
     users = [f"user-{i}" for i in range(8)]
     spans = [chat_span(*new_ids(), f"question {i}", "refund granted", **{"user.id": users[i % 8]}) for i in range(48)]
-    for i, span in enumerate(spans):  # an int attribute hashes as its text (SPEC 12: numbers in their shortest form)
+    for i, span in enumerate(spans):  # an int attribute hashes as its text (numbers in their shortest form)
         span["attributes"].append({"key": "user.n", "value": {"intValue": str(i % 10)}})
     no_user = [chat_span(*new_ids(), "question", "refund granted") for _ in range(4)]
     export(http, *spans, *no_user)

@@ -1,4 +1,4 @@
-"""Dataset imports from telemetry spans (SPEC 14, SDK 3.0+): validation, skipped references,
+"""Dataset imports from telemetry spans (SDK 3.0+): validation, skipped references,
 the mapping contract v1, over raw HTTP (the 2.9.4 SDK of this suite has no such method; the
 SDK matrix drives it through 3.0.0 and 3.7.0)."""
 

@@ -1,4 +1,4 @@
-"""OTLP ingestion (SPEC 12): real OpenTelemetry exporters and raw HTTP against
+"""OTLP ingestion: real OpenTelemetry exporters and raw HTTP against
 `/telemetry/v1/{traces,logs,metrics}`, read back through the telemetry API.
 
 - The OpenTelemetry SDK with the protobuf exporter (`opentelemetry-exporter-otlp-proto-http`,
@@ -144,7 +144,7 @@ def assert_instant(text: str, sent_ns: int) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# What an attribute becomes (SPEC 12): strings as they are, booleans true/false, numbers in
+# What an attribute becomes: strings as they are, booleans true/false, numbers in
 # their shortest form, arrays and maps as compact JSON
 # --------------------------------------------------------------------------------------------
 
@@ -228,7 +228,7 @@ def check_span_row(row: dict, span: ReadableSpan, fields: list[dict]) -> None:
 
 
 def expected_trace(spans: Sequence[ReadableSpan], evaluations: int = 0) -> dict:
-    """The roll-up of SPEC 12, computed from what the exporter sent."""
+    """The trace roll-up, computed from what the exporter sent."""
     ordered = sorted(spans, key=lambda s: (s.start_time, hex_span(s.get_span_context().span_id)))
     roots = [s for s in ordered if s.parent is None]
     root = roots[0] if roots else ordered[0]

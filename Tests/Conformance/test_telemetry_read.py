@@ -1,4 +1,4 @@
-"""The 18 telemetry read operations (SPEC 13) over the seeded fixtures: traces, spans, logs and
+"""The 18 telemetry read operations over the seeded fixtures: traces, spans, logs and
 span evaluations — feeds (cursor paging, windows, order), single reads, fields, options and
 aggregates.
 
@@ -139,7 +139,7 @@ def trace_start(spans: list[dict]) -> int:
 
 
 def expected_roll_up(spans: list[dict]) -> dict:
-    """SPEC 12's trace columns from the fixture spans (start order, span id as tie-break)."""
+    """The trace columns from the fixture spans (start order, span id as tie-break)."""
     ordered = sorted(spans, key=lambda s: (s["start"], s["span_id"]))
     roots = [s for s in ordered if not s["parent"]]
     root = roots[0] if roots else ordered[0]

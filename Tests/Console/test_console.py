@@ -1,4 +1,4 @@
-"""The web console (SPEC 17) in a real headless Chromium, against the seeded emulator: every page
+"""The web console in a real headless Chromium, against the seeded emulator: every page
 loads, searches agree with the API, a bad trace expression is marked where it is, a trace opens as
 a tree and timeline, a live judgement runs, an injected fault shows in the journal; no JavaScript
 error anywhere; keyboard and 390 px layouts; screenshots kept as artefacts."""

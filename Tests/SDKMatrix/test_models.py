@@ -1,4 +1,4 @@
-"""The model endpoints (SPEC 16) through the SDK's own inference methods: chat.complete,
+"""The model endpoints through the SDK's own inference methods: chat.complete,
 chat.stream, tool calling over two turns, fim.complete, embeddings.create, models.list; and the
 offline loop: with configure_telemetry pointed at the emulator, chat, then find the chat span
 with traces.search and the event in the explorer, judge it, put it in a dataset.

@@ -1,7 +1,7 @@
 import EmulatorHTTP
 import Foundation
 
-/// `GET /__emulator/ui[/<file>]`: the web console (SPEC 17). Static files only: the page calls the
+/// `GET /__emulator/ui[/<file>]`: the web console. Static files only: the page calls the
 /// emulator's public API and control plane itself, with the token typed into it, so what it shows
 /// is what an SDK sees. Open like export downloads: the files hold no data, and a browser cannot
 /// add `X-Emulator-Admin-Token` to a navigation (the console sends it on its own calls).

@@ -1,7 +1,7 @@
 import EmulatorJSON
 import EmulatorStore
 
-/// Offline evaluations in SQLite (SPEC 15): projects, evaluations, runs with their records,
+/// Offline evaluations in SQLite: projects, evaluations, runs with their records,
 /// generations and scores, optimizations with their trials and observations. A workspace sees
 /// its own rows and the seeded ones (workspace `''`). Everything computed (statistics, goals)
 /// is computed by `RunReport` from what these return.

@@ -1,7 +1,7 @@
 import EmulatorJSON
 import EmulatorStore
 
-/// Optimizations with their trials and observations in SQLite (SPEC 15); visibility and JSON
+/// Optimizations with their trials and observations in SQLite; visibility and JSON
 /// columns as in `ObservabilityStore+OfflineEvaluations.swift`.
 extension ObservabilityStore {
     private static let optimizationColumns = """

@@ -1,7 +1,7 @@
 import EmulatorJSON
 import EmulatorStore
 
-/// Pipelines and standalone pipeline configs (SPEC 14): stored per workspace, hard-deleted.
+/// Pipelines and standalone pipeline configs: stored per workspace, hard-deleted.
 /// Judges are named by slug and frozen into the configs at the revision they have then.
 extension ObservabilityStore {
     // MARK: Pipelines

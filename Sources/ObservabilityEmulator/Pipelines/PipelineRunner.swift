@@ -1,7 +1,7 @@
 import EmulatorJSON
 import EmulatorStore
 
-/// Judges incoming spans (SPEC 14): every span of an export that an enabled config's span
+/// Judges incoming spans: every span of an export that an enabled config's span
 /// selector matches and its sampling admits is judged by the config's frozen judges with the
 /// rule engine. The selection runs inside the export's write transaction, after the spans are
 /// stored, so the export's 200 means its spans are already judged. The judging itself is done

@@ -1,4 +1,4 @@
-/// The emulator's one token count (SPEC 16): ⌈characters ÷ 4⌉, characters being Unicode
+/// The emulator's one token count: ⌈characters ÷ 4⌉, characters being Unicode
 /// extended grapheme clusters (Swift's `String.count`). No tokenizer ships with the emulator,
 /// and none is needed for tests to assert on `usage`: the rule is deterministic, monotonic and
 /// close to Mistral's tokenizers on English prose (about four characters a token).

@@ -3,7 +3,7 @@ import Foundation
 import XCTest
 @testable import ObservabilityEmulator
 
-/// `GET /__emulator/ui[/<file>]` (SPEC 17): the console's files with their content types, 404 for
+/// `GET /__emulator/ui[/<file>]`: the console's files with their content types, 404 for
 /// anything else (traversal included), revalidation by ETag, open even behind `--admin-token`,
 /// and kept out of the request journal.
 final class ConsoleRoutesTests: ApplicationTestCase {

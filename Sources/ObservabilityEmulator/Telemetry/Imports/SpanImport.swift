@@ -2,7 +2,7 @@ import EmulatorJSON
 import EmulatorStore
 import Foundation
 
-/// `POST …/datasets/{dataset_id}/imports/from-spans` (SDK 3.0+, SPEC 14): spans the workspace
+/// `POST …/datasets/{dataset_id}/imports/from-spans` (SDK 3.0+): spans the workspace
 /// can see become `TELEMETRY_SPAN` records, their payload built by the mapping contract;
 /// references it cannot see are skipped and counted, never an error.
 enum SpanImport {

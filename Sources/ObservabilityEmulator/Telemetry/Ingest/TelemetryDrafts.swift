@@ -1,7 +1,7 @@
 import EmulatorJSON
 import EmulatorStore
 
-/// A span ready to store: the `GetSpan` columns computed from a decoded OTLP span (SPEC 12).
+/// A span ready to store: the `GetSpan` columns computed from a decoded OTLP span.
 struct SpanDraft: Sendable, Equatable {
     var traceID = "", spanID = "", parentSpanID = "", traceState = ""
     var startNs: Int64 = 0, endNs: Int64 = 0

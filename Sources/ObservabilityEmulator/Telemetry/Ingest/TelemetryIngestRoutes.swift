@@ -1,7 +1,7 @@
 import EmulatorHTTP
 import EmulatorJSON
 
-/// `POST /telemetry/v1/{traces,logs,metrics}`: the OTLP/HTTP receiver (SPEC 12). Protobuf or
+/// `POST /telemetry/v1/{traces,logs,metrics}`: the OTLP/HTTP receiver. Protobuf or
 /// JSON, optionally gzip; a body that does not decode is a 400 `google.rpc.Status` and stores
 /// nothing; individually invalid spans and records are dropped and counted in
 /// `partial_success`, the rest stored in one transaction before the 200.

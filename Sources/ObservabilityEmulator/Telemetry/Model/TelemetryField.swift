@@ -1,5 +1,5 @@
 /// The field types of the telemetry row models (`OtelFieldDefinition.type`), with the operators
-/// and aggregations SPEC 13 gives each.
+/// and aggregations the search language gives each.
 enum OtelFieldType: String, Sendable {
     case ENUM, TEXT, INT, FLOAT, BOOL, TIMESTAMP, ARRAY, MAP
 

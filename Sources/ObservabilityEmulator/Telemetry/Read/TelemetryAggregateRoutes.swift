@@ -3,7 +3,7 @@ import EmulatorStore
 import Foundation
 import Synchronization
 
-/// `traces/aggregate`, `spans/aggregate`, `spans/evaluations/aggregate` (SPEC 13): one metric
+/// `traces/aggregate`, `spans/aggregate`, `spans/evaluations/aggregate`: one metric
 /// over the rows an expression and a window select, grouped by dimensions and time buckets.
 enum TelemetryAggregateRoutes {
     static func traces(_ call: Call) throws -> HTTPResponseBox { try aggregate(call, .traces) }

@@ -2,7 +2,7 @@ import EmulatorHTTP
 import EmulatorJSON
 import EmulatorStore
 
-/// One feed request (SPEC 13): the compiled expression, the `from`/`to` window on the feed's
+/// One feed request: the compiled expression, the `from`/`to` window on the feed's
 /// time column, the order, and where the previous page ended.
 struct FeedQuery {
     var resource: TelemetryResource

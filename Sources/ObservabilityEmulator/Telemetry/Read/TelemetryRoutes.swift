@@ -2,7 +2,7 @@ import EmulatorHTTP
 import EmulatorJSON
 import EmulatorStore
 
-/// The read side of telemetry (SPEC 13): feeds of traces, spans, logs and span evaluations,
+/// The read side of telemetry: feeds of traces, spans, logs and span evaluations,
 /// a trace and its spans, field listings and options.
 enum TelemetryRoutes {
     // MARK: Feeds

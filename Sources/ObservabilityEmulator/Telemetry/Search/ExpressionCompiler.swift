@@ -1,7 +1,7 @@
 import Foundation
 import EmulatorStore
 
-/// Compiles a parsed search expression (SPEC 13) to parameterised SQL over one telemetry
+/// Compiles a parsed search expression to parameterised SQL over one telemetry
 /// resource's fields: every literal, map key and tenant value is bound; SQL text holds only
 /// column names from the resource definition and fixed operators. Each condition is two-valued
 /// (never SQL NULL), so `NOT` is the plain complement: a missing map entry reads as `''`, and a
@@ -400,7 +400,7 @@ struct ExpressionCompiler {
     }
 }
 
-/// The tenant ids telemetry rows carry for a caller (SPEC 12): its workspace and owner, one
+/// The tenant ids telemetry rows carry for a caller: its workspace and owner, one
 /// fixed organisation, no service account.
 struct TelemetryTenant: Sendable {
     static let organizationID = UUIDText.v5("organization:observability-emulator")

@@ -2,7 +2,7 @@ import EmulatorJSON
 import EmulatorStore
 import Foundation
 
-/// The seeded telemetry (SPEC 12): `Fixtures/telemetry/traces.json` and `logs.json` (OTLP JSON
+/// The seeded telemetry: `Fixtures/telemetry/traces.json` and `logs.json` (OTLP JSON
 /// exports, made by `scripts/make-telemetry-fixtures.py`) and `--synthetic-traces N` generated
 /// traces, stored once in the workspace `''` that every workspace sees.
 enum TelemetryFixtures {

@@ -89,7 +89,7 @@ extension ObservabilityStore {
         }
     }
 
-    /// Recomputes one trace's row from its spans (SPEC 12's roll-up), with its evaluation count
+    /// Recomputes one trace's row from its spans (the trace roll-up), with its evaluation count
     /// as the caller counted it. The trace's few spans are found by the key index (the planner
     /// would otherwise walk a time-ordered index of the whole workspace to avoid sorting them).
     /// Returns the trace's span count (0: it has none left, and its row is gone).
