@@ -113,7 +113,7 @@ public final class Database {
         let statement = try cachedStatement(sql)
         defer { statement.reset() }
         try statement.bind(arguments)
-        let row = Row(handle: statement.handle)
+        let row = Row(statement)
         while try statement.step() { try body(row) }
     }
 
@@ -130,7 +130,7 @@ public final class Database {
         defer { statement.reset() }
         try statement.bind(arguments)
         guard try statement.step() else { return nil }
-        return try transform(Row(handle: statement.handle))
+        return try transform(Row(statement))
     }
 
     /// One row that must exist (read back after an insert or update in the same transaction);

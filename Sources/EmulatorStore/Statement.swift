@@ -27,6 +27,20 @@ public final class Statement {
 
     deinit { sqlite3_finalize(handle) }
 
+    /// Result column positions by name (`AS` alias or the column's own name), read once per
+    /// prepared statement, as GRDB's `Statement` does: a row reader pays a hash lookup per
+    /// column, not a scan of the names. The first of two equal names wins.
+    private(set) lazy var columnIndexes: [String: Int] = {
+        var indexes: [String: Int] = [:]
+        for index in 0..<Int(sqlite3_column_count(handle)) {
+            if let cName = sqlite3_column_name(handle, Int32(index)) {
+                let name = String(cString: cName)
+                if indexes[name] == nil { indexes[name] = index }
+            }
+        }
+        return indexes
+    }()
+
     func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
@@ -73,17 +87,21 @@ public final class Statement {
 
 /// The current row of a stepping statement. Valid only inside the row callback.
 public struct Row {
-    let handle: OpaquePointer
+    let statement: Statement
+    var handle: OpaquePointer { statement.handle }
+
+    init(_ statement: Statement) { self.statement = statement }
 
     public var count: Int { Int(sqlite3_column_count(handle)) }
 
     /// The position of the result column called `name` (its `AS` alias, or the column's own
-    /// name). A missing column is a programming error, reported as a `DatabaseError`.
+    /// name), from the statement's index. A missing column is a programming error, reported as
+    /// a `DatabaseError` naming the column and the query.
     public func index(of name: String) throws -> Int {
-        for index in 0..<count {
-            if let cName = sqlite3_column_name(handle, Int32(index)), strcmp(cName, name) == 0 { return index }
+        guard let index = statement.columnIndexes[name] else {
+            throw DatabaseError(code: SQLITE_RANGE, message: "no result column named \(name)", sql: statement.sql)
         }
-        throw DatabaseError(code: SQLITE_RANGE, message: "no result column named \(name)")
+        return index
     }
 
     // Columns read by name, as a row reader should: positions change with the SELECT list.
