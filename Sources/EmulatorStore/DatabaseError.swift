@@ -21,6 +21,9 @@ public struct DatabaseError: Error, CustomStringConvertible, Sendable {
     /// SQLITE_BUSY or SQLITE_LOCKED, primary code: another connection holds the lock.
     public var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED }
     public var isConstraint: Bool { code & 0xFF == SQLITE_CONSTRAINT }
+    /// SQLITE_INTERRUPT: a statement stopped before its end (a function of ours gave up on a
+    /// value past its time budget).
+    public var isInterrupted: Bool { code & 0xFF == SQLITE_INTERRUPT }
     /// SQLITE_FULL or SQLITE_IOERR: the disk is full or failing. The transaction was rolled
     /// back, nothing of it is stored, and the next write may succeed once space is back.
     public var isStorageFailure: Bool { code & 0xFF == SQLITE_FULL || code & 0xFF == SQLITE_IOERR }

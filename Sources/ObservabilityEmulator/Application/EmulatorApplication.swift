@@ -309,7 +309,7 @@ public final class EmulatorApplication: @unchecked Sendable {
                     ? APIError(503, "STORAGE_FULL", "the emulator cannot write its database (\(error.message)); nothing of this export was stored: retry later")
                     : APIError(507, "STORAGE_FULL", "the emulator cannot write its database (\(error.message)); nothing of this request was stored. Free disk space (or reset) and retry")
                 return (errorResponse(failure, path: route.path, request), workspaceID)
-            } catch let error as DatabaseError where error.message.contains(BoundedRegex.timeoutMessage) {
+            } catch let error as DatabaseError where error.isInterrupted {
                 return (errorResponse(APIError.searchBadRequest("matches: \(BoundedRegex.timeoutMessage); simplify the pattern"), path: route.path, request), workspaceID)
             } catch let error as DatabaseError where error.isBusy {
                 logger.warning("database busy", metadata: ["error": "\(error)"])

@@ -36,7 +36,7 @@ extension ObservabilityStore {
     func createJudge(_ definition: JudgeDefinition, workspace: Workspace) throws -> JudgeRecord {
         try pool.writeTransaction { db in
             if try nameTaken(definition.name, workspaceID: workspace.id, exceptBase: nil, db: db) {
-                throw StoreError.judgeNameTaken(definition.name)
+                throw StoreError.nameTaken(.judge, name: definition.name)
             }
             let id = ids.next()
             try insertJudge(id: id, base: id, down: nil, workspace: workspace, definition: definition, createdMs: nowMs(), db: db)
@@ -70,7 +70,7 @@ extension ObservabilityStore {
                 throw StoreError.judgeUnchanged(id: id)
             }
             if try nameTaken(definition.name, workspaceID: workspace.id, exceptBase: current.baseRevision, db: db) {
-                throw StoreError.judgeNameTaken(definition.name)
+                throw StoreError.nameTaken(.judge, name: definition.name)
             }
             let newID = ids.next()
             let now = nowMs()

@@ -46,7 +46,11 @@ enum SQLFunctions {
             switch BoundedRegex.firstMatch(regex, in: subject) {
             case .match: sqlite3_result_int(context, 1)
             case .noMatch: sqlite3_result_int(context, 0)
-            case .timeout: sqlite3_result_error(context, BoundedRegex.timeoutMessage, -1)
+            case .timeout:
+                // SQLITE_INTERRUPT: the statement fails with that code, which the API edge
+                // answers as a pattern too costly to run (`DatabaseError.isInterrupted`).
+                sqlite3_result_error(context, BoundedRegex.timeoutMessage, -1)
+                sqlite3_result_error_code(context, SQLITE_INTERRUPT)
             }
         }, nil, nil, nil)
         guard code == SQLITE_OK else { throw DatabaseError(code: code, message: "cannot register regexp_match") }

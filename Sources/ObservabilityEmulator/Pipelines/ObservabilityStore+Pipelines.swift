@@ -10,7 +10,7 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             let name = draft.name ?? ""
             if try pipelineNamed(name, workspaceID: workspace.id, except: nil, db: db) {
-                throw StoreError.pipelineNameTaken(name)
+                throw StoreError.nameTaken(.pipeline, name: name)
             }
             let judges = try freezeJudges(draft.references ?? [], workspaceID: workspace.id, db: db)
             let id = ids.next()
@@ -53,7 +53,7 @@ extension ObservabilityStore {
             let current = try existingPipeline(id: id, workspaceID: workspace.id, db: db)
             let name = draft.name ?? current.name
             if name != current.name, try pipelineNamed(name, workspaceID: workspace.id, except: id, db: db) {
-                throw StoreError.pipelineNameTaken(name)
+                throw StoreError.nameTaken(.pipeline, name: name)
             }
             let selectors = draft.selectors ?? current.selectors
             let enabled = draft.enabled ?? current.enabled
@@ -121,7 +121,7 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             let name = draft.name ?? ""
             if try configNamed(name, workspaceID: workspace.id, except: nil, db: db) {
-                throw StoreError.pipelineConfigNameTaken(name)
+                throw StoreError.nameTaken(.pipelineConfig, name: name)
             }
             let judges = try freezeJudges(draft.references ?? [], workspaceID: workspace.id, db: db)
             let id = ids.next()
@@ -161,7 +161,7 @@ extension ObservabilityStore {
             _ = try existingConfig(id: id, workspaceID: workspace.id, db: db)
             let name = draft.name ?? ""
             if try configNamed(name, workspaceID: workspace.id, except: id, db: db) {
-                throw StoreError.pipelineConfigNameTaken(name)
+                throw StoreError.nameTaken(.pipelineConfig, name: name)
             }
             let judges = try freezeJudges(draft.references ?? [], workspaceID: workspace.id, db: db)
             try db.run("""

@@ -426,3 +426,21 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertTrue(BoundedRegex.compiled(pattern) === BoundedRegex.compiled(pattern))
     }
 }
+
+/// `regexp_match` past its time budget stops the statement with SQLITE_INTERRUPT, which the API
+/// edge answers as a 400 (the pattern is too costly), never as an internal error.
+final class RegexBudgetTests: XCTestCase {
+    func testAPatternPastItsBudgetInterruptsTheStatement() throws {
+        let path = NSTemporaryDirectory() + "regex-budget-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let db = try Database(path: path)
+        try SQLFunctions.register(on: db)
+        XCTAssertEqual(try db.queryOne("SELECT regexp_match('b+', 'abba')") { $0.int(0) }, 1)
+        let subject = String(repeating: "a", count: BoundedRegex.subjectLimit)
+        XCTAssertThrowsError(try db.queryOne("SELECT regexp_match('a.*a.*a.*a.*c', ?)", [subject]) { $0.int(0) }) { error in
+            guard let error = error as? DatabaseError else { return XCTFail("\(error)") }
+            XCTAssertTrue(error.isInterrupted, error.description)
+            XCTAssertTrue(error.message.contains(BoundedRegex.timeoutMessage), error.description)
+        }
+    }
+}
