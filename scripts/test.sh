@@ -28,7 +28,7 @@ echo "== SDK matrix (mistralai 2.9.4, 2.10.1, 3.0.0, 3.7.0)" >&2
 bash Tests/SDKMatrix/run.sh 2>&1 | tee "$logs/matrix.txt"
 matrix_status=${PIPESTATUS[0]}
 
-echo "== clients (the async SDK; LangChain with OpenInference)" >&2
+echo "== clients (the async SDK, the examples, LangChain, LlamaIndex, Pydantic AI, instructor, Haystack; the OpenInference, OpenLLMetry and OpenLIT instrumentations)" >&2
 bash Tests/Clients/run.sh 2>&1 | tee "$logs/clients.txt"
 clients_status=${PIPESTATUS[0]}
 

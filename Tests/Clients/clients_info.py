@@ -11,14 +11,16 @@ CLIENTS = {
     "langchain": (["langchain-mistralai", "openinference-instrumentation-langchain"],
                   "chat, stream, tool round trip, with_structured_output, embeddings; OpenInference spans"),
     "llamaindex": (["llama-index-llms-mistralai", "llama-index-embeddings-mistralai"],
-                   "chat, stream, tool round trip (FunctionAgent-free predict_and_call), structured_predict, embeddings; SDK spans"),
-    "pydantic-ai": (["pydantic-ai-slim"], "agent run, stream, tool round trip, output_type, embeddings (SDK); its gen_ai spans around the SDK's"),
-    "instructor": (["instructor"], "structured output (pydantic), partial streaming, tool-mode round trip; SDK spans"),
+                   "chat, complete, stream, tool round trip, predict_and_call, structured_predict, embeddings; SDK spans"),
+    "pydantic-ai": (["pydantic-ai-slim"], "agent run, stream, tool round trip, output_type; its chat spans around the SDK's, counted once"),
+    "instructor": (["instructor"], "JSON_SCHEMA and TOOLS modes, partial streaming, reask after an invalid call; SDK spans"),
     "haystack": (["mistral-haystack", "openinference-instrumentation-haystack"],
-                 "chat, stream, tool round trip, structured output, text and document embedders; OpenInference spans"),
-    "openinference": (["openinference-instrumentation-mistralai"], "chat, stream, tools, embeddings traced; OpenInference columns, counted once"),
-    "openllmetry": (["opentelemetry-instrumentation-mistralai"], "chat, stream, tools, embeddings traced; older gen_ai columns, counted once"),
-    "openlit": (["openlit"], "chat, stream, embeddings traced; openlit's gen_ai columns, counted once"),
+                 "chat, stream, tool round trip, Agent, response_format, text and document embedders; OpenInference spans"),
+    "openinference": (["openinference-instrumentation-mistralai"],
+                      "chat, stream, tool round trip, async, embeddings; OpenInference columns, counted once"),
+    "openllmetry": (["opentelemetry-instrumentation-mistralai"],
+                    "chat, stream, tool round trip, embeddings; older gen_ai columns, the 1.x SDK's own span"),
+    "openlit": (["openlit"], "chat, stream, tool round trip, embeddings; OpenLIT's gen_ai columns, the 1.x SDK's own span"),
 }
 
 

@@ -15,7 +15,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 VENVS="${OBS_CLIENT_VENVS:-$HOME/.cache/observability-emulator/clients}"
-ALL="sdk-async langchain"
+ALL="sdk-async examples langchain llamaindex pydantic-ai instructor haystack openinference openllmetry openlit"
 export OBS_EMULATOR_BIN="${OBS_EMULATOR_BIN:-$REPO/.build/debug/observability-emulator}"
 
 # client -> venv (requirements/<venv>.txt) and test module.
