@@ -58,7 +58,6 @@ def test_chat_loop(base_url, token, started):
     assert last[2]["content"] == recorded[0]["response_messages"][0]["content"]
 
 
-@pytest.mark.xfail(strict=True, reason="structured output from the default answer: pending")
 def test_structured_output(base_url, token):
     out = run("structured_output.py", base_url, token)
     assert out.startswith("name: ") and "\nauthors: " in out, out

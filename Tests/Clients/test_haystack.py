@@ -119,7 +119,6 @@ def test_structured_output_schema_answer(api, telemetry):
     assert len(genai(telemetry.spans(trace_id), "chat")) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="structured output from the default answer: pending")
 def test_structured_output(api):
     generator = MistralChatGenerator(model=MODEL, generation_kwargs={"response_format": City}, **api)
     [reply] = generator.run([ChatMessage.from_user(QUESTION)])["replies"]

@@ -96,7 +96,6 @@ def test_reask_after_invalid_call(mistral, telemetry, responders):
     assert telemetry.trace(trace_id)["llm_call_count"] == 2
 
 
-@pytest.mark.xfail(strict=True, reason="structured output from the default answer: pending")
 def test_tools_default_answer(mistral):
     client = instructor.from_mistral(mistral)
     try:
@@ -106,7 +105,6 @@ def test_tools_default_answer(mistral):
     assert city.name and city.country
 
 
-@pytest.mark.xfail(strict=True, reason="structured output from the default answer: pending")
 def test_json_schema_default_answer(mistral):
     """A schema other than {"answer": string}: the default answer must follow it."""
     client = instructor.from_mistral(mistral, mode=instructor.Mode.JSON_SCHEMA)

@@ -101,7 +101,6 @@ def test_structured_predict(llm, telemetry, responders):
     assert json.loads(span["tool_definitions"])[0]["name"] == "Capital"
 
 
-@pytest.mark.xfail(strict=True, reason="structured output from the default answer: pending")
 def test_structured_predict_forced(llm, telemetry):
     """The same program with the call forced (`tool_choice="any"`): the default answer's call."""
     program = FunctionCallingProgram.from_defaults(output_cls=Capital, prompt=PromptTemplate("{question}"), llm=llm,

@@ -101,7 +101,6 @@ def test_output_type_by_responder(model, telemetry, responders):
     assert telemetry.trace(trace_id)["llm_call_count"] == 1
 
 
-@pytest.mark.xfail(strict=True, reason="structured output from the default answer: pending")
 def test_output_type(model, telemetry):
     """The same forced `final_result` call (tool_choice "any") answered by the default answer."""
     try:

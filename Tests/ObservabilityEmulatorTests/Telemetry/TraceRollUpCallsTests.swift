@@ -9,9 +9,32 @@ final class TraceRollUpCallsTests: XCTestCase {
             rollUp.parentLinks.append((span.id, span.parent))
             if !span.operation.isEmpty {
                 rollUp.calls.append(.init(spanID: span.id, parentSpanID: span.parent, operation: span.operation, tokens: [span.input, 0, 0, 0]))
+            } else if span.input != 0 {
+                rollUp.usages.append(.init(spanID: span.id, parentSpanID: span.parent, tokens: [span.input, 0, 0, 0]))
             }
         }
         return rollUp
+    }
+
+    /// OpenLIT: the SDK's request span (no operation, 8 tokens) inside the instrumentation's chat span.
+    func testAUsageSpanInsideACallIsThatCall() {
+        let counts = rollUp([("c", "", "chat", 8), ("sdk", "c", "", 8)]).callCounts()
+        XCTAssertEqual(counts.llm, 1)
+        XCTAssertEqual(counts.tokens[0], 8)
+    }
+
+    /// OpenLLMetry: the SDK's span beside the instrumentation's, the same tokens: one call.
+    func testAUsageSpanBesideACallWithTheSameTokensIsThatCall() {
+        let counts = rollUp([("r", "", "", 0), ("c", "r", "chat", 8), ("sdk", "r", "", 8)]).callCounts()
+        XCTAssertEqual(counts.llm, 1)
+        XCTAssertEqual(counts.tokens[0], 8)
+        // Other tokens beside it: another, unrecorded call, whose tokens count.
+        XCTAssertEqual(rollUp([("r", "", "", 0), ("c", "r", "chat", 8), ("sdk", "r", "", 5)]).callCounts().tokens[0], 13)
+    }
+
+    func testUsageSpansWithNoCallCountTheirOwnTokens() {
+        XCTAssertEqual(rollUp([("r", "", "", 0), ("a", "r", "", 3), ("b", "r", "", 4)]).callCounts().tokens[0], 7)
+        XCTAssertEqual(rollUp([("a", "", "", 3), ("c", "", "chat", 5)]).callCounts().tokens[0], 8, "roots that are not siblings of a same-token call")
     }
 
     func testAChatInsideAChatIsOneCallWithTheLargerTokens() {

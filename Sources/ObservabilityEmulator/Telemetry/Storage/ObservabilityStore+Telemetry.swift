@@ -182,8 +182,9 @@ struct TraceRollUp {
     var start = Int64.max, end = Int64.min
     var firstEnvironment = "", conversationID = "", workflowName = "", agentID = "", agentName = ""
     var errorCount = 0, spanCount = 0, genAICount = 0
-    /// Tokens of spans with no operation; the GenAI spans' are counted per call (`calls`).
-    var tokens: [Int64] = [0, 0, 0, 0]
+    /// Spans with no operation that report tokens (an SDK's own request span); merged into the
+    /// call they belong to, if any, when the calls are resolved.
+    var usages: [UsageFacts] = []
     /// The GenAI spans and every span's parent, resolved into calls at the end
     /// (`TraceRollUp+Calls.swift`).
     var calls: [CallFacts] = []
@@ -272,8 +273,8 @@ struct TraceRollUp {
         if !span.operation.isEmpty {
             genAICount += 1
             calls.append(CallFacts(spanID: span.spanID, parentSpanID: span.parentSpanID, operation: span.operation, tokens: span.tokens))
-        } else {
-            for index in 0..<4 { tokens[index] = tokens[index] &+ span.tokens[index] }
+        } else if span.tokens.contains(where: { $0 != 0 }) {
+            usages.append(UsageFacts(spanID: span.spanID, parentSpanID: span.parentSpanID, tokens: span.tokens))
         }
         if SpanAttributeMapping.llmOperations.contains(span.operation) {
             let turn = (span.inputMessages, span.outputMessages)

@@ -4,6 +4,10 @@
 /// the token totals, with each token count the largest any of its spans reports (the outer span
 /// of a stream often has none). Spans with no operation between the two (an HTTP client's) do
 /// not separate them; a GenAI span of another operation (an agent's `invoke_agent`) does.
+///
+/// A span with no operation that reports tokens (the SDK's own request span, under or beside an
+/// instrumentation's `chat` span) belongs to the call it is nested in, or else to a sibling LLM
+/// call that reports the same tokens; only a span that belongs to no call adds its own tokens.
 extension TraceRollUp {
     /// What the roll-up keeps of a GenAI span until the trace's calls are resolved.
     struct CallFacts {
@@ -11,11 +15,18 @@ extension TraceRollUp {
         var tokens: [Int64]
     }
 
+    /// A span with no operation and some tokens.
+    struct UsageFacts {
+        var spanID: String, parentSpanID: String
+        var tokens: [Int64]
+    }
+
     /// Calls by kind and the trace's token totals.
     func callCounts() -> (llm: Int, tool: Int, retrieval: Int, tokens: [Int64]) {
         var llm = 0, tool = 0, retrieval = 0
-        var totals = tokens
-        for (operation, callTokens) in resolvedCalls() {
+        let (resolved, unclaimed) = resolve()
+        var totals = unclaimed
+        for (operation, callTokens) in resolved {
             if SpanAttributeMapping.llmOperations.contains(operation) { llm += 1 }
             if operation == SpanAttributeMapping.toolOperation { tool += 1 }
             if operation == SpanAttributeMapping.retrievalOperation { retrieval += 1 }
@@ -28,8 +39,15 @@ extension TraceRollUp {
     /// Linear in the trace's spans: each walk up the parent chain stops at the first span whose
     /// answer is already known and records its answer for every span it passed (a trace of
     /// thousands of nested spans costs no more than a flat one).
-    func resolvedCalls() -> [(operation: String, tokens: [Int64])] {
-        guard calls.count > 1 else { return calls.map { ($0.operation, $0.tokens) } }
+    func resolvedCalls() -> [(operation: String, tokens: [Int64])] { resolve().calls }
+
+    /// The calls, and the tokens of the usage spans that belong to none.
+    private func resolve() -> (calls: [(operation: String, tokens: [Int64])], unclaimed: [Int64]) {
+        guard calls.count > 1 || (!calls.isEmpty && !usages.isEmpty) else {
+            var unclaimed: [Int64] = [0, 0, 0, 0]
+            for usage in usages { for index in 0..<4 { unclaimed[index] = unclaimed[index] &+ usage.tokens[index] } }
+            return (calls.map { ($0.operation, $0.tokens) }, unclaimed)
+        }
         var parents: [String: String] = [:]
         parents.reserveCapacity(parentLinks.count)
         for link in parentLinks { parents[link.span] = link.parent }
@@ -76,6 +94,23 @@ extension TraceRollUp {
                 order.append(root)
             }
         }
-        return order.map { (calls[$0].operation, merged[$0]!) }
+        // Usage spans: into the call above them, else a sibling LLM call with the same tokens.
+        var llmCallsByParent: [String: [Int]] = [:]
+        for (index, call) in calls.enumerated() where SpanAttributeMapping.llmOperations.contains(call.operation) {
+            llmCallsByParent[call.parentSpanID, default: []].append(index)
+        }
+        var unclaimed: [Int64] = [0, 0, 0, 0]
+        for usage in usages {
+            var owner = nearestCall(from: usage.parentSpanID)
+            if owner < 0 {
+                owner = llmCallsByParent[usage.parentSpanID]?.first { calls[$0].tokens == usage.tokens } ?? -1
+            }
+            if owner >= 0, let tokens = merged[outermost[owner]] {
+                merged[outermost[owner]] = zip(tokens, usage.tokens).map { max($0, $1) }
+            } else {
+                for index in 0..<4 { unclaimed[index] = unclaimed[index] &+ usage.tokens[index] }
+            }
+        }
+        return (order.map { (calls[$0].operation, merged[$0]!) }, unclaimed)
     }
 }
