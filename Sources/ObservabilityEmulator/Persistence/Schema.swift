@@ -321,7 +321,7 @@ enum Schema {
         );
         CREATE INDEX eval_observations_run ON eval_observations(run_id);
         """),
-        // Model endpoints (SPEC 16): the responders a workspace added through the control plane,
+        // Model endpoints: the responders a workspace added through the control plane,
         // tried in insertion order (`position`) before the fixture responders. `body` is the rule
         // as sent.
         Migration(version: 6, sql: """
@@ -333,6 +333,19 @@ enum Schema {
             body TEXT NOT NULL
         );
         CREATE INDEX responders_workspace ON responders(workspace_id, position);
+        """),
+        // The model cards a workspace added through the control plane (`POST /__emulator/models`),
+        // looked up before the fixture catalogue; `body` is the card's data form, `id` its model
+        // id (unique within the workspace, as are its aliases: the route checks them).
+        Migration(version: 7, sql: """
+        CREATE TABLE models (
+            position INTEGER PRIMARY KEY,
+            workspace_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            UNIQUE (workspace_id, id)
+        );
         """),
     ]
 }
