@@ -5,9 +5,9 @@ import Foundation
 /// where each one is (for the 400 that names a chunk the model cannot take) and what each costs
 /// in prompt tokens. Nothing is fetched or decoded, so the costs follow fixed rules:
 /// - an image: `imageTokens` (`imageTokensLow` for `detail: "low"`), whatever its size;
-/// - audio: `audioTokensPerSecond` for each second, the seconds estimated from the base64
-///   length at `audioBytesPerSecond` (128 kbit/s, a common MP3 rate), at least one per chunk; a
-///   URL (not fetched) counts `audioURLSeconds`;
+/// - audio: `audioTokens(seconds:)` (12.5 a second), the seconds estimated from the decoded
+///   length of the base64 at `audioBytesPerSecond` (128 kbit/s, a common MP3 rate), rounded up,
+///   at least one per chunk; a URL (not fetched) counts `audioURLSeconds`;
 /// - a document (`document_url`) or an uploaded file (`file`): `documentTokens` each.
 struct PromptMedia: Equatable {
     static let imageTokens = 1_024
@@ -33,6 +33,15 @@ struct PromptMedia: Equatable {
     static func == (lhs: PromptMedia, rhs: PromptMedia) -> Bool {
         lhs.images == rhs.images && lhs.audio == rhs.audio && lhs.documents == rhs.documents
             && lhs.files.map(\.id) == rhs.files.map(\.id) && lhs.tokens == rhs.tokens && lhs.audioSeconds == rhs.audioSeconds
+    }
+
+    /// The bytes a base64 text decodes to (a `data:` URL's prefix left out), from its length.
+    static func decodedLength(base64 text: String) -> Int {
+        var payload = Substring(text)
+        if payload.hasPrefix("data:"), let comma = payload.firstIndex(of: ",") { payload = payload[payload.index(after: comma)...] }
+        let length = payload.utf8.count
+        let padding = payload.utf8.reversed().prefix(2).prefix(while: { $0 == UInt8(ascii: "=") }).count
+        return max(0, length * 3 / 4 - padding)
     }
 
     /// The chunk types of the reference's `ContentChunk`.
@@ -61,7 +70,7 @@ struct PromptMedia: Equatable {
         case "input_audio":
             let data = try reader.requiredString("input_audio")
             let seconds = data.hasPrefix("http://") || data.hasPrefix("https://") ? Self.audioURLSeconds
-                : max(1, (data.utf8.count * 3 / 4 + Self.audioBytesPerSecond - 1) / Self.audioBytesPerSecond)
+                : max(1, (Self.decodedLength(base64: data) + Self.audioBytesPerSecond - 1) / Self.audioBytesPerSecond)
             audio.append(reader.path)
             audioSeconds += seconds
             audioTokenCount += Self.audioTokens(seconds: seconds)
