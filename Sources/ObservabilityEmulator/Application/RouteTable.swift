@@ -71,7 +71,7 @@ enum RouteTable {
         Route("PUT", "\(v1)/dataset-records/{dataset_record_id}/properties", "update_dataset_record_properties_v1_observability_dataset_records__dataset_record_id__properties_put", .api, .pool, DatasetRoutes.putProperties),
     ]
 
-    /// OTLP/HTTP ingestion (SPEC 12), under the same Bearer auth and workspaces as the API.
+    /// OTLP/HTTP ingestion under the same Bearer auth and workspaces as the API.
     static let telemetryIngest: [Route] = [
         Route("POST", "/telemetry/v1/traces", "emulator_otlp_traces", .api, .pool, TelemetryIngestRoutes.traces).readingRawBody,
         Route("POST", "/telemetry/v1/logs", "emulator_otlp_logs", .api, .pool, TelemetryIngestRoutes.logs).readingRawBody,
@@ -100,7 +100,7 @@ enum RouteTable {
         Route("GET", "\(v1)/spans/evaluations/fields/{field_name}/options", "get_span_evaluation_field_options_v1_observability_spans_evaluations_fields__field_name__options_get", .api, .pool, TelemetryRoutes.evaluationOptions),
     ]
 
-    /// Online evaluations (SPEC 14): pipelines (SDK 3.0+), their results (3.2+), and the
+    /// Online evaluations: pipelines (SDK 3.0+), their results (3.2+), and the
     /// standalone configs of SDK 2.10 – 3.1.
     static let pipelines: [Route] = [
         Route("POST", "\(v1)/pipelines", "create_pipeline_v1_observability_pipelines_post", .api, .pool, PipelineRoutes.create),
@@ -148,7 +148,7 @@ enum RouteTable {
         Route("GET", "/__emulator/openapi.yaml", "emulator_openapi", .control, .loop, ControlRoutes.openAPI),
     ]
 
-    /// The web console (SPEC 17): static files that call the API above with a typed-in token.
+    /// The web console: static files that call the API above with a typed-in token.
     static let console: [Route] = [
         Route("GET", "/__emulator/ui", "emulator_console", .open, .loop, ConsoleRoutes.index),
         Route("GET", "/__emulator/ui/{asset}", "emulator_console_asset", .open, .loop, ConsoleRoutes.asset),
@@ -171,7 +171,7 @@ enum RouteTable {
         Route("DELETE", "/__emulator/models/{model_id}", "emulator_model_delete", .control, .pool, ModelCardRoutes.delete),
     ]
 
-    /// Offline evaluations (SPEC 15, SDK 3.1+), read side, and their two control-plane loaders.
+    /// Offline evaluations (SDK 3.1+), read side, and their two control-plane loaders.
     static let offlineEvaluations: [Route] = [
         Route("GET", "\(v1)/projects", "get_projects_v1_observability_projects_get", .api, .pool, OfflineEvaluationRoutes.listProjects),
         Route("GET", "\(v1)/projects/{project_slug}", "get_project_v1_observability_projects__project_slug__get", .api, .pool, OfflineEvaluationRoutes.getProject),

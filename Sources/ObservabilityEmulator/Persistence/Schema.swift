@@ -178,7 +178,7 @@ enum Schema {
         ALTER TABLE tasks ADD COLUMN imported_count INTEGER;
         ALTER TABLE tasks ADD COLUMN skipped_count INTEGER;
         """),
-        // Telemetry (SPEC 12): spans, their traces' roll-up, logs and span evaluations. The
+        // Telemetry: spans, their traces' roll-up, logs and span evaluations. The
         // workspace '' holds the seeded fixtures every workspace sees. Times are nanoseconds.
         Migration(version: 3, sql: """
         CREATE TABLE spans (
@@ -245,7 +245,7 @@ enum Schema {
         CREATE INDEX span_evaluations_order ON span_evaluations(time_ns DESC, eval_key DESC);
         CREATE INDEX span_evaluations_span ON span_evaluations(trace_id, span_id);
         """),
-        // Online evaluations (SPEC 14): pipelines, and the configs that judge incoming spans
+        // Online evaluations: pipelines, and the configs that judge incoming spans
         // (a pipeline's, one per judge, or standalone `pipeline-configs`). `judges` holds the
         // judges frozen at the revision they had when the config was made, as JSON.
         Migration(version: 4, sql: """
@@ -266,7 +266,7 @@ enum Schema {
         CREATE INDEX pipeline_configs_workspace ON pipeline_configs(workspace_id, enabled);
         CREATE INDEX pipeline_configs_pipeline ON pipeline_configs(pipeline_id, position);
         """),
-        // Offline evaluations (SPEC 15). JSON columns hold JSON text; `workspace_id` '' is the
+        // Offline evaluations. JSON columns hold JSON text; `workspace_id` '' is the
         // seeded fixtures every workspace sees.
         Migration(version: 5, sql: """
         CREATE TABLE eval_projects (
