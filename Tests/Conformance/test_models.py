@@ -23,6 +23,7 @@ FIM = "fim_completion_v1_fim_completions_post"
 EMBEDDINGS = "embeddings_v1_embeddings_post"
 LIST_MODELS = "list_models_v1_models_get"
 RETRIEVE_MODEL = "retrieve_model_v1_models__model_id__get"
+MODEL_ADD, MODEL_LIST, MODEL_CLEAR, MODEL_DELETE = "emulator_model_add", "emulator_model_list", "emulator_model_clear", "emulator_model_delete"
 API = "/v1/observability"
 
 
@@ -339,3 +340,193 @@ def test_a_response_message_sent_back_is_a_valid_next_turn(client):
     second = client.chat.complete(model="mistral-small-latest", messages=messages)
     assert second.choices[0].message.content
     assert second.usage.prompt_tokens > first.usage.prompt_tokens
+
+
+# --------------------------------------------------------------------------------------------
+# The model catalogue (Fixtures/models.json, --fixtures, the control plane) and capabilities
+# --------------------------------------------------------------------------------------------
+
+DATED = ["mistral-large-2411", "mistral-large-2407", "mistral-medium-2505", "mistral-medium-2508", "mistral-small-2503",
+         "mistral-small-2506", "pixtral-12b-2409", "pixtral-large-2411", "codestral-2501", "codestral-2508", "ministral-3b-2410",
+         "ministral-8b-2410", "magistral-medium-2506", "magistral-medium-2507", "magistral-medium-2509", "magistral-small-2506",
+         "magistral-small-2509", "devstral-small-2505", "devstral-small-2507", "devstral-medium-2507", "voxtral-mini-2507",
+         "voxtral-small-2507", "mistral-embed", "codestral-embed", "codestral-embed-2505", "mistral-moderation-2411",
+         "mistral-ocr-2505", "open-mistral-nemo", "open-mistral-nemo-2407", "open-mistral-7b", "open-mixtral-8x7b",
+         "open-mixtral-8x22b", "mistral-tiny", "mistral-small", "mistral-medium"]
+
+
+@pytest.mark.operation(LIST_MODELS, RETRIEVE_MODEL)
+def test_every_name_is_listed_and_retrieved_with_the_sdk(client):
+    from mistralai.client.models import BaseModelCard
+    listed = client.models.list().data
+    assert all(isinstance(card, BaseModelCard) for card in listed)
+    ids = [card.id for card in listed]
+    assert len(ids) == len(set(ids))
+    assert set(DATED) <= set(ids)
+    latest = [i for i in ids if i.endswith("-latest")]
+    assert {"mistral-large-latest", "magistral-medium-latest", "voxtral-small-latest", "devstral-small-latest"} <= set(latest)
+    by_id = {card.id: card for card in listed}
+    for alias in latest:
+        card = by_id[alias]
+        assert card.name != alias and card.name in by_id, "a -latest alias is an entry of its own, named after its model"
+        assert alias in by_id[card.name].aliases and card.name in card.aliases
+    retrieved = client.models.retrieve(model_id="magistral-medium-latest")
+    assert retrieved.id == "magistral-medium-latest" and retrieved.name == "magistral-medium-2509"
+    assert retrieved.capabilities.reasoning and retrieved.capabilities.completion_chat
+    assert retrieved == by_id["magistral-medium-latest"]
+    assert client.models.retrieve(model_id="pixtral-12b").capabilities.vision
+    assert client.models.retrieve(model_id="voxtral-mini-latest").capabilities.audio
+    assert client.models.retrieve(model_id="codestral-latest").capabilities.completion_fim
+    old = client.models.retrieve(model_id="open-mixtral-8x7b")
+    assert old.deprecation is not None and old.deprecation_replacement_model == "mistral-small-latest"
+
+
+@pytest.mark.operation(CHAT, RETRIEVE_MODEL)
+def test_an_unknown_model_is_the_real_400_with_a_hint(client, http):
+    from mistralai.client import errors
+    with pytest.raises(errors.SDKError) as raised:
+        client.chat.complete(model="mistral-huge-latest", messages=[{"role": "user", "content": "hi"}])
+    assert raised.value.status_code == 400
+    r = http.post("/v1/chat/completions", json={**chat_body(), "model": "mistral-huge-latest"})
+    assert r.json()["message"] == "Invalid model: mistral-huge-latest"
+    assert "POST /__emulator/models" in r.headers["X-Emulator-Hint"] and "models.json" in r.headers["X-Emulator-Hint"]
+    assert http.get("/v1/models/mistral-huge-latest").status_code == 404
+
+
+@pytest.mark.operation(MODEL_ADD, MODEL_LIST, MODEL_CLEAR, MODEL_DELETE, LIST_MODELS, RETRIEVE_MODEL, CHAT)
+def test_models_added_through_the_control_plane(client, http):
+    card = {"id": "acme-vision-1", "aliases": ["acme-vision-latest"], "capabilities": ["completion_chat", "vision"], "max_context_length": 16384}
+    r = http.post("/__emulator/models", json=card)
+    assert r.status_code == 201 and r.json() == {"ids": ["acme-vision-1"]}
+    assert http.post("/__emulator/models", json=[{"id": "acme-2"}, {"id": "acme-2"}]).status_code == 422, "all or none"
+    assert http.post("/__emulator/models", json={"id": "acme-vision-latest"}).status_code == 409
+    # A card copied from GET /v1/models is accepted as it is.
+    copied = {**http.get("/v1/models/mistral-small-2506").json(), "id": "acme-small", "aliases": []}
+    assert http.post("/__emulator/models", json={"models": [copied]}).status_code == 201
+    retrieved = client.models.retrieve(model_id="acme-vision-latest")
+    assert retrieved.name == "acme-vision-1" and retrieved.aliases == ["acme-vision-1"] and retrieved.max_context_length == 16384
+    assert {"acme-vision-1", "acme-vision-latest", "acme-small"} <= {m.id for m in client.models.list().data}
+    assert client.models.retrieve(model_id="acme-small").capabilities == client.models.retrieve(model_id="mistral-small-2506").capabilities
+    answer = client.chat.complete(model="acme-vision-latest", messages=[{"role": "user", "content": [
+        {"type": "text", "text": "What is this?"}, {"type": "image_url", "image_url": "data:image/png;base64,iVBORw0"}]}])
+    assert answer.model == "acme-vision-latest" and "acme-vision-latest" in answer.choices[0].message.content
+    assert http.for_token("someone-else").get("/v1/models/acme-vision-1").status_code == 404
+    listing = http.get("/__emulator/models").json()
+    assert [m["id"] for m in listing["models"]] == ["acme-vision-1", "acme-small"] and len(listing["fixture_models"]) > 30
+    assert http.delete("/__emulator/models/acme-small").status_code == 204
+    assert http.delete("/__emulator/models/acme-small").status_code == 404
+    assert http.delete("/__emulator/models/mistral-large-latest").status_code == 404, "fixture models stay"
+    assert http.delete("/__emulator/models").status_code == 204
+    assert http.get("/v1/models/acme-vision-1").status_code == 404
+    assert http.post("/__emulator/models", json=card).status_code == 201
+    assert http.post("/__emulator/reset", json={"scope": "workspace"}).status_code == 204
+    assert http.get("/v1/models/acme-vision-1").status_code == 404, "a reset clears added models"
+
+
+@pytest.mark.operation(LIST_MODELS, CHAT)
+def test_models_of_a_fixtures_folder(tmp_path):
+    from conftest import FIXTURES
+    (tmp_path / "events.jsonl").write_text((FIXTURES / "events.jsonl").read_text())
+    (tmp_path / "models.json").write_text(json.dumps({"bundled": True, "models": [
+        {"id": "acme-fixture-1", "aliases": ["acme-fixture-latest"], "capabilities": ["completion_chat", "reasoning"]}]}))
+    emulator = start_emulator("--fixtures", str(tmp_path))
+    try:
+        session = requests.Session()
+        session.headers["Authorization"] = "Bearer fixture-models"
+        ids = [m["id"] for m in session.get(emulator.url + "/v1/models", timeout=30).json()["data"]]
+        assert ids[:2] == ["acme-fixture-1", "acme-fixture-latest"] and "mistral-large-latest" in ids
+        r = session.post(emulator.url + "/v1/chat/completions", timeout=30, json={"model": "acme-fixture-latest", "messages": [{"role": "user", "content": "hi"}]})
+        assert r.status_code == 200 and r.json()["choices"][0]["message"]["content"][0]["type"] == "thinking"
+    finally:
+        assert emulator.stop() == 0
+    (tmp_path / "models.json").write_text(json.dumps([{"id": "only-model", "capabilities": ["completion_chat"]}]))
+    emulator = start_emulator("--fixtures", str(tmp_path))
+    try:
+        listed = requests.get(emulator.url + "/v1/models", headers={"Authorization": "Bearer x"}, timeout=30).json()["data"]
+        assert [m["id"] for m in listed] == ["only-model"], "an array is the whole catalogue"
+    finally:
+        assert emulator.stop() == 0
+
+
+@pytest.mark.operation(CHAT)
+def test_a_reasoning_answer_parsed_by_the_sdk_and_sent_back(client):
+    from mistralai.client.models import TextChunk, ThinkChunk
+    messages = [{"role": "user", "content": "Why is the sky blue?"}]
+    first = client.chat.complete(model="magistral-medium-latest", messages=messages)
+    content = first.choices[0].message.content
+    assert [type(c) for c in content] == [ThinkChunk, TextChunk]
+    assert "Why is the sky blue?" in content[0].thinking[0].text and content[1].text
+    again = client.chat.complete(model="magistral-medium-latest", messages=messages)
+    assert again.choices[0].message.content == content, "deterministic"
+    messages.append(first.choices[0].message)
+    messages.append({"role": "user", "content": "And why are sunsets red?"})
+    second = client.chat.complete(model="magistral-medium-latest", messages=messages)
+    assert isinstance(second.choices[0].message.content[0], ThinkChunk)
+    assert second.usage.prompt_tokens > first.usage.prompt_tokens
+    plain = client.chat.complete(model="magistral-medium-latest", messages=messages[:1], prompt_mode=None)
+    assert isinstance(plain.choices[0].message.content, str), "prompt_mode null: no reasoning system prompt, no thinking"
+    explicit = client.chat.complete(model="magistral-medium-latest", messages=messages[:1], prompt_mode="reasoning")
+    assert [type(c) for c in explicit.choices[0].message.content] == [ThinkChunk, TextChunk], "prompt_mode reasoning: the default"
+
+
+@pytest.mark.operation(CHAT)
+def test_prompt_mode_null_leaves_the_thinking_out(http):
+    body = {"model": "magistral-small-latest", "messages": [{"role": "user", "content": "Why?"}]}
+    assert isinstance(http.post("/v1/chat/completions", json=body).json()["choices"][0]["message"]["content"], list)
+    assert isinstance(http.post("/v1/chat/completions", json={**body, "prompt_mode": None}).json()["choices"][0]["message"]["content"], str)
+    assert isinstance(http.post("/v1/chat/completions", json={**body, "reasoning_effort": "none"}).json()["choices"][0]["message"]["content"], str)
+    assert isinstance(http.post("/v1/chat/completions", json={**body, "model": "mistral-small-latest"}).json()["choices"][0]["message"]["content"], str)
+
+
+@pytest.mark.operation(CHAT)
+def test_a_reasoning_stream_with_the_sdk(client):
+    from mistralai.client.models import ThinkChunk
+    whole = client.chat.complete(model="magistral-small-latest", messages=[{"role": "user", "content": "Count to three"}])
+    thinking, text = "", ""
+    for event in client.chat.stream(model="magistral-small-latest", messages=[{"role": "user", "content": "Count to three"}]):
+        delta = event.data.choices[0].delta
+        if isinstance(delta.content, list):
+            assert not text, "the thinking comes before the text"
+            assert all(isinstance(c, ThinkChunk) for c in delta.content)
+            thinking += "".join(part.text for c in delta.content for part in c.thinking)
+        elif isinstance(delta.content, str):
+            text += delta.content
+    assert thinking == whole.choices[0].message.content[0].thinking[0].text
+    assert text == whole.choices[0].message.content[1].text
+
+
+@pytest.mark.operation(CHAT)
+def test_image_and_audio_input_by_capability(client, http):
+    import base64
+    from mistralai.client import errors
+    image = [{"type": "text", "text": "What is in this picture?"},
+             {"type": "image_url", "image_url": {"url": "https://example.com/cat.png", "detail": "high"}},
+             {"type": "image_url", "image_url": "data:image/png;base64,iVBORw0"}]
+    seen = client.chat.complete(model="mistral-small-latest", messages=[{"role": "user", "content": image}])
+    assert seen.usage.prompt_tokens == math.ceil(len("What is in this picture?") / 4) + 2 * 1024
+    low = http.post("/v1/chat/completions", json={"model": "pixtral-large-latest", "messages": [{"role": "user", "content": [
+        {"type": "image_url", "image_url": {"url": "https://example.com/cat.png", "detail": "low"}}]}]}).json()
+    assert low["usage"]["prompt_tokens"] == 256
+    with pytest.raises(errors.SDKError) as raised:
+        client.chat.complete(model="open-mistral-nemo", messages=[{"role": "user", "content": image}])
+    assert raised.value.status_code == 400
+    refused = http.post("/v1/chat/completions", json={"model": "codestral-latest", "messages": [{"role": "user", "content": image}]})
+    assert refused.status_code == 400 and refused.json()["type"] == "invalid_request_error"
+    assert "image" in refused.json()["message"] and "messages[0].content[1]" in refused.json()["message"]
+    # Five seconds of audio at 16,000 bytes a second, base64: 12.5 tokens a second, rounded up.
+    audio = base64.b64encode(bytes(80_000)).decode()
+    heard = client.chat.complete(model="voxtral-small-latest", messages=[{"role": "user", "content": [
+        {"type": "input_audio", "input_audio": audio}, {"type": "text", "text": "What is said?"}]}])
+    assert heard.usage.prompt_audio_seconds == 5
+    assert heard.usage.prompt_tokens == math.ceil(len("What is said?") / 4) + 63
+    deaf = http.post("/v1/chat/completions", json={"model": "mistral-large-latest", "messages": [{"role": "user", "content": [
+        {"type": "input_audio", "input_audio": audio}]}]})
+    assert deaf.status_code == 400 and "audio" in deaf.json()["message"]
+    document = http.post("/v1/chat/completions", json={"model": "mistral-small-latest", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "Summarise"}, {"type": "document_url", "document_url": "https://example.com/a.pdf"}]}]})
+    assert document.status_code == 200 and document.json()["usage"]["prompt_tokens"] == math.ceil(len("Summarise") / 4) + 1000
+    missing = http.post("/v1/chat/completions", json={"model": "mistral-small-latest", "messages": [{"role": "user", "content": [
+        {"type": "file", "file_id": "00000000-0000-4000-8000-000000000000"}]}]})
+    assert missing.status_code == 400 and "file_id" in missing.json()["message"]
+    unknown = http.post("/v1/chat/completions", json={"model": "mistral-small-latest", "messages": [{"role": "user", "content": [{"type": "video"}]}]})
+    assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["body", "messages", 0, "content", 0, "type"]

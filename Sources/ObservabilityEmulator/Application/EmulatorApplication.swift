@@ -40,6 +40,9 @@ public final class EmulatorApplication: @unchecked Sendable {
     let workspaces = WorkspaceRegistry()
     /// The chat responders of `Fixtures/responders.json`, tried after a workspace's own.
     let fixtureResponders: [Responder]
+    /// The model catalogue of `models.json` (`--fixtures DIR`, else the bundled one), read even
+    /// with `--no-seed`: a workspace's own cards are looked up before it.
+    let fixtureModels: ModelCatalogue
     /// Whether the last write failed for lack of disk (health says "degraded" until one succeeds).
     let storage = StorageHealth()
     /// Host, Origin and CORS rules (`--allowed-host`, `--cors-origin`).
@@ -68,6 +71,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         fixtures = Fixtures(directory: fixtureDirectory)
         do {
             fixtureResponders = try Responder.loadFixtures(directory: fixtureDirectory)
+            fixtureModels = try ModelCatalogue.load(directory: configuration.fixturesDirectory)
         } catch {
             store.close()
             throw error

@@ -71,7 +71,7 @@ enum RouteTable {
         Route("PUT", "\(v1)/dataset-records/{dataset_record_id}/properties", "update_dataset_record_properties_v1_observability_dataset_records__dataset_record_id__properties_put", .api, .pool, DatasetRoutes.putProperties),
     ]
 
-    /// OTLP/HTTP ingestion, under the same Bearer auth and workspaces as the API.
+    /// OTLP/HTTP ingestion under the same Bearer auth and workspaces as the API.
     static let telemetryIngest: [Route] = [
         Route("POST", "/telemetry/v1/traces", "emulator_otlp_traces", .api, .pool, TelemetryIngestRoutes.traces).readingRawBody,
         Route("POST", "/telemetry/v1/logs", "emulator_otlp_logs", .api, .pool, TelemetryIngestRoutes.logs).readingRawBody,
@@ -154,17 +154,21 @@ enum RouteTable {
         Route("GET", "/__emulator/ui/{asset}", "emulator_console_asset", .open, .loop, ConsoleRoutes.asset),
     ]
 
-    /// The inference endpoints and their responders in the control plane.
+    /// The inference endpoints, and their responders and model cards in the control plane.
     static let models: [Route] = [
         Route("POST", "/v1/chat/completions", "chat_completion_v1_chat_completions_post", .api, .pool, ModelRoutes.chat),
         Route("POST", "/v1/fim/completions", "fim_completion_v1_fim_completions_post", .api, .pool, ModelRoutes.fim),
         Route("POST", "/v1/embeddings", "embeddings_v1_embeddings_post", .api, .pool, ModelRoutes.embeddings),
-        Route("GET", "/v1/models", "list_models_v1_models_get", .api, .loop, ModelRoutes.listModels),
-        Route("GET", "/v1/models/{model_id}", "retrieve_model_v1_models__model_id__get", .api, .loop, ModelRoutes.retrieveModel),
+        Route("GET", "/v1/models", "list_models_v1_models_get", .api, .pool, ModelRoutes.listModels),
+        Route("GET", "/v1/models/{model_id}", "retrieve_model_v1_models__model_id__get", .api, .pool, ModelRoutes.retrieveModel),
         Route("POST", "/__emulator/responders", "emulator_responder_add", .control, .pool, ResponderRoutes.add),
         Route("GET", "/__emulator/responders", "emulator_responder_list", .control, .pool, ResponderRoutes.list),
         Route("DELETE", "/__emulator/responders", "emulator_responder_clear", .control, .pool, ResponderRoutes.clear),
         Route("DELETE", "/__emulator/responders/{responder_id}", "emulator_responder_delete", .control, .pool, ResponderRoutes.delete),
+        Route("POST", "/__emulator/models", "emulator_model_add", .control, .pool, ModelCardRoutes.add),
+        Route("GET", "/__emulator/models", "emulator_model_list", .control, .pool, ModelCardRoutes.list),
+        Route("DELETE", "/__emulator/models", "emulator_model_clear", .control, .pool, ModelCardRoutes.clear),
+        Route("DELETE", "/__emulator/models/{model_id}", "emulator_model_delete", .control, .pool, ModelCardRoutes.delete),
     ]
 
     /// Offline evaluations (SDK 3.1+), read side, and their two control-plane loaders.

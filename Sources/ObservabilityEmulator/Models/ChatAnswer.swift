@@ -10,6 +10,8 @@ struct ChatAnswer: Equatable {
     var delayMs: Int
     /// The responder that answered (nil: the default answer).
     var responder: String?
+    /// A reasoning model's thinking, sent before the content as a `thinking` chunk.
+    var thinking: String?
 
     /// The first matching responder's answer, the follow-up (`then`) on the turn that carries
     /// tool results; a rule that would call its tools again on that turn is passed over. In a
@@ -107,6 +109,22 @@ struct ChatAnswer: Equatable {
         finishReason = "length"
     }
 
-    /// The answer's tokens: content plus every tool call's name and arguments.
-    var completionTokens: Int { TokenCount.of(content + toolCalls.map { $0.name + $0.arguments }.joined()) }
+    /// The answer's tokens: thinking, content, and every tool call's name and arguments.
+    var completionTokens: Int { TokenCount.of((thinking ?? "") + content + toolCalls.map { $0.name + $0.arguments }.joined()) }
+
+    /// A reasoning model's thinking for the request, derived from it alone: what it was asked
+    /// (or which tools answered), the steps, and the reference the default answer carries.
+    static func thinking(for request: ChatRequest) -> String {
+        let reference = String(request.fingerprint, radix: 16).prefix(8)
+        let results = request.trailingToolResults
+        let subject: String
+        if !results.isEmpty {
+            subject = "The tool results are in (\(results.map { $0.name ?? "tool" }.joined(separator: ", "))). "
+        } else {
+            let question = request.lastUserMessage.split(whereSeparator: \.isNewline).joined(separator: " ")
+            subject = question.isEmpty ? "There is no user message. " : "The user asks: \"\(question.count > 120 ? question.prefix(120) + "…" : Substring(question))\". "
+        }
+        return subject + "I work out what is needed, check it step by step, then write the answer. "
+            + "Emulated reasoning of \(request.model), reference \(reference)."
+    }
 }

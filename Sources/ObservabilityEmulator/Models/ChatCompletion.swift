@@ -9,6 +9,8 @@ struct ChatCompletion {
     let model: String
     let answer: ChatAnswer
     let promptTokens: Int
+    /// `usage.prompt_audio_seconds`, sent when the prompt had audio.
+    var promptAudioSeconds: Int?
     let choiceCount: Int
     /// Tool-call ids, derived from the request (Mistral's are nine alphanumerics).
     let toolCallIDs: [String]
@@ -31,8 +33,10 @@ struct ChatCompletion {
 
     var usage: JSON {
         let completion = answer.completionTokens
-        return .object(JSONObject([("prompt_tokens", .int(Int64(promptTokens))), ("completion_tokens", .int(Int64(completion))),
-                                   ("total_tokens", .int(Int64(promptTokens + completion)))]))
+        var fields: [(String, JSON)] = [("prompt_tokens", .int(Int64(promptTokens))), ("completion_tokens", .int(Int64(completion))),
+                                        ("total_tokens", .int(Int64(promptTokens + completion)))]
+        if let promptAudioSeconds { fields.append(("prompt_audio_seconds", .int(Int64(promptAudioSeconds)))) }
+        return .object(JSONObject(fields))
     }
 
     var toolCallsJSON: JSON {
@@ -43,9 +47,25 @@ struct ChatCompletion {
         })
     }
 
+    /// A `ThinkChunk` of one text.
+    static func thinkingChunk(_ text: String) -> JSON {
+        .object(JSONObject([("type", "thinking"), ("thinking", [.object(JSONObject([("type", "text"), ("text", .string(text))]))])]))
+    }
+
+    /// The content: a string, or, with thinking, a `thinking` chunk then a `text` chunk (left
+    /// out when a tool call leaves the text empty).
+    var content: JSON {
+        guard let thinking = answer.thinking else { return .string(answer.content) }
+        var chunks = [Self.thinkingChunk(thinking)]
+        if !answer.content.isEmpty || answer.toolCalls.isEmpty {
+            chunks.append(.object(JSONObject([("type", "text"), ("text", .string(answer.content))])))
+        }
+        return .array(chunks)
+    }
+
     /// The `AssistantMessage` of the answer (also what the event records).
     var message: JSON {
-        .object(JSONObject([("role", "assistant"), ("content", .string(answer.content)),
+        .object(JSONObject([("role", "assistant"), ("content", content),
                             ("tool_calls", answer.toolCalls.isEmpty ? .null : toolCallsJSON), ("prefix", false)]))
     }
 
@@ -92,12 +112,16 @@ struct ChatCompletion {
         return ServerSentEvents.event(JSON.object(JSONObject(fields)).serialized())
     }
 
-    /// The streamed answer: the role first, at once; the content in pieces (or the tool calls in
+    /// The streamed answer: the role first, at once; the thinking in pieces, each delta's content
+    /// a list of one `thinking` chunk; the content in pieces, as strings (and the tool calls in
     /// one delta); a last chunk with the finish reason and usage; `[DONE]` right after it. A delay
     /// is spread evenly over the chunks after the first, so the first arrives at once and the
     /// last when the delay is over.
     func streamParts() -> [HTTPBodyStream.Part] {
         var payloads: [[UInt8]] = [chunk(delta: ["role": "assistant", "content": ""], finishReason: nil, withUsage: false)]
+        for piece in Self.pieces(of: answer.thinking ?? "") {
+            payloads.append(chunk(delta: ["content": [Self.thinkingChunk(piece)]], finishReason: nil, withUsage: false))
+        }
         for piece in Self.pieces(of: answer.content) {
             payloads.append(chunk(delta: ["content": .string(piece)], finishReason: nil, withUsage: false))
         }

@@ -18,6 +18,13 @@ struct ChatRequest {
     let metadata: JSONObject?
     let responseFormat: ResponseFormat
     let stop: [String]
+    /// The image, audio, document and file chunks of the messages, and their prompt tokens.
+    let media: PromptMedia
+    /// `prompt_mode`: absent or `"reasoning"` (the reasoning system prompt, the default) or an
+    /// explicit null (none): a reasoning model thinks aloud unless this is false.
+    let reasoningPrompt: Bool
+    /// `reasoning_effort`, when given.
+    let reasoningEffort: String?
     /// A hash of the whole body but `stream`: the default answer is derived from it, so a
     /// streamed answer is the same text as the non-streamed one.
     let fingerprint: UInt64
@@ -31,10 +38,12 @@ struct ChatRequest {
         model = try reader.requiredString("model")
         guard let items = try reader.array("messages") else { throw reader.fail("messages", "field required") }
         var messages: [JSONObject] = []
+        var media = PromptMedia()
         for (index, item) in items.enumerated() {
-            messages.append(try Self.message(item, path: reader.fieldPath("messages[\(index)]")))
+            messages.append(try Self.message(item, path: reader.fieldPath("messages[\(index)]"), media: &media))
         }
         self.messages = messages
+        self.media = media
         stream = try reader.boolean("stream") ?? false
         try reader.checkSampling()
         maxTokens = try reader.boundedInteger("max_tokens", min: 0).map { Int(clamping: $0) }
@@ -44,8 +53,8 @@ struct ChatRequest {
         _ = try reader.boundedNumber("frequency_penalty", min: -2, max: 2)
         _ = try reader.boolean("parallel_tool_calls", nullable: true)
         _ = try reader.boolean("safe_prompt", nullable: true)
-        _ = try reader.choice("reasoning_effort", ["none", "minimal", "low", "medium", "high", "xhigh"])
-        _ = try reader.choice("prompt_mode", ["reasoning"])
+        reasoningEffort = try reader.choice("reasoning_effort", ["none", "minimal", "low", "medium", "high", "xhigh"])
+        reasoningPrompt = try reader.choice("prompt_mode", ["reasoning"]) != nil || reader.value("prompt_mode") == nil
         _ = try reader.choice("service_tier", ["auto", "standard_only"])
         _ = try reader.array("guardrails", required: false, nullable: true)
         _ = try reader.object("prediction", required: false, nullable: true)
@@ -95,7 +104,7 @@ struct ChatRequest {
     }
 
     /// One message of the `oneOf` on `role`.
-    private static func message(_ value: JSON, path: String) throws -> JSONObject {
+    private static func message(_ value: JSON, path: String, media: inout PromptMedia) throws -> JSONObject {
         guard case .object(let object) = value else { throw APIError.validation("\(path): expected a message object, got \(value.typeDescription)") }
         let reader = BodyReader(object: object, path: path)
         let role = try reader.string("role", required: true) ?? ""
@@ -111,8 +120,7 @@ struct ChatRequest {
         case .array(let chunks)?:
             for (index, chunk) in chunks.enumerated() {
                 guard case .object(let fields) = chunk else { throw reader.fail("content[\(index)]", "expected a content chunk object, got \(chunk.typeDescription)") }
-                let chunkReader = BodyReader(object: fields, path: reader.fieldPath("content[\(index)]"))
-                if (try chunkReader.string("type", required: false) ?? "text") == "text" { _ = try chunkReader.requiredString("text") }
+                try media.read(chunk: BodyReader(object: fields, path: reader.fieldPath("content[\(index)]")))
             }
         case let other?:
             throw reader.fail("content", "expected a string or a list of chunks, got \(other.typeDescription)")
@@ -141,6 +149,14 @@ struct ChatRequest {
         if reader.value(key)?.isNull == true { return nil }
         return try reader.objectArray(key, required: false)
     }
+
+    /// Prompt tokens: the messages' text (four characters a token), then each image, audio,
+    /// document and file chunk by the rules of `PromptMedia`.
+    var promptTokens: Int { TokenCount.of(messages.map(messageText).joined()) + media.tokens }
+
+    /// Whether a reasoning model thinks aloud: `prompt_mode` not null and `reasoning_effort`
+    /// not "none".
+    var wantsReasoning: Bool { reasoningPrompt && reasoningEffort != "none" }
 
     /// The text of the last `user` message ("" when there is none).
     var lastUserMessage: String {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Deterministic text embeddings (SPEC 16): unit vectors derived from the text by feature
+/// Deterministic text embeddings: unit vectors derived from the text by feature
 /// hashing, so equal texts are equal and texts sharing words are close. Each lower-cased word and
 /// each character trigram of the text adds ±1 (weight 2 for words) to a coordinate chosen by a
 /// stable hash of the feature; the sum is normalised to length 1. Cosine similarity then tracks

@@ -12,10 +12,18 @@ struct InferenceError: Error, Equatable {
     /// Where a 422 points: `["body", "messages", 0, "role"]`.
     var location: [JSON] = []
     var code: String?
+    /// Sent as `X-Emulator-Hint`, beside a body that stays the real service's.
+    var hint: String?
 
+    /// The real service's message, word for word; the header says how to make the name known.
     static func invalidModel(_ model: String) -> InferenceError {
-        InferenceError(status: 400, message: "Invalid model: \(model.prefix(200))", type: "invalid_model", code: "1500")
+        var error = InferenceError(status: 400, message: "Invalid model: \(model.prefix(200))", type: "invalid_model", code: "1500")
+        error.hint = addModelHint
+        return error
     }
+
+    static let addModelHint = "the emulator knows the models of models.json (the bundled Fixtures/models.json, or --fixtures DIR) "
+        + "and those added with POST /__emulator/models; see docs/models.md"
 
     static func badRequest(_ message: String) -> InferenceError {
         InferenceError(status: 400, message: message, type: "invalid_request_error")
@@ -78,6 +86,7 @@ struct InferenceError: Error, Equatable {
         }
         var response = HTTPResponse.json(status, body)
         if status == 429 || status == 503 { response.headers.append(("Retry-After", "1")) }
+        if let hint { response.headers.append(("X-Emulator-Hint", hint)) }
         return response
     }
 }

@@ -1,58 +1,99 @@
 import EmulatorJSON
+import Foundation
 
-/// The models `GET /v1/models` lists and the inference routes accept (SPEC 16): the `-latest`
-/// aliases of Mistral's public chat models, Codestral for FIM, the embedding models, and every
-/// model the fixtures use. Anything else in a request is a 400 naming it.
-struct ModelCard: Sendable {
-    enum Kind: Sendable { case chat, embedding }
-
-    let id: String
-    let kind: Kind
-    let description: String
-    let maxContextLength: Int
-    var functionCalling = true
-    var fim = false
-    var vision = false
-    var reasoning = false
-    /// Embedding models: the vector length unless the request asks for `output_dimension`.
-    var dimensions = 0
-
-    /// `BaseModelCard` of the reference.
-    var json: JSON {
-        .object(JSONObject([
-            ("id", .string(id)), ("object", "model"), ("created", .int(ModelCatalogue.created)), ("owned_by", "mistralai"),
-            ("capabilities", .object(JSONObject([
-                ("completion_chat", .bool(kind == .chat)), ("function_calling", .bool(kind == .chat && functionCalling)),
-                ("reasoning", .bool(reasoning)), ("completion_fim", .bool(fim)), ("fine_tuning", false), ("vision", .bool(vision)),
-                ("ocr", false), ("classification", false), ("moderation", false), ("audio", false),
-                ("audio_transcription", false), ("audio_transcription_realtime", false), ("audio_speech", false),
-                ("unified_resources", false),
-            ]))),
-            ("name", .string(id)), ("description", .string(description)), ("max_context_length", .int(Int64(maxContextLength))),
-            ("aliases", .array([])), ("deprecation", .null), ("deprecation_replacement_model", .null),
-            ("default_model_temperature", kind == .chat ? .double(0.3) : .null), ("type", "base"),
-        ]))
-    }
-}
-
-enum ModelCatalogue {
-    /// One fixed `created` for every card (2025-01-01T00:00:00Z), so listings are byte-identical.
+/// The models `GET /v1/models` lists and the inference routes accept, with every name each one
+/// answers to. The fixture catalogue is `models.json` (the bundled `Fixtures/models.json`, or
+/// the one in `--fixtures DIR`); a workspace's own cards (`POST /__emulator/models`) come first,
+/// so they can add a model or stand in for a fixture one. Anything else in a request is the
+/// real service's 400 `Invalid model`.
+struct ModelCatalogue: Sendable {
+    /// One fixed `created` for every card (2025-01-01T00:00:00Z), so listings are byte-identical
+    /// (the real service puts the time of the request there).
     static let created: Int64 = 1_735_689_600
 
-    static let models: [ModelCard] = [
-        ModelCard(id: "mistral-large-latest", kind: .chat, description: "Mistral's largest general model (emulated).", maxContextLength: 131_072, vision: true),
-        ModelCard(id: "mistral-medium-latest", kind: .chat, description: "Mistral's medium general model (emulated).", maxContextLength: 131_072, vision: true),
-        ModelCard(id: "mistral-small-latest", kind: .chat, description: "Mistral's small general model (emulated).", maxContextLength: 131_072, vision: true),
-        ModelCard(id: "magistral-medium-latest", kind: .chat, description: "Mistral's reasoning model (emulated).", maxContextLength: 131_072, reasoning: true),
-        ModelCard(id: "ministral-8b-latest", kind: .chat, description: "Ministral 8B (emulated).", maxContextLength: 131_072),
-        ModelCard(id: "ministral-3b-latest", kind: .chat, description: "Ministral 3B (emulated).", maxContextLength: 131_072),
-        ModelCard(id: "codestral-latest", kind: .chat, description: "Codestral, code and fill-in-the-middle (emulated).", maxContextLength: 262_144, fim: true),
-        ModelCard(id: "devstral-medium-latest", kind: .chat, description: "Devstral, agentic coding (emulated).", maxContextLength: 131_072),
-        ModelCard(id: "pixtral-large-latest", kind: .chat, description: "Pixtral Large, vision (emulated).", maxContextLength: 131_072, vision: true),
-        ModelCard(id: "open-mistral-nemo", kind: .chat, description: "Mistral NeMo (emulated).", maxContextLength: 131_072),
-        ModelCard(id: "mistral-embed", kind: .embedding, description: "Text embeddings (emulated).", maxContextLength: 8_192, functionCalling: false, dimensions: 1024),
-        ModelCard(id: "codestral-embed", kind: .embedding, description: "Code embeddings (emulated).", maxContextLength: 8_192, functionCalling: false, dimensions: 1536),
-    ]
+    let cards: [ModelCard]
+    private let byName: [String: Int]
 
-    static func card(_ id: String) -> ModelCard? { models.first { $0.id == id } }
+    /// Cards whose names must not collide: the first card of a name wins in a lookup, but the
+    /// data forms reject a name given twice.
+    init(cards: [ModelCard]) {
+        self.cards = cards
+        var byName: [String: Int] = [:]
+        for (index, card) in cards.enumerated() {
+            for name in card.names where byName[name] == nil { byName[name] = index }
+        }
+        self.byName = byName
+    }
+
+    func card(_ name: String) -> ModelCard? { byName[name].map { cards[$0] } }
+
+    /// A workspace's cards before these ones.
+    func with(own: [ModelCard]) -> ModelCatalogue {
+        own.isEmpty ? self : ModelCatalogue(cards: own + cards)
+    }
+
+    /// Every name as an entry of its own, card by card (its id, then its aliases), a name that
+    /// an earlier card already took left out.
+    var listing: [JSON] {
+        var seen = Set<String>()
+        var entries: [JSON] = []
+        for card in cards {
+            for name in card.names where seen.insert(name).inserted {
+                entries.append(card.entry(named: name))
+            }
+        }
+        return entries
+    }
+
+    /// A list of cards in the data form, checked: every name (id or alias) once in the list.
+    static func parseList(_ items: [JSON], path: (Int) -> String) throws -> [ModelCard] {
+        var names = Set<String>()
+        return try items.enumerated().map { index, item in
+            let card = try ModelCard.parse(item, path: path(index))
+            for name in card.names where !names.insert(name).inserted {
+                throw APIError.validation("\(path(index)): the name '\(name.prefix(200))' is given to another model of the list already")
+            }
+            return card
+        }
+    }
+
+    // MARK: Loading
+
+    /// `models.json` of the fixtures directory when it has one, else the bundled one: `--no-seed`
+    /// and a suite's own fixtures folder keep the models. The file is an array of cards (the
+    /// whole catalogue) or `{"bundled": true, "models": [...]}` (the bundled catalogue with
+    /// these cards first). None at all when no file can be found.
+    static func load(directory: String?) throws -> ModelCatalogue {
+        let bundledPath = Fixtures.locateDefault().map { $0 + "/models.json" }
+        if let directory, FileManager.default.fileExists(atPath: directory + "/models.json") {
+            let path = directory + "/models.json"
+            let (own, extendsBundled) = try read(path)
+            guard extendsBundled else { return ModelCatalogue(cards: own) }
+            var bundled: [ModelCard] = []
+            if let bundledPath, bundledPath != path, FileManager.default.fileExists(atPath: bundledPath) { bundled = try read(bundledPath).cards }
+            return ModelCatalogue(cards: own + bundled)
+        }
+        guard let bundledPath, FileManager.default.fileExists(atPath: bundledPath) else { return ModelCatalogue(cards: []) }
+        return ModelCatalogue(cards: try read(bundledPath).cards)
+    }
+
+    private static func read(_ path: String) throws -> (cards: [ModelCard], extendsBundled: Bool) {
+        guard let data = FileManager.default.contents(atPath: path) else { throw EmulatorStartupError("cannot read \(path)") }
+        do {
+            switch try JSON.parse(Array(data)) {
+            case .array(let items):
+                return (try parseList(items, path: { "[\($0)]" }), false)
+            case .object(let object):
+                let reader = BodyReader(object: object)
+                let items = try reader.array("models") ?? []
+                return (try parseList(items, path: { "models[\($0)]" }), try reader.boolean("bundled") ?? false)
+            default:
+                throw EmulatorStartupError("\(path): expected an array of model cards or {\"bundled\": true, \"models\": [...]}")
+            }
+        } catch let error as JSONParseError {
+            throw EmulatorStartupError("\(path): invalid JSON: \(error)")
+        } catch let error as APIError {
+            throw EmulatorStartupError("\(path): \(error.message)")
+        }
+    }
 }

@@ -2,7 +2,7 @@ import EmulatorHTTP
 import EmulatorJSON
 import Foundation
 
-/// `/v1/chat/completions`, `/v1/fim/completions`, `/v1/embeddings` and `/v1/models` (SPEC 16):
+/// `/v1/chat/completions`, `/v1/fim/completions`, `/v1/embeddings` and `/v1/models`:
 /// deterministic answers under the same Bearer auth and workspaces as the rest of the API, with
 /// errors in the inference API's shapes (`InferenceError`). Every chat completion is also stored
 /// as a chat-completion event of the caller's workspace.
@@ -12,28 +12,58 @@ enum ModelRoutes {
         do { return try body(call) } catch { return .raw(InferenceError(error).response) }
     }
 
+    /// Every name of every model, each an entry of its own (as the real service lists them).
     static func listModels(_ call: Call) throws -> HTTPResponseBox {
-        .json(.object(JSONObject([("object", "list"), ("data", .array(ModelCatalogue.models.map(\.json)))])))
+        answering(call) { call in
+            .json(.object(JSONObject([("object", "list"), ("data", .array(try call.models().listing))])))
+        }
     }
 
+    /// Any name of a model: the entry of that name, as listed.
     static func retrieveModel(_ call: Call) throws -> HTTPResponseBox {
         answering(call) { call in
-            let id = call.parameters["model_id"] ?? ""
-            guard let card = ModelCatalogue.card(id) else {
-                throw InferenceError(status: 404, message: "Model not found: \(id.prefix(200))", type: "invalid_model", code: "1500")
+            let name = call.parameters["model_id"] ?? ""
+            guard let card = try call.models().card(name) else {
+                var error = InferenceError(status: 404, message: "Model not found: \(name.prefix(200))", type: "invalid_model", code: "1500")
+                error.hint = InferenceError.addModelHint
+                throw error
             }
-            return .json(card.json)
+            return .json(card.entry(named: name))
         }
     }
 
-    /// A model of the catalogue that can do `capability`, or the 400 that names it.
-    private static func model(_ id: String, for kind: ModelCard.Kind, fim: Bool = false) throws -> ModelCard {
-        guard let card = ModelCatalogue.card(id) else { throw InferenceError.invalidModel(id) }
-        guard card.kind == kind, !fim || card.fim else {
-            let what = kind == .embedding ? "embeddings" : fim ? "fill-in-the-middle completions" : "chat completions"
-            throw InferenceError.badRequest("model \(id.prefix(200)) does not support \(what)")
+    /// What an inference route needs of its model.
+    enum Use { case chat, fim, embeddings }
+
+    /// The model of that name, when it can serve `use`; else the 400 that names it.
+    private static func model(_ name: String, for use: Use, call: Call) throws -> ModelCard {
+        guard let card = try call.models().card(name) else { throw InferenceError.invalidModel(name) }
+        let able: Bool
+        let what: String
+        switch use {
+        case .chat: (able, what) = (card.can("completion_chat"), "chat completions")
+        case .fim: (able, what) = (card.can("completion_fim"), "fill-in-the-middle completions")
+        case .embeddings: (able, what) = (card.isEmbedding, "embeddings")
         }
+        guard able else { throw InferenceError.badRequest("model \(name.prefix(200)) does not support \(what)") }
         return card
+    }
+
+    /// Image and audio chunks need a model with the capability; a `file` chunk must name a file
+    /// of the caller's workspace.
+    private static func checkMedia(of request: ChatRequest, card: ModelCard, call: Call) throws {
+        if let path = request.media.images.first, !card.can("vision") {
+            throw InferenceError.badRequest("model \(request.model.prefix(200)) does not support image input (\(path) is an image_url chunk); use a model with the vision capability")
+        }
+        if let path = request.media.audio.first, !card.can("audio") {
+            throw InferenceError.badRequest("model \(request.model.prefix(200)) does not support audio input (\(path) is an input_audio chunk); use a model with the audio capability")
+        }
+        for file in request.media.files {
+            do { _ = try call.store.file(id: file.id, workspaceID: call.workspace.id) } catch let error as StoreError {
+                guard case .notFound = error else { throw error }
+                throw InferenceError.badRequest("\(file.path).file_id: no file \(file.id) in this workspace (upload it with POST /v1/files)")
+            }
+        }
     }
 
     // MARK: Chat
@@ -41,20 +71,22 @@ enum ModelRoutes {
     static func chat(_ call: Call) throws -> HTTPResponseBox {
         answering(call) { call in
             let request = try ChatRequest(try call.body())
-            _ = try model(request.model, for: .chat)
+            let card = try model(request.model, for: .chat, call: call)
+            try checkMedia(of: request, card: card, call: call)
             let stored = try call.store.responders(workspaceID: call.workspace.id)
             let own = try stored.enumerated().map { try Responder.parse($0.element.body, path: "responders[\($0.offset)]") }
-            let answer = ChatAnswer.decide(for: request, responders: own + call.app.fixtureResponders)
+            var answer = ChatAnswer.decide(for: request, responders: own + call.app.fixtureResponders)
+            if card.can("reasoning"), request.wantsReasoning, answer.error == nil { answer.thinking = ChatAnswer.thinking(for: request) }
             if let failure = answer.error {
                 var response = InferenceError(status: failure.status, message: failure.message, type: failure.type).response
                 response.delayMilliseconds = answer.delayMs
                 return .raw(response)
             }
             let nowMs = call.app.clock.nowMs()
-            let completion = ChatCompletion(
+            var completion = ChatCompletion(
                 id: compactID(call.app.ids.next()), created: nowMs / 1000, model: request.model, answer: answer,
-                promptTokens: TokenCount.of(request.messages.map(messageText).joined()), choiceCount: request.choiceCount,
-                seed: request.fingerprint)
+                promptTokens: request.promptTokens, choiceCount: request.choiceCount, seed: request.fingerprint)
+            if !request.media.audio.isEmpty { completion.promptAudioSeconds = request.media.audioSeconds }
             try record(completion, of: request, call: call, nowMs: nowMs)
             return .raw(respond(completion, stream: request.stream))
         }
@@ -119,7 +151,7 @@ enum ModelRoutes {
             _ = try reader.boundedInteger("min_tokens", min: 0)
             let stream = try reader.boolean("stream") ?? false
             _ = try reader.metadataObject()
-            _ = try model(modelID, for: .chat, fim: true)
+            _ = try model(modelID, for: .fim, call: call)
             let fingerprint = reader.fingerprint(ignoring: "stream")
             let lastLine = prompt.split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
             let content = "  # emulated completion \(String(fingerprint, radix: 16).prefix(8)) after \"\(lastLine.trimmingCharacters(in: .whitespaces).prefix(60))\"\n"
@@ -149,11 +181,11 @@ enum ModelRoutes {
             let dtype = try reader.choice("output_dtype", ["float", "int8", "uint8", "binary", "ubinary"], nullable: false) ?? "float"
             let encoding = try reader.choice("encoding_format", ["float", "base64"], nullable: false) ?? "float"
             _ = try reader.metadataObject()
-            let card = try model(modelID, for: .embedding)
+            let card = try model(modelID, for: .embeddings, call: call)
             if inputs.isEmpty { throw InferenceError.badRequest("input: at least one text is required") }
             if inputs.count > 512 { throw InferenceError.badRequest("input: at most 512 texts per request (got \(inputs.count))") }
             if let requested, requested > 4096 { throw InferenceError.badRequest("output_dimension: at most 4096 (got \(requested))") }
-            let dimensions = requested.map { Int($0) } ?? card.dimensions
+            let dimensions = requested.map { Int($0) } ?? card.embeddingDimensions
             let data: [JSON] = inputs.enumerated().map { index, text in
                 let values = Embedding.quantized(Embedding.vector(for: text, dimensions: dimensions), dtype: dtype)
                 let embedding: JSON = encoding == "base64" ? .string(Embedding.base64(values))

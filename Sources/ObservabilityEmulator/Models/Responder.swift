@@ -1,6 +1,6 @@
 import EmulatorJSON
 
-/// A rule that decides a chat completion's answer (SPEC 16): what it matches in the request and
+/// A rule that decides a chat completion's answer: what it matches in the request and
 /// what it answers. Rules come from `Fixtures/responders.json` and, per workspace, from
 /// `POST /__emulator/responders`; the first that matches answers (the workspace's, oldest first,
 /// then the fixtures'), and a request no rule matches gets `DefaultAnswer`.

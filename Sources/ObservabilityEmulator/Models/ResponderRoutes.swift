@@ -20,8 +20,8 @@ enum ResponderRoutes {
         let rules = try Responder.parseList(value)
         if rules.isEmpty { throw APIError.validation("body: no responders to add") }
         if rules.count > 1000 { throw APIError(413, nil, "at most 1000 responders per request (got \(rules.count))") }
-        // Control-plane ids do not draw from the --id-seed generator, like fault rules: adding
-        // a responder must not shift the ids of the resources a test then creates.
+        // Control-plane ids do not draw from the --id-seed generator, like fault rules: a test that
+        // adds a responder does not shift the ids its API calls are given.
         let items = rules.map { (id: UUID().uuidString.lowercased(), body: JSON.object($0.source)) }
         try call.store.insertResponders(items, workspaceID: call.workspace.id, limit: maximumPerWorkspace)
         return .json(["ids": .array(items.map { .string($0.id) })], status: 201)

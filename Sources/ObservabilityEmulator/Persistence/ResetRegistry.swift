@@ -35,7 +35,7 @@ enum ResetRegistry {
         .owned("datasets"), .owned("records"), .owned("tasks"), .owned("files"), .owned("exports"),
         // A pipeline's configs before the pipelines (standalone configs have no pipeline).
         .owned("pipeline_configs"), .owned("pipelines"),
-        .owned("responders"),
+        .owned("responders"), .owned("models"),
         // Telemetry: the seeded fixtures live in the workspace '' and stay.
         .keepingSeeded("spans"), .keepingSeeded("traces"), .keepingSeeded("logs"), .keepingSeeded("span_evaluations"),
         // Offline evaluations: the seeded fixtures live in the workspace '' and stay.

@@ -349,5 +349,18 @@ enum Schema {
         CREATE INDEX traces_ingested ON traces(rowid) WHERE workspace_id <> '';
         CREATE INDEX events_ingested ON events(rowid) WHERE seeded = 0;
         """),
+        // The model cards a workspace added through the control plane (`POST /__emulator/models`),
+        // looked up before the fixture catalogue; `body` is the card's data form, `id` its model
+        // id (unique within the workspace, as are its aliases: the route checks them).
+        Migration(version: 8, sql: """
+        CREATE TABLE models (
+            position INTEGER PRIMARY KEY,
+            workspace_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            UNIQUE (workspace_id, id)
+        );
+        """),
     ]
 }
