@@ -50,16 +50,20 @@ struct ChatAnswer: Equatable {
     }
 
     /// Derived from the request alone. A required tool call (`tool_choice` any, required or a
-    /// named function) calls the named or first function with arguments generated from its
-    /// `parameters` schema. Otherwise the text: a tool result is acknowledged; else a short text
+    /// named function) calls the named function, else the first one, with arguments generated
+    /// from its `parameters` schema; on the turn that carries tool results (a framework's
+    /// reask, an agent's next step) `any` and `required` call the first function those results
+    /// did not come from, so a loop moves on (to a final-answer tool, say), and the first when
+    /// every one has answered. Otherwise the text: a tool result is acknowledged; else a short text
     /// naming the model, quoting the last user message and carrying a reference computed from
     /// the whole request. In JSON modes that text is carried by JSON: `{"answer": text}` for
     /// `json_object`, an instance of the schema for `json_schema` (see `SchemaInstance`; the
     /// `json_object` answer when the schema has no instance the generator can find).
     static func defaultAnswer(for request: ChatRequest) -> ChatAnswer {
         let results = request.trailingToolResults
-        if results.isEmpty, request.toolChoice != "none", request.toolChoice != "auto",
-           let name = request.forcedFunction ?? request.functionNames.first {
+        let answered = Set(results.compactMap(\.name))
+        if request.toolChoice != "none", request.toolChoice != "auto",
+           let name = request.forcedFunction ?? request.functionNames.first(where: { !answered.contains($0) }) ?? request.functionNames.first {
             let seed = SchemaInstance.Seed(answer: request.lastUserMessage, userMessage: request.lastUserMessage, fingerprint: request.fingerprint)
             let arguments = request.functionParameters[name].flatMap { SchemaInstance.make(for: $0, seed: seed) }
             return ChatAnswer(content: "", toolCalls: [.init(name: name, arguments: arguments?.text ?? "{}")], finishReason: "tool_calls", error: nil, delayMs: 0)

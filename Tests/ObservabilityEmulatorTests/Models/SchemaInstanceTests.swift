@@ -228,6 +228,23 @@ final class SchemaInstanceTests: XCTestCase {
         XCTAssertTrue((1...3).contains(arguments["days"]?.intValue ?? 0))
     }
 
+    /// After tool results a forced choice still calls a tool: the first one that did not just
+    /// answer (an agent moves on to its final-answer tool), the only one when there is one (a reask).
+    func testAForcedChoiceAfterToolResultsCallsTheNextTool() throws {
+        let call: JSON = ["role": "assistant", "content": "", "tool_calls": [["id": "c1", "type": "function", "function": ["name": "weather", "arguments": "{}"]]]]
+        let result: JSON = ["role": "tool", "tool_call_id": "c1", "name": "weather", "content": "sunny"]
+        let messages: [JSON] = [["role": "user", "content": "Weather?"], call, result]
+        for choice: JSON in ["any", "required"] {
+            let both = try ChatRequest.make(tools: ["weather", "final_result"], messages: messages, extra: [("tool_choice", choice)])
+            XCTAssertEqual(ChatAnswer.defaultAnswer(for: both).toolCalls.map(\.name), ["final_result"], "\(choice)")
+            let one = try ChatRequest.make(tools: ["weather"], messages: messages, extra: [("tool_choice", choice)])
+            XCTAssertEqual(ChatAnswer.defaultAnswer(for: one).toolCalls.map(\.name), ["weather"])
+        }
+        let auto = try ChatRequest.make(tools: ["weather", "final_result"], messages: messages)
+        XCTAssertTrue(ChatAnswer.defaultAnswer(for: auto).toolCalls.isEmpty)
+        XCTAssertTrue(ChatAnswer.defaultAnswer(for: auto).content.hasPrefix("Thanks: the weather tool returned sunny"))
+    }
+
     func testAJSONSchemaFormatWithoutASchemaObjectIsRefused() throws {
         for bad: JSON in [["name": "x"], ["name": "x", "schema": "object"], ["name": "x", "schema": nil]] {
             XCTAssertThrowsError(try ChatRequest.make(extra: [("response_format", ["type": "json_schema", "json_schema": bad])])) { error in
