@@ -2,7 +2,8 @@
 # Tests the Python distribution as a user gets it: builds the wheel (scripts/build-wheel.sh; or
 # takes OBS_WHEEL=<path>), installs it into a fresh venv in a temporary folder, checks with ldd
 # that the installed binary takes libsqlite3 and libz from the wheel and nothing else but glibc's
-# base libraries from the system, then runs, from that folder (no source tree on the path),
+# base libraries from the system (and, where `unshare --mount` works, that it serves with the
+# system's copies hidden), then runs, from that folder (no source tree on the path),
 # the example suite examples/pytest_plugin/ and the plugin's own tests python/tests/.
 #   OBS_WHEEL_WHEELHOUSE  wheels of the pinned test dependencies, filled from PyPI on first use
 #                         (default ~/.cache/observability-emulator/wheel-test/wheelhouse), so
@@ -74,6 +75,32 @@ if missing:
     sys.exit(f"not vendored: {missing}")
 PY
 LD_LIBRARY_PATH= "$binary" --version >/dev/null || fail "the installed binary does not run"
+
+# Where a private mount namespace is allowed (root, or a user namespace), the system's
+# libsqlite3 and libz are hidden (/dev/null bound over them, seen by this namespace only) while
+# the installed binary starts, seeds its database and answers its healthcheck.
+hidden=()
+for name in libsqlite3.so.0 libz.so.1; do
+    path=$(ldconfig -p 2>/dev/null | awk -v name="$name" '$1 == name && /x86-64/ {print $NF; exit}')
+    [ -n "$path" ] && hidden+=("$(readlink -f "$path")")
+done
+if unshare --mount true 2>/dev/null; then
+    echo "== the installed binary with the system's ${hidden[*]:-(none installed)} hidden" >&2
+    HIDDEN="${hidden[*]}" BINARY="$binary" WORK="$work" unshare --mount bash -c '
+        for lib in $HIDDEN; do mount --bind /dev/null "$lib" || exit 1; done
+        for lib in $HIDDEN; do [ ! -s "$lib" ] || exit 1; done
+        export OBS_EMULATOR_PORT_FILE="$WORK/hidden.port" TMPDIR="$WORK" LD_LIBRARY_PATH=
+        "$BINARY" serve --port 0 --log-level warning > "$WORK/hidden.log" 2>&1 &
+        pid=$!
+        for _ in $(seq 1 200); do [ -s "$OBS_EMULATOR_PORT_FILE" ] && break; sleep 0.05; done
+        "$BINARY" healthcheck; healthy=$?
+        kill -TERM "$pid"; wait "$pid"; stopped=$?
+        cat "$WORK/hidden.log" >&2
+        [ "$healthy" -eq 0 ] && [ "$stopped" -eq 0 ]
+    ' || fail "the installed binary does not serve without the system's libsqlite3 and libz"
+else
+    echo "== (no private mount namespace here: the ldd check above stands for running without them)" >&2
+fi
 
 echo "== the example suite and the plugin's tests (from $work)" >&2
 "$work/venv/bin/pytest" -q -rfEs -p no:cacheprovider --junitxml="$work/example.xml" --rootdir "$work/example" "$work/example" "$@"
