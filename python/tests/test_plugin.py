@@ -38,7 +38,7 @@ def test_flags_reach_the_started_emulator(pytester):
     result.assert_outcomes(passed=1)
 
 
-def test_a_running_emulator_is_used_by_url(pytester, tmp_path):
+def test_a_running_emulator_is_used_by_url(pytester):
     running = emulator_package.start(["--log-level", "warning"])
     try:
         pytester.makepyfile(f"""
@@ -65,9 +65,9 @@ def test_the_console_script_runs_the_bundled_binary():
     assert module == version
 
 
-def test_the_bundled_fixtures_are_found(tmp_path):
+def test_the_bundled_fixtures_are_found(tmp_path, monkeypatch):
     # Started from an unrelated working directory: the data comes from the package.
-    os.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)
     running = emulator_package.start()
     try:
         health = running.health()
