@@ -3,8 +3,8 @@
 # (the pinned mistralai SDK against the running binary, schemathesis against the published and
 # the served OpenAPI, hostile HTTP, the README example), then the SDK matrix (every served
 # method of mistralai 2.9.4, 2.10.1, 3.0.0 and 3.7.0, each in its own venv), then the web console
-# in headless Chromium (Tests/Console, which installs Debian's chromium when missing). Installs what is
-# missing first. Ends with one line "tests: N passed, M failed"; exit status is non-zero if
+# in headless Chromium (Tests/Console, which installs Debian's chromium when missing), then the
+# Python wheel with its pytest plugin (scripts/test-wheel.sh). Installs what is missing first. Ends with one line "tests: N passed, M failed"; exit status is non-zero if
 # anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +36,10 @@ echo "== console (headless Chromium)" >&2
 bash Tests/Console/run.sh 2>&1 | tee "$logs/console.txt"
 console_status=${PIPESTATUS[0]}
 
+echo "== wheel (the Python package and its pytest plugin)" >&2
+bash scripts/test-wheel.sh 2>&1 | tee "$logs/wheel.txt"
+wheel_status=${PIPESTATUS[0]}
+
 # XCTest prints "Executed N tests, with M failures" per bundle and once for all: take the last.
 swift_line=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$logs/swift.txt" | tail -1)
 swift_total=$(echo "$swift_line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); swift_total=${swift_total:-0}
@@ -59,8 +63,9 @@ summary_counts() {
 read -r matrix_passed matrix_failed < <(summary_counts sdk-matrix "$logs/matrix.txt" "$matrix_status")
 read -r console_passed console_failed < <(summary_counts console "$logs/console.txt" "$console_status")
 read -r clients_passed clients_failed < <(summary_counts clients "$logs/clients.txt" "$clients_status")
-passed=$((swift_total - swift_failed + py_passed + matrix_passed + console_passed + clients_passed))
-failed=$((swift_failed + py_failed + matrix_failed + console_failed + clients_failed))
+read -r wheel_passed wheel_failed < <(summary_counts wheel "$logs/wheel.txt" "$wheel_status")
+passed=$((swift_total - swift_failed + py_passed + matrix_passed + console_passed + clients_passed + wheel_passed))
+failed=$((swift_failed + py_failed + matrix_failed + console_failed + clients_failed + wheel_failed))
 echo "$passed $failed" > "${OBS_TEST_SUMMARY:-/dev/null}"
 rm -rf "$logs"
 echo "tests: $passed passed, $failed failed"

@@ -106,7 +106,7 @@ async function overviewPage(target) {
       ["Task pace", health.task_pace], ["Workspace of this token", session.workspaceID || "learnt from the first listing"],
     ]) : errorBox(health.error, health.error.status === 401 ? "The control plane needs the admin token (--admin-token)" : "The emulator did not answer")),
     h("section", { class: "panel" }, h("h2", {}, "Point an SDK here"),
-      h("pre", { class: "snippet" }, `from mistralai import Mistral\nclient = Mistral(api_key=${JSON.stringify(session.token)}, server_url=${JSON.stringify(location.origin)})`)));
+      h("pre", { class: "snippet" }, `from mistralai.client import Mistral  # mistralai 3.x (2.x: from mistralai import Mistral)\nclient = Mistral(api_key=${JSON.stringify(session.token)}, server_url=${JSON.stringify(location.origin)})`)));
 }
 
 function buildSwitcher() {

@@ -225,7 +225,11 @@ struct Serve: ParsableCommand {
         }
         let displayHost = configuration.host == "0.0.0.0" || configuration.host == "::" ? "127.0.0.1" : configuration.host
         let url = "http://\(displayHost):\(port)"
+        // The first line is the one readers parse ("listening on URL"); the next two say where
+        // a person's browser and an OpenTelemetry exporter go.
         print("observability-emulator \(EmulatorConfiguration.version) listening on \(url)  —  SDK: Mistral(api_key=\"test\", server_url=\"\(url)\")")
+        print("  console: \(url)/__emulator/ui")
+        print("  OTLP/HTTP: \(url)/telemetry/v1/traces (and /v1/logs, /v1/metrics); OTEL_EXPORTER_OTLP_ENDPOINT=\(url)/telemetry")
         fflush(nil)  // every output stream: the ready line must reach a piped reader now
 
         var received: Int32 = 0

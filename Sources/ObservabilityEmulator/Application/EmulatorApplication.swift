@@ -176,8 +176,11 @@ public final class EmulatorApplication: @unchecked Sendable {
                 return
             }
             let directive = decided
+            // A faulted request passed authentication: the journal files it under its caller's
+            // workspace, so a test reading its own journal sees the failed attempt too.
+            let faultedWorkspace = caller?.workspace.id
             if let directive, directive.drop {
-                finish(request, context, .dropped(), workspaceID: nil, respond)
+                finish(request, context, .dropped(), workspaceID: faultedWorkspace, respond)
                 return
             }
             if let directive, let status = directive.status {
@@ -185,7 +188,7 @@ public final class EmulatorApplication: @unchecked Sendable {
                 // In the route's error format (a google.rpc.Status for OTLP), with Retry-After on
                 // throttling and unavailability, so client retry paths (OTLP exporters, the SDK's
                 // retries) can be tested.
-                finish(request, context, errorResponse(error, path: request.path, request), workspaceID: nil, respond)
+                finish(request, context, errorResponse(error, path: request.path, request), workspaceID: faultedWorkspace, respond)
                 return
             }
             let (response, workspaceID) = route(request, match, caller: caller)

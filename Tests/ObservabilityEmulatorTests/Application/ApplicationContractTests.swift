@@ -180,6 +180,9 @@ final class ApplicationContractTests: ApplicationTestCase {
         XCTAssertEqual(try call("GET", "\(v1)/judges/00000000-0000-4000-8000-000000000000").errorCode, "RATE_LIMITED")
         XCTAssertEqual(try call("GET", "\(v1)/judges").status, 200, "the rule is used up")
         XCTAssertEqual(try call("POST", "\(v1)/chat-completion-events/search-ids", json: ["search_params": ["filters": nil]]).status, 200)
+        // The faulted answers are in the caller's journal, beside the answered ones.
+        let journal = try call("GET", "/__emulator/requests?path_prefix=/v1/observability/judges&workspace_id=\(Workspace(token: token).id)", auth: Auth.none)
+        XCTAssertEqual(journal.json["requests"]?.arrayValue?.compactMap { $0["status"]?.intValue }, [200, 429, 429], journal.text)
     }
 
     // MARK: Reproducibility
