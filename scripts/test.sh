@@ -36,6 +36,11 @@ echo "== console (headless Chromium)" >&2
 bash Tests/Console/run.sh 2>&1 | tee "$logs/console.txt"
 console_status=${PIPESTATUS[0]}
 
+# Every relative link and #anchor of README.md, CONTRIBUTING.md and docs/*.md resolves.
+echo "== links (README.md, CONTRIBUTING.md, docs/*.md)" >&2
+python3 scripts/check-links.py 2>&1 | tee "$logs/links.txt"
+links_status=${PIPESTATUS[0]}
+
 # XCTest prints "Executed N tests, with M failures" per bundle and once for all: take the last.
 swift_line=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$logs/swift.txt" | tail -1)
 swift_total=$(echo "$swift_line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); swift_total=${swift_total:-0}
@@ -59,8 +64,9 @@ summary_counts() {
 read -r matrix_passed matrix_failed < <(summary_counts sdk-matrix "$logs/matrix.txt" "$matrix_status")
 read -r console_passed console_failed < <(summary_counts console "$logs/console.txt" "$console_status")
 read -r clients_passed clients_failed < <(summary_counts clients "$logs/clients.txt" "$clients_status")
-passed=$((swift_total - swift_failed + py_passed + matrix_passed + console_passed + clients_passed))
-failed=$((swift_failed + py_failed + matrix_failed + console_failed + clients_failed))
+read -r links_passed links_failed < <(summary_counts links "$logs/links.txt" "$links_status")
+passed=$((swift_total - swift_failed + py_passed + matrix_passed + console_passed + clients_passed + links_passed))
+failed=$((swift_failed + py_failed + matrix_failed + console_failed + clients_failed + links_failed))
 echo "$passed $failed" > "${OBS_TEST_SUMMARY:-/dev/null}"
 rm -rf "$logs"
 echo "tests: $passed passed, $failed failed"
