@@ -6,7 +6,8 @@
 Builds release, starts the emulator (default fixtures, then --synthetic-events 100000), starts
 nginx on a private config in a temp dir (loopback only) serving the emulator's own response for
 one event as a static file, and runs wrk against both, interleaved, for several rounds. Prints a
-Markdown table and writes it to docs/benchmarks.md. Stops exactly what it started.
+Markdown table and writes it into docs/performance.md, between its bench:start and bench:end
+markers (a file without them is written whole). Stops exactly what it started.
 """
 import argparse
 import json
@@ -192,7 +193,7 @@ def main():
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--synthetic-traces", type=int, default=100_000, help="traces of ten spans for the telemetry scenarios")
     parser.add_argument("--telemetry-only", action="store_true", help="only the telemetry scenarios (printed, not written)")
-    parser.add_argument("--output", default=os.path.join(ROOT, "docs", "benchmarks.md"))
+    parser.add_argument("--output", default=os.path.join(ROOT, "docs", "performance.md"))
     args = parser.parse_args()
     if args.telemetry_only:
         print("\n".join(telemetry_phase(args)))
@@ -341,6 +342,11 @@ def main():
     text = header + "\n" + "\n".join(lines) + "\n"
     print(text)
     os.makedirs(os.path.dirname(args.output), exist_ok=True)
+    start, end = "<!-- bench:start -->", "<!-- bench:end -->"
+    old = open(args.output).read() if os.path.exists(args.output) else ""
+    if start in old and end in old:
+        before, rest = old.split(start, 1)
+        text = before + start + "\n" + text.strip() + "\n" + end + rest.split(end, 1)[1]
     with open(args.output, "w") as f:
         f.write(text)
 

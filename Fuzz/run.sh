@@ -13,7 +13,7 @@
 #   otlp     Fuzz/OTLPFuzz        the OTLP protobuf decoder (traces, logs, metrics)
 #   expression Fuzz/ExpressionFuzz the search expression parser
 # Crashes are written to Fuzz/crashes/<target>/ and make the script fail; each one found so far
-# has become a regression test (see README, "Reliability").
+# has become a regression test (see docs/reliability.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh

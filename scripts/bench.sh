@@ -13,6 +13,5 @@ fi
 swift build -c release --product observability-emulator >&2
 # The image's binary too (scripts/build-release.sh), for its ready time and RSS.
 scripts/build-release.sh >/dev/null
+# Writes the tables into docs/performance.md.
 python3 Benchmarks/bench.py "$@"
-# The README shows the last run.
-python3 scripts/embed-bench.py

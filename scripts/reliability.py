@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reliability checks against the release binary, with figures for the README:
+"""Reliability checks against the release binary, with figures for docs/reliability.md:
 
 1. stress: W workers, each its own workspace, write and read concurrently (judges, datasets,
    records, ingested events, searches). No 5xx (no SQLITE_BUSY reaches a client), no lost write,

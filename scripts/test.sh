@@ -40,6 +40,11 @@ echo "== wheel (the Python package and its pytest plugin)" >&2
 bash scripts/test-wheel.sh 2>&1 | tee "$logs/wheel.txt"
 wheel_status=${PIPESTATUS[0]}
 
+# Every relative link and #anchor of README.md, CONTRIBUTING.md and docs/*.md resolves.
+echo "== links (README.md, CONTRIBUTING.md, docs/*.md)" >&2
+python3 scripts/check-links.py 2>&1 | tee "$logs/links.txt"
+links_status=${PIPESTATUS[0]}
+
 # XCTest prints "Executed N tests, with M failures" per bundle and once for all: take the last.
 swift_line=$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" "$logs/swift.txt" | tail -1)
 swift_total=$(echo "$swift_line" | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/'); swift_total=${swift_total:-0}
@@ -64,8 +69,9 @@ read -r matrix_passed matrix_failed < <(summary_counts sdk-matrix "$logs/matrix.
 read -r console_passed console_failed < <(summary_counts console "$logs/console.txt" "$console_status")
 read -r clients_passed clients_failed < <(summary_counts clients "$logs/clients.txt" "$clients_status")
 read -r wheel_passed wheel_failed < <(summary_counts wheel "$logs/wheel.txt" "$wheel_status")
-passed=$((swift_total - swift_failed + py_passed + matrix_passed + console_passed + clients_passed + wheel_passed))
-failed=$((swift_failed + py_failed + matrix_failed + console_failed + clients_failed + wheel_failed))
+read -r links_passed links_failed < <(summary_counts links "$logs/links.txt" "$links_status")
+passed=$((swift_total - swift_failed + py_passed + matrix_passed + console_passed + clients_passed + wheel_passed + links_passed))
+failed=$((swift_failed + py_failed + matrix_failed + console_failed + clients_failed + wheel_failed + links_failed))
 echo "$passed $failed" > "${OBS_TEST_SUMMARY:-/dev/null}"
 rm -rf "$logs"
 echo "tests: $passed passed, $failed failed"

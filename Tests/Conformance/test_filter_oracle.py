@@ -1,7 +1,7 @@
 """The filter language, checked against a plain-Python evaluation over Fixtures/events.jsonl.
 
 Each filter runs through the SDK's search_ids in a fresh workspace (so only the seeded events are
-visible) and through `evaluate` below, which derives the filterable fields as the README's filter section says and
+visible) and through `evaluate` below, which derives the filterable fields as docs/api.md's filter section says and
 applies the null semantics: a condition on a null value is false for every operator
 except `isnull`, negations included. Both must give the same ids in the same order
 (created_at desc, event_id desc).
