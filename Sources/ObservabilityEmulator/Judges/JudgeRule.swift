@@ -1,4 +1,4 @@
-/// One line of the judge rule language (see README "The rule language").
+/// One line of the judge rule language (docs/evaluations.md, "The deterministic judge").
 ///
 ///     when <subject> [not] <operator> "<text>" -> <answer>
 ///     when <subject> [not] <operator> <subject> -> <answer>
