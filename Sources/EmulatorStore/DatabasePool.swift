@@ -1,3 +1,4 @@
+import CSQLite
 import Dispatch
 import Foundation
 
@@ -83,5 +84,51 @@ public final class DatabasePool: @unchecked Sendable {
     /// Checkpoints the WAL into the main file and closes nothing (connections close on deinit).
     public func checkpoint() {
         _ = try? write { db in try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+}
+
+// MARK: Copies of the whole database
+
+extension DatabasePool {
+    /// Writes a consistent copy of the database to `path` with SQLite's online backup API,
+    /// holding the writer so no write lands half-way; the copy is a standalone database file
+    /// (its WAL checkpointed into it). An existing file at `path` is replaced.
+    public func saveCopy(to path: String) throws {
+        let temporary = path + ".partial"
+        try write { db in
+            unlink(temporary)
+            do {
+                let copy = try Database(path: temporary)
+                try Database.backup(from: db, to: copy)
+                try copy.execute("PRAGMA journal_mode = DELETE")
+            }   // the copy is closed here, before the rename
+            guard rename(temporary, path) == 0 else {
+                throw DatabaseError(code: SQLITE_CANTOPEN, message: "cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// Replaces every page of the database with those of the database file at `path`, in one
+    /// step under the writer: readers see the old content or the new, never a mix of both
+    /// within one read.
+    public func restoreCopy(from path: String) throws {
+        var options = Database.Options()
+        options.readOnly = true
+        let source = try Database(path: path, options: options)
+        try write { db in try Database.backup(from: source, to: db) }
+    }
+}
+
+extension Database {
+    /// Copies every page of `source` into `destination` (sqlite3_backup, all pages in one step).
+    static func backup(from source: Database, to destination: Database) throws {
+        guard let backup = sqlite3_backup_init(destination.rawHandle, "main", source.rawHandle, "main") else {
+            throw destination.error(sqlite3_errcode(destination.rawHandle), sql: nil)
+        }
+        let step = sqlite3_backup_step(backup, -1)
+        let finish = sqlite3_backup_finish(backup)
+        guard step == SQLITE_DONE, finish == SQLITE_OK else {
+            throw destination.error(step == SQLITE_DONE ? finish : step, sql: nil)
+        }
     }
 }

@@ -97,6 +97,15 @@ struct Serve: ParsableCommand {
     @Flag(help: "Keep request and response bodies in the journal (env OBS_EMULATOR_JOURNAL_BODIES=1).")
     var journalBodies = false
 
+    @Option(help: "Folder for named snapshots (POST /__emulator/snapshots) (env OBS_EMULATOR_SNAPSHOT_DIR). Default: beside --db, or a temporary folder removed at exit.")
+    var snapshotDir: String?
+
+    @Option(name: .customLong("import"), help: "Restore this snapshot once started: a .sqlite file, or a folder holding observability-emulator.sqlite (env OBS_EMULATOR_IMPORT).")
+    var importPath: String?
+
+    @Option(help: "Save the whole state here at shutdown, as --import reads it (env OBS_EMULATOR_EXPORT_ON_EXIT).")
+    var exportOnExit: String?
+
     @Option(help: "Most ingested spans kept; past it the traces written least recently are evicted whole; 0 keeps all (env OBS_EMULATOR_MAX_SPANS). Default 250000.")
     var maxSpans: Int?
 
@@ -153,6 +162,9 @@ struct Serve: ParsableCommand {
         c.taskPace = pace
         c.journalSize = journalSize ?? env("OBS_EMULATOR_JOURNAL_SIZE").flatMap(Int.init) ?? 1000
         c.journalBodies = journalBodies || env("OBS_EMULATOR_JOURNAL_BODIES") == "1" || env("OBS_EMULATOR_JOURNAL_BODIES") == "true"
+        c.snapshotDirectory = snapshotDir ?? env("OBS_EMULATOR_SNAPSHOT_DIR")
+        c.importPath = importPath ?? env("OBS_EMULATOR_IMPORT")
+        c.exportOnExitPath = exportOnExit ?? env("OBS_EMULATOR_EXPORT_ON_EXIT")
         c.retention = RetentionLimits(
             maxSpans: maxSpans ?? env("OBS_EMULATOR_MAX_SPANS").flatMap(Int.init) ?? RetentionLimits.defaultMaxSpans,
             maxEvents: maxEvents ?? env("OBS_EMULATOR_MAX_EVENTS").flatMap(Int.init) ?? RetentionLimits.defaultMaxEvents)

@@ -28,6 +28,9 @@ public final class EmulatorApplication: @unchecked Sendable {
     private(set) var fixtures: Fixtures
     let journal: RequestJournal
     let faults: FaultRules
+    let snapshots: Snapshots
+    /// Set when `snapshots.directory` is a temporary folder to remove at exit.
+    private let temporarySnapshotDirectory: Bool
     let tasks: TaskRunner
     /// One line per answered request, when the logger's level is info or lower.
     let accessLog: AccessLog?
@@ -78,6 +81,10 @@ public final class EmulatorApplication: @unchecked Sendable {
         }
         journal = RequestJournal(capacity: configuration.journalSize, keepBodies: configuration.journalBodies)
         faults = FaultRules()
+        let snapshotDirectory = configuration.snapshotDirectory ?? configuration.databasePath.map { $0 + ".snapshots" }
+        snapshots = Snapshots(directory: snapshotDirectory
+            ?? "\(ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp")/observability-emulator-snapshots-\(getpid())-\(UUID().uuidString.prefix(8))")
+        temporarySnapshotDirectory = snapshotDirectory == nil
         tasks = TaskRunner(defaultPace: configuration.taskPace)
         accessLog = logger.logLevel <= .info ? AccessLog(format: configuration.logFormat, label: logger.label, sink: .standardError) : nil
         openAPIDocument = BundledFiles.locate(sourcePath: "docs/openapi.yaml", installedName: "openapi.yaml")
@@ -89,6 +96,13 @@ public final class EmulatorApplication: @unchecked Sendable {
             try seedIfNeeded(parsedEvents)
             fixtures.telemetry = try TelemetryFixtures.seed(directory: fixtureDirectory, syntheticTraces: configuration.syntheticTraces, store: store)
             try OfflineEvaluationFixtures.seed(directory: fixtureDirectory, store: store)
+            if let importPath = configuration.importPath {
+                let file = Snapshots.file(at: importPath)
+                guard FileManager.default.fileExists(atPath: file) else { throw EmulatorStartupError("--import: no snapshot at \(file)") }
+                do { try store.pool.restoreCopy(from: file) } catch let error as DatabaseError {
+                    throw EmulatorStartupError("--import: cannot restore \(file): \(error.message)")
+                }
+            }
         } catch {
             store.close()
             throw error
@@ -130,7 +144,15 @@ public final class EmulatorApplication: @unchecked Sendable {
         handlers.stop()
         _ = store.searchIndexGate.wait(timeout: .now() + 10)
         tasks.waitUntilIdle(timeout: 5)
+        if let exportPath = configuration.exportOnExitPath {
+            let file = Snapshots.file(at: exportPath)
+            try? FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            do { try store.pool.saveCopy(to: file) } catch {
+                logger.error("--export-on-exit: cannot write \(file)", metadata: ["error": "\(error)"])
+            }
+        }
         store.close()
+        if temporarySnapshotDirectory { try? FileManager.default.removeItem(atPath: snapshots.directory) }
         accessLog?.sink.flush()
     }
 
@@ -500,6 +522,16 @@ public final class EmulatorApplication: @unchecked Sendable {
         ids.reset()
         faults.clear()
         tasks.clearPaces()
+    }
+
+    /// Puts back the state saved as `name`; false when there is no such snapshot. Background
+    /// tasks finish first; workspaces are looked up afresh (their seeded judges come back as
+    /// the snapshot has them).
+    func restoreSnapshot(_ name: String) throws -> Bool {
+        tasks.waitUntilIdle(timeout: 10)
+        guard try snapshots.restore(name, store: store) else { return false }
+        forgetWorkspaces()
+        return true
     }
 
     func resetWorkspace(_ workspace: Workspace) throws {

@@ -26,6 +26,14 @@ public struct EmulatorConfiguration: Sendable {
     public var journalSize = 1000
     /// The most ingested spans and events kept (`--max-spans`, `--max-events`); 0 is no limit.
     public var retention = RetentionLimits()
+    /// Where named snapshots are kept (`--snapshot-dir`); nil: beside `--db` (`<db>.snapshots`),
+    /// or a temporary folder removed at exit.
+    public var snapshotDirectory: String?
+    /// A snapshot restored once the emulator has started (`--import`): a `.sqlite` file, or a
+    /// folder holding `observability-emulator.sqlite`.
+    public var importPath: String?
+    /// Where the whole state is saved at shutdown (`--export-on-exit`), as `--import` reads it.
+    public var exportOnExitPath: String?
     public var journalBodies = false
     public var limits = HTTPLimits()
     public var drainTimeout: Double = 10

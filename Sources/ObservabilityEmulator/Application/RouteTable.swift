@@ -137,6 +137,10 @@ enum RouteTable {
     static let controlPlane: [Route] = [
         Route("GET", "/__emulator/health", "emulator_health", .control, .loop, ControlRoutes.health),
         Route("POST", "/__emulator/reset", "emulator_reset", .control, .pool, ControlRoutes.reset),
+        Route("POST", "/__emulator/snapshots", "emulator_snapshot_save", .control, .pool, SnapshotRoutes.save),
+        Route("GET", "/__emulator/snapshots", "emulator_snapshot_list", .control, .pool, SnapshotRoutes.list),
+        Route("POST", "/__emulator/snapshots/{name}/restore", "emulator_snapshot_restore", .control, .pool, SnapshotRoutes.restore),
+        Route("DELETE", "/__emulator/snapshots/{name}", "emulator_snapshot_delete", .control, .pool, SnapshotRoutes.delete),
         Route("POST", "/__emulator/events", "emulator_ingest_events", .control, .pool, ControlRoutes.ingest),
         Route("GET", "/__emulator/requests", "emulator_requests", .control, .pool, ControlRoutes.requests),
         Route("DELETE", "/__emulator/requests", "emulator_requests_clear", .control, .pool, ControlRoutes.clearRequests),
