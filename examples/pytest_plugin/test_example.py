@@ -83,3 +83,15 @@ def test_reset_starts_the_workspace_over(mistral_workspace, mistral_client):
 
     assert mistral_client.beta.observability.datasets.list().datasets.count == 0
     assert mistral_workspace.responders() == []
+
+
+def test_a_snapshot_puts_the_seeded_state_back(mistral_emulator, mistral_workspace, mistral_client):
+    # Seed once, save; a later test (or this one) restores it in milliseconds.
+    support_bot.save_for_review(mistral_client, "seeded for every test")
+    mistral_emulator.save_snapshot("example-seed")
+    support_bot.save_for_review(mistral_client, "made after the snapshot")
+    assert mistral_client.beta.observability.datasets.list().datasets.count == 2
+    mistral_emulator.restore_snapshot("example-seed")
+    names = [d.name for d in mistral_client.beta.observability.datasets.list().datasets.results]
+    assert names == ["seeded for every test"]
+    assert "example-seed" in [s["name"] for s in mistral_emulator.snapshots()]

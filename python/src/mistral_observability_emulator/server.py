@@ -37,6 +37,19 @@ class Emulator:
     def health(self) -> dict:
         return call("GET", self.url + HEALTH_PATH, headers=self.control_headers, expect=(200,), timeout=5)
 
+    def save_snapshot(self, name: str) -> dict:
+        """Saves the whole state (every workspace) under `name`: seed once, then restore it
+        before each test with `restore_snapshot`."""
+        return call("POST", self.url + "/__emulator/snapshots", headers=self.control_headers, json={"name": name},
+                    expect=(201,), timeout=60)
+
+    def restore_snapshot(self, name: str) -> None:
+        """Puts back the state saved as `name` (the journal and fault rules are not part of it)."""
+        call("POST", f"{self.url}/__emulator/snapshots/{name}/restore", headers=self.control_headers, expect=(204,), timeout=60)
+
+    def snapshots(self) -> list:
+        return call("GET", self.url + "/__emulator/snapshots", headers=self.control_headers, expect=(200,), timeout=10)["snapshots"]
+
     def log(self, since: int = 0) -> str:
         """The process's stdout and stderr from byte offset `since` (empty for an emulator not
         started here)."""
