@@ -8,6 +8,7 @@ from importlib.metadata import PackageNotFoundError, version
 CLIENTS = {
     "sdk-async": (["mistralai"], "async chat, stream, tool round trip, parse (structured output), embeddings; the SDK's own spans"),
     "examples": (["mistralai"], "documentation-style scripts: multi-turn chat loop, structured output, reasoning"),
+    "samples": (["mistralai"], "every Python block of README.md and docs/, and examples/test_with_emulator.py"),
     "langchain": (["langchain-mistralai", "openinference-instrumentation-langchain"],
                   "chat, stream, tool round trip, with_structured_output, embeddings; OpenInference spans"),
     "llamaindex": (["llama-index-llms-mistralai", "llama-index-embeddings-mistralai"],

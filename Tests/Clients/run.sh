@@ -15,11 +15,11 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 VENVS="${OBS_CLIENT_VENVS:-$HOME/.cache/observability-emulator/clients}"
-ALL="sdk-async examples langchain llamaindex pydantic-ai instructor haystack openinference openllmetry openlit"
+ALL="sdk-async examples samples langchain llamaindex pydantic-ai instructor haystack openinference openllmetry openlit"
 export OBS_EMULATOR_BIN="${OBS_EMULATOR_BIN:-$REPO/.build/debug/observability-emulator}"
 
 # client -> venv (requirements/<venv>.txt) and test module.
-venv_of() { case "$1" in examples) echo sdk-async ;; *) echo "$1" ;; esac; }
+venv_of() { case "$1" in examples|samples) echo sdk-async ;; *) echo "$1" ;; esac; }
 module_of() { echo "test_${1//-/_}.py"; }
 
 WORK="$(mktemp -d)"
