@@ -20,14 +20,35 @@ struct EventRow {
     let agentID: String?
     let metadata: String
 
-    static let columns = "e.rowid, e.event_id, e.correlation_id, e.created_ms, e.input_tokens, e.output_tokens, e.model_name, e.first_system_message, e.last_user_message_preview, e.response_messages_preview, e.invoked_tools, e.enabled_tools, e.nb_messages, e.total_time_elapsed, e.api_agent_id, e.metadata"
+    static let columns = "e.rowid AS rowid, e.event_id, e.correlation_id, e.created_ms, e.input_tokens, e.output_tokens, e.model_name, e.first_system_message, e.last_user_message_preview, e.response_messages_preview, e.invoked_tools, e.enabled_tools, e.nb_messages, e.total_time_elapsed, e.api_agent_id, e.metadata"
 
-    init(_ row: Row) {
-        rowID = row.int64(0); eventID = row.string(1); correlationID = row.string(2); createdMs = row.int64(3)
-        inputTokens = row.int64(4); outputTokens = row.int64(5); modelName = row.optionalString(6)
-        firstSystemMessage = row.optionalString(7); lastUserMessage = row.optionalString(8); responsePreview = row.optionalString(9)
-        invokedTools = row.string(10); enabledTools = row.string(11); nbMessages = row.int64(12)
-        totalTimeElapsed = row.optionalDouble(13); agentID = row.optionalString(14); metadata = row.string(15)
+    /// The positions of `columns` in a statement's results, resolved once per query so a feed
+    /// of many events reads each row by name without a lookup per column.
+    struct Columns {
+        let rowID, eventID, correlationID, createdMs, inputTokens, outputTokens, modelName: Int
+        let firstSystemMessage, lastUserMessage, responsePreview, invokedTools, enabledTools: Int
+        let nbMessages, totalTimeElapsed, agentID, metadata: Int
+
+        init(_ row: Row) throws {
+            rowID = try row.index(of: "rowid"); eventID = try row.index(of: "event_id")
+            correlationID = try row.index(of: "correlation_id"); createdMs = try row.index(of: "created_ms")
+            inputTokens = try row.index(of: "input_tokens"); outputTokens = try row.index(of: "output_tokens")
+            modelName = try row.index(of: "model_name"); firstSystemMessage = try row.index(of: "first_system_message")
+            lastUserMessage = try row.index(of: "last_user_message_preview"); responsePreview = try row.index(of: "response_messages_preview")
+            invokedTools = try row.index(of: "invoked_tools"); enabledTools = try row.index(of: "enabled_tools")
+            nbMessages = try row.index(of: "nb_messages"); totalTimeElapsed = try row.index(of: "total_time_elapsed")
+            agentID = try row.index(of: "api_agent_id"); metadata = try row.index(of: "metadata")
+        }
+    }
+
+    init(_ row: Row, _ columns: Columns) {
+        rowID = row.int64(columns.rowID); eventID = row.string(columns.eventID); correlationID = row.string(columns.correlationID)
+        createdMs = row.int64(columns.createdMs); inputTokens = row.int64(columns.inputTokens); outputTokens = row.int64(columns.outputTokens)
+        modelName = row.optionalString(columns.modelName); firstSystemMessage = row.optionalString(columns.firstSystemMessage)
+        lastUserMessage = row.optionalString(columns.lastUserMessage); responsePreview = row.optionalString(columns.responsePreview)
+        invokedTools = row.string(columns.invokedTools); enabledTools = row.string(columns.enabledTools)
+        nbMessages = row.int64(columns.nbMessages); totalTimeElapsed = row.optionalDouble(columns.totalTimeElapsed)
+        agentID = row.optionalString(columns.agentID); metadata = row.string(columns.metadata)
     }
 
     /// The value of a catalogue field for `extra_fields`.
