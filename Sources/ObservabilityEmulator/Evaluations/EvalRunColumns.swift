@@ -3,34 +3,30 @@ import EmulatorStore
 /// Where a run's scores, generations and records sit in their queries' results, resolved by
 /// name once per query: a run can hold thousands of each, read without a lookup per column.
 enum EvalRunColumns {
-    struct Score {
-        let runID, generationID, evaluator, value, metadata, status, rationale, error, createdMs, id: Int
+    struct Score: ColumnPositions {
+        var runID = 0, generationID = 0, evaluator = 0, value = 0, metadata = 0, status = 0, rationale = 0, error = 0, createdMs = 0, id = 0
 
-        init(_ row: Row) throws {
-            runID = try row.index(of: "run_id"); generationID = try row.index(of: "generation_id")
-            evaluator = try row.index(of: "evaluator"); value = try row.index(of: "value"); metadata = try row.index(of: "metadata")
-            status = try row.index(of: "status"); rationale = try row.index(of: "rationale"); error = try row.index(of: "error")
-            createdMs = try row.index(of: "created_ms"); id = try row.index(of: "id")
-        }
+        static let names: [ColumnName<Score>] = [
+            (\.runID, "run_id"), (\.generationID, "generation_id"), (\.evaluator, "evaluator"), (\.value, "value"), (\.metadata, "metadata"),
+            (\.status, "status"), (\.rationale, "rationale"), (\.error, "error"), (\.createdMs, "created_ms"), (\.id, "id"),
+        ]
     }
 
-    struct Generation {
-        let id, recordID, output, metadata, status, error, createdMs: Int
+    struct Generation: ColumnPositions {
+        var id = 0, recordID = 0, output = 0, metadata = 0, status = 0, error = 0, createdMs = 0
 
-        init(_ row: Row) throws {
-            id = try row.index(of: "id"); recordID = try row.index(of: "record_id"); output = try row.index(of: "output")
-            metadata = try row.index(of: "metadata"); status = try row.index(of: "status"); error = try row.index(of: "error")
-            createdMs = try row.index(of: "created_ms")
-        }
+        static let names: [ColumnName<Generation>] = [
+            (\.id, "id"), (\.recordID, "record_id"), (\.output, "output"), (\.metadata, "metadata"), (\.status, "status"),
+            (\.error, "error"), (\.createdMs, "created_ms"),
+        ]
     }
 
-    struct Record {
-        let id, runID, input, datasetRecordID, recordInfo, metadata, createdMs: Int
+    struct Record: ColumnPositions {
+        var id = 0, runID = 0, input = 0, datasetRecordID = 0, recordInfo = 0, metadata = 0, createdMs = 0
 
-        init(_ row: Row) throws {
-            id = try row.index(of: "id"); runID = try row.index(of: "run_id"); input = try row.index(of: "input")
-            datasetRecordID = try row.index(of: "dataset_record_id"); recordInfo = try row.index(of: "record_info")
-            metadata = try row.index(of: "metadata"); createdMs = try row.index(of: "created_ms")
-        }
+        static let names: [ColumnName<Record>] = [
+            (\.id, "id"), (\.runID, "run_id"), (\.input, "input"), (\.datasetRecordID, "dataset_record_id"),
+            (\.recordInfo, "record_info"), (\.metadata, "metadata"), (\.createdMs, "created_ms"),
+        ]
     }
 }

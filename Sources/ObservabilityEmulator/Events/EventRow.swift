@@ -24,21 +24,18 @@ struct EventRow {
 
     /// The positions of `columns` in a statement's results, resolved once per query so a feed
     /// of many events reads each row by name without a lookup per column.
-    struct Columns {
-        let rowID, eventID, correlationID, createdMs, inputTokens, outputTokens, modelName: Int
-        let firstSystemMessage, lastUserMessage, responsePreview, invokedTools, enabledTools: Int
-        let nbMessages, totalTimeElapsed, agentID, metadata: Int
+    struct Columns: ColumnPositions {
+        var rowID = 0, eventID = 0, correlationID = 0, createdMs = 0, inputTokens = 0, outputTokens = 0, modelName = 0
+        var firstSystemMessage = 0, lastUserMessage = 0, responsePreview = 0, invokedTools = 0, enabledTools = 0
+        var nbMessages = 0, totalTimeElapsed = 0, agentID = 0, metadata = 0
 
-        init(_ row: Row) throws {
-            rowID = try row.index(of: "rowid"); eventID = try row.index(of: "event_id")
-            correlationID = try row.index(of: "correlation_id"); createdMs = try row.index(of: "created_ms")
-            inputTokens = try row.index(of: "input_tokens"); outputTokens = try row.index(of: "output_tokens")
-            modelName = try row.index(of: "model_name"); firstSystemMessage = try row.index(of: "first_system_message")
-            lastUserMessage = try row.index(of: "last_user_message_preview"); responsePreview = try row.index(of: "response_messages_preview")
-            invokedTools = try row.index(of: "invoked_tools"); enabledTools = try row.index(of: "enabled_tools")
-            nbMessages = try row.index(of: "nb_messages"); totalTimeElapsed = try row.index(of: "total_time_elapsed")
-            agentID = try row.index(of: "api_agent_id"); metadata = try row.index(of: "metadata")
-        }
+        static let names: [ColumnName<Columns>] = [
+            (\.rowID, "rowid"), (\.eventID, "event_id"), (\.correlationID, "correlation_id"), (\.createdMs, "created_ms"),
+            (\.inputTokens, "input_tokens"), (\.outputTokens, "output_tokens"), (\.modelName, "model_name"),
+            (\.firstSystemMessage, "first_system_message"), (\.lastUserMessage, "last_user_message_preview"),
+            (\.responsePreview, "response_messages_preview"), (\.invokedTools, "invoked_tools"), (\.enabledTools, "enabled_tools"),
+            (\.nbMessages, "nb_messages"), (\.totalTimeElapsed, "total_time_elapsed"), (\.agentID, "api_agent_id"), (\.metadata, "metadata"),
+        ]
     }
 
     init(_ row: Row, _ columns: Columns) {

@@ -211,23 +211,19 @@ struct TraceRollUp {
         var inputMessages = "", outputMessages = ""
 
         /// Where `rollUpTrace`'s query puts each fact, resolved by name once per trace.
-        struct Columns {
-            let spanID, parentSpanID, name, start, end, service, environment: Int
-            let conversationID, workflowName, agentID, agentName, statusCode, operation, model, tool: Int
-            let tokens: [Int]
-            let inputMessages, outputMessages: Int
+        struct Columns: ColumnPositions {
+            var spanID = 0, parentSpanID = 0, name = 0, start = 0, end = 0, service = 0, environment = 0
+            var conversationID = 0, workflowName = 0, agentID = 0, agentName = 0, statusCode = 0, operation = 0, model = 0, tool = 0
+            var tokens = [0, 0, 0, 0]
+            var inputMessages = 0, outputMessages = 0
 
-            init(_ row: Row) throws {
-                spanID = try row.index(of: "span_id"); parentSpanID = try row.index(of: "parent_span_id"); name = try row.index(of: "span_name")
-                start = try row.index(of: "start_ns"); end = try row.index(of: "end_ns")
-                service = try row.index(of: "service_name"); environment = try row.index(of: "environment")
-                conversationID = try row.index(of: "conversation_id"); workflowName = try row.index(of: "workflow_name")
-                agentID = try row.index(of: "agent_id"); agentName = try row.index(of: "agent_name")
-                statusCode = try row.index(of: "status_code"); operation = try row.index(of: "operation_name")
-                model = try row.index(of: "request_model"); tool = try row.index(of: "tool_name")
-                tokens = try SpanAttributeMapping.usageColumns.map { try row.index(of: $0) }
-                inputMessages = try row.index(of: "input_messages"); outputMessages = try row.index(of: "output_messages")
-            }
+            static let names: [ColumnName<Columns>] = [
+                (\.spanID, "span_id"), (\.parentSpanID, "parent_span_id"), (\.name, "span_name"), (\.start, "start_ns"), (\.end, "end_ns"),
+                (\.service, "service_name"), (\.environment, "environment"), (\.conversationID, "conversation_id"),
+                (\.workflowName, "workflow_name"), (\.agentID, "agent_id"), (\.agentName, "agent_name"), (\.statusCode, "status_code"),
+                (\.operation, "operation_name"), (\.model, "request_model"), (\.tool, "tool_name"),
+                (\.inputMessages, "input_messages"), (\.outputMessages, "output_messages"),
+            ] + SpanAttributeMapping.usageColumns.enumerated().map { (\Columns.tokens[$0.offset], $0.element) }
         }
 
         init(_ row: Row, _ columns: Columns) {
