@@ -117,6 +117,27 @@ public final class Database {
         while try statement.step() { try body(row) }
     }
 
+    /// Calls `body` for every row with the result column positions `columns` resolved from the
+    /// statement's names once, before the first step: a loop over many rows reads by name
+    /// without a lookup per row (and a missing name fails even when no row matches).
+    public func forEach<Columns>(_ sql: String, _ arguments: [DatabaseValueConvertible] = [], columns: (Row) throws -> Columns,
+                                 _ body: (Row, Columns) throws -> Void) throws {
+        let statement = try cachedStatement(sql)
+        defer { statement.reset() }
+        try statement.bind(arguments)
+        let row = Row(statement)
+        let resolved = try columns(row)
+        while try statement.step() { try body(row, resolved) }
+    }
+
+    /// Maps every row, with column positions resolved once (see `forEach(_:_:columns:_:)`).
+    public func query<Columns, T>(_ sql: String, _ arguments: [DatabaseValueConvertible] = [], columns: (Row) throws -> Columns,
+                                  _ transform: (Row, Columns) throws -> T) throws -> [T] {
+        var results: [T] = []
+        try forEach(sql, arguments, columns: columns) { results.append(try transform($0, $1)) }
+        return results
+    }
+
     /// Maps every row.
     public func query<T>(_ sql: String, _ arguments: [DatabaseValueConvertible] = [], _ transform: (Row) throws -> T) throws -> [T] {
         var results: [T] = []
@@ -140,6 +161,25 @@ public final class Database {
             throw DatabaseError.rowNotFound("expected row not found", sql: sql)
         }
         return value
+    }
+
+    // One-column queries (`SELECT COUNT(*)`, `SELECT EXISTS(...)`, `... RETURNING n`): the
+    // value of the first row's only column; nil when there is no row or the value is NULL.
+    public func scalarInt64(_ sql: String, _ arguments: [DatabaseValueConvertible] = []) throws -> Int64? {
+        try scalar(sql, arguments) { $0.int64(0) }
+    }
+    public func scalarInt(_ sql: String, _ arguments: [DatabaseValueConvertible] = []) throws -> Int? {
+        try scalar(sql, arguments) { $0.int(0) }
+    }
+    public func scalarString(_ sql: String, _ arguments: [DatabaseValueConvertible] = []) throws -> String? {
+        try scalar(sql, arguments) { $0.string(0) }
+    }
+    public func scalarBytes(_ sql: String, _ arguments: [DatabaseValueConvertible] = []) throws -> [UInt8]? {
+        try scalar(sql, arguments) { $0.bytes(0) }
+    }
+
+    private func scalar<T>(_ sql: String, _ arguments: [DatabaseValueConvertible], _ read: (Row) -> T) throws -> T? {
+        try queryOne(sql, arguments) { $0.isNull(0) ? nil : read($0) } ?? nil
     }
 
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }

@@ -113,6 +113,12 @@ public struct Row {
     public func optionalDouble(_ name: String) throws -> Double? { optionalDouble(try index(of: name)) }
     public func optionalInt(_ name: String) throws -> Int? { optionalInt(try index(of: name)) }
     public func bytes(_ name: String) throws -> [UInt8] { bytes(try index(of: name)) }
+    public func isNull(_ name: String) throws -> Bool { isNull(try index(of: name)) }
+    public func value(_ name: String) throws -> DatabaseValue { value(try index(of: name)) }
+    public func type(_ name: String) throws -> Int32 { type(try index(of: name)) }
+    public func withTextBytes<T>(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) throws -> T {
+        withTextBytes(try index(of: name), body)
+    }
 
     public func isNull(_ index: Int) -> Bool { sqlite3_column_type(handle, Int32(index)) == SQLITE_NULL }
 

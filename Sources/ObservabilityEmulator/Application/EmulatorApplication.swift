@@ -448,7 +448,7 @@ public final class EmulatorApplication: @unchecked Sendable {
     /// is built in the background: queries are correct meanwhile, only unindexed;
     /// similar-events waits for the full-text index; health says "building".
     func seedIfNeeded(_ parsed: DraftChannel) throws {
-        let existing = try store.pool.read { db in try db.queryOne("SELECT COUNT(*) FROM events WHERE seeded = 1") { $0.int(0) } ?? 0 }
+        let existing = try store.pool.read { db in try db.scalarInt("SELECT COUNT(*) FROM events WHERE seeded = 1") ?? 0 }
         guard existing == 0 else {
             // A persistent database seeded earlier: the fixtures are still checked and counted.
             while let batch = try parsed.next() { fixtures.eventCount += batch.count }
@@ -478,7 +478,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         if synthetic == 0 {
             try store.buildEventIndexes()
         } else {
-            firstSynthetic = try store.pool.read { db in try db.queryOne("SELECT COALESCE(MAX(rowid), 0) + 1 FROM events") { $0.int64(0) } } ?? 1
+            firstSynthetic = try store.pool.read { db in try db.scalarInt64("SELECT COALESCE(MAX(rowid), 0) + 1 FROM events") } ?? 1
             try SyntheticEvents.insert(count: synthetic, into: store, logger: logger)
         }
         store.searchIndexGate.enter()

@@ -23,11 +23,14 @@ struct CampaignRecord {
 
     static let columns = "id, workspace_id, owner_id, name, description, max_nb_events, search_params, judge_id, status, message, status_reads, pace, wall_ms, created_ms, updated_ms, deleted_ms"
 
-    init(_ row: Row) {
-        id = row.string(0); workspaceID = row.string(1); ownerID = row.string(2); name = row.string(3); description = row.string(4)
-        maxEvents = row.int64(5); searchParams = row.string(6); judgeID = row.string(7); status = row.string(8)
-        message = row.optionalString(9); statusReads = row.int(10); pace = row.string(11); wallMs = row.int64(12)
-        createdMs = row.int64(13); updatedMs = row.int64(14); deletedMs = row.isNull(15) ? nil : row.int64(15)
+    init(_ row: Row) throws {
+        id = try row.string("id"); workspaceID = try row.string("workspace_id"); ownerID = try row.string("owner_id")
+        name = try row.string("name"); description = try row.string("description")
+        maxEvents = try row.int64("max_nb_events"); searchParams = try row.string("search_params"); judgeID = try row.string("judge_id")
+        status = try row.string("status"); message = try row.optionalString("message"); statusReads = try row.int("status_reads")
+        pace = try row.string("pace"); wallMs = try row.int64("wall_ms")
+        createdMs = try row.int64("created_ms"); updatedMs = try row.int64("updated_ms")
+        deletedMs = try row.isNull("deleted_ms") ? nil : try row.int64("deleted_ms")
     }
 
     func json(judge: JudgeRecord?) -> JSON {

@@ -12,8 +12,8 @@ extension ObservabilityStore {
                 throw StoreError.notFound(.judge, id: judgeID, field: "judge_id")
             }
             let compiled = try compileFilter(filter, workspaceID: workspace.id, db: db)
-            let rowIDs = try db.query("SELECT e.rowid FROM events AS e WHERE \(Self.visibleToWorkspace) AND \(compiled.sql) ORDER BY e.created_ms DESC, e.event_id DESC LIMIT ?",
-                                      [workspace.id] + compiled.arguments + [maxEvents]) { $0.int64(0) }
+            let rowIDs = try db.query("SELECT e.rowid AS rowid FROM events AS e WHERE \(Self.visibleToWorkspace) AND \(compiled.sql) ORDER BY e.created_ms DESC, e.event_id DESC LIMIT ?",
+                                      [workspace.id] + compiled.arguments + [maxEvents], columns: { try $0.index(of: "rowid") }) { $0.int64($1) }
             guard !rowIDs.isEmpty else {
                 throw StoreError.noMatchingEvents
             }
@@ -113,12 +113,12 @@ extension ObservabilityStore {
     /// The campaign's selected events, in selection order, with the annotation in `extra_fields`.
     func campaignEvents(id: String, workspaceID: String, judgeID: String, page: PageRequest) throws -> (Int, [JSON]) {
         try pool.read { db in
-            let count = try db.queryOne("SELECT COUNT(*) FROM campaign_events WHERE campaign_id = ?", [id]) { $0.int(0) } ?? 0
+            let count = try db.scalarInt("SELECT COUNT(*) FROM campaign_events WHERE campaign_id = ?", [id]) ?? 0
             let rows = try db.query("""
                 SELECT \(EventRow.columns) FROM campaign_events AS c JOIN events AS e ON e.rowid = c.event_rowid
                 WHERE c.campaign_id = ? ORDER BY c.position LIMIT ? OFFSET ?
-                """, [id, page.size, page.offset], EventRow.init)
-            let type: FieldType = (try db.queryOne("SELECT output_type FROM judges WHERE id = ?", [judgeID]) { $0.string(0) }) == "REGRESSION" ? .FLOAT : .TEXT
+                """, [id, page.size, page.offset], columns: EventRow.Columns.init, EventRow.init)
+            let type: FieldType = try db.scalarString("SELECT output_type FROM judges WHERE id = ?", [judgeID]) == "REGRESSION" ? .FLOAT : .TEXT
             let field = FieldDefinition(name: FieldCatalog.judgePrefix + judgeID, label: "Judge", type: type, group: "judges", source: .annotation(judgeID: judgeID))
             let annotations = try annotationsByRow(rows.map(\.rowID), fields: [field], workspaceID: workspaceID, db: db)
             return (count, rows.map { $0.preview(extraFields: [field], annotations: annotations[$0.rowID] ?? [:]) })

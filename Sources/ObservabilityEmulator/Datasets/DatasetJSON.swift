@@ -17,13 +17,15 @@ enum DatasetJSON {
     }
     static let datasetColumns = "id, workspace_id, owner_id, name, slug, description, created_ms, updated_ms, deleted_ms"
 
-    static func record(_ row: Row) -> JSON {
-        // id, dataset_id, payload, properties, source, created_ms, updated_ms, deleted_ms
-        .object(JSONObject([
-            ("id", .string(row.string(0))), ("created_at", .string(Timestamp.format(row.int64(5)))),
-            ("updated_at", .string(Timestamp.format(row.int64(6)))), ("deleted_at", row.isNull(7) ? .null : .string(Timestamp.format(row.int64(7)))),
-            ("dataset_id", .string(row.string(1))), ("payload", (try? JSON.parse(row.string(2))) ?? ["messages": []]),
-            ("properties", (try? JSON.parse(row.string(3))) ?? [:]), ("source", .string(row.string(4))),
+    static func record(_ row: Row) throws -> JSON {
+        let deleted = try row.index(of: "deleted_ms")
+        let payload = try row.string("payload"), properties = try row.string("properties")
+        return .object(JSONObject([
+            ("id", .string(try row.string("id"))), ("created_at", .string(Timestamp.format(try row.int64("created_ms")))),
+            ("updated_at", .string(Timestamp.format(try row.int64("updated_ms")))),
+            ("deleted_at", row.isNull(deleted) ? .null : .string(Timestamp.format(row.int64(deleted)))),
+            ("dataset_id", .string(try row.string("dataset_id"))), ("payload", (try? JSON.parse(payload)) ?? ["messages": []]),
+            ("properties", (try? JSON.parse(properties)) ?? [:]), ("source", .string(try row.string("source"))),
         ]))
     }
     static let recordColumns = "id, dataset_id, payload, properties, source, created_ms, updated_ms, deleted_ms"

@@ -50,7 +50,7 @@ extension ObservabilityStore {
     func datasetID(pathValue value: String, workspaceID: String) throws -> String {
         if UUIDText.isValid(value) { return value.lowercased() }
         guard let id = try pool.read({ db in
-            try db.queryOne("SELECT id FROM datasets WHERE workspace_id = ? AND slug = ? AND deleted_ms IS NULL", [workspaceID, value]) { $0.string(0) }
+            try db.scalarString("SELECT id FROM datasets WHERE workspace_id = ? AND slug = ? AND deleted_ms IS NULL", [workspaceID, value])
         }) else { throw StoreError.notFound(.dataset, id: String(value.prefix(100))) }
         return id
     }
@@ -105,7 +105,7 @@ extension ObservabilityStore {
     func insertRecords(_ drafts: [RecordDraft], datasetID: String, workspaceID: String, db: Database) throws -> [String] {
         let now = nowMs()
         var ids: [String] = []
-        let base = try db.queryOne("SELECT COALESCE(MAX(seq), 0) FROM records") { $0.int64(0) } ?? 0
+        let base = try db.scalarInt64("SELECT COALESCE(MAX(seq), 0) FROM records") ?? 0
         for (offset, draft) in drafts.enumerated() {
             let id = self.ids.next()
             try db.run("INSERT INTO records (id, dataset_id, workspace_id, payload, properties, source, created_ms, updated_ms, deleted_ms, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",
@@ -204,7 +204,7 @@ extension ObservabilityStore {
     func task(id: String, datasetID: String, workspaceID: String, countRead: Bool) throws -> JSON? {
         try pool.writeTransaction { db in
             guard let json = try db.queryOne("SELECT \(DatasetJSON.taskColumns) FROM tasks WHERE id = ? AND dataset_id = ? AND workspace_id = ? AND deleted_ms IS NULL",
-                                             [id, datasetID, workspaceID], { taskJSON($0, extraRead: countRead ? 1 : 0) }) else { return nil }
+                                             [id, datasetID, workspaceID], { try taskJSON($0, extraRead: countRead ? 1 : 0) }) else { return nil }
             if countRead { try db.run("UPDATE tasks SET status_reads = status_reads + 1 WHERE id = ?", [id]) }
             return json
         }
@@ -214,23 +214,29 @@ extension ObservabilityStore {
         try pool.read { db in
             try requireDataset(id: datasetID, workspaceID: workspaceID, db: db)
             return try PageQuery(from: "FROM tasks WHERE dataset_id = ? AND deleted_ms IS NULL", arguments: [datasetID])
-                .run(db, columns: DatasetJSON.taskColumns, page: page) { taskJSON($0, extraRead: 0) }
+                .run(db, columns: DatasetJSON.taskColumns, page: page) { try taskJSON($0, extraRead: 0) }
         }
     }
 
-    private func taskJSON(_ row: Row, extraRead: Int) -> JSON {
-        let status = PacedStatus(real: row.string(4), pace: row.string(8), reads: row.int(7) + extraRead, startedWallMs: row.int64(9))
+    private func taskJSON(_ row: Row, extraRead: Int) throws -> JSON {
+        let status = PacedStatus(real: try row.string("status"), pace: try row.string("pace"), reads: try row.int("status_reads") + extraRead,
+                                 startedWallMs: try row.int64("wall_ms"))
         let visible = status.visible()
         let running = visible == "RUNNING" && status.real != "RUNNING"
+        let deleted = try row.index(of: "deleted_ms"), progress = try row.index(of: "progress"), requested = try row.index(of: "requested_count")
+        let message = try row.optionalString("message")
+        let imported = try row.int64("imported_count"), skipped = try row.int64("skipped_count")
         return .object(JSONObject([
-            ("id", .string(row.string(0))), ("created_at", .string(Timestamp.format(row.int64(10)))),
-            ("updated_at", .string(Timestamp.format(row.int64(11)))), ("deleted_at", row.isNull(12) ? .null : .string(Timestamp.format(row.int64(12)))),
-            ("creator_id", .string(row.string(3))), ("dataset_id", .string(row.string(1))), ("workspace_id", .string(row.string(2))),
-            ("status", .string(visible)), ("progress", running ? .int(50) : (row.isNull(5) ? .null : .int(row.int64(5)))),
-            ("message", running ? .null : .string(row.optionalString(6))),
-            ("result", running || row.isNull(13) ? .null : .object(JSONObject([
-                ("requested_record_count", .int(row.int64(13))), ("imported_record_count", .int(row.int64(14))),
-                ("skipped_record_count", .int(row.int64(15))),
+            ("id", .string(try row.string("id"))), ("created_at", .string(Timestamp.format(try row.int64("created_ms")))),
+            ("updated_at", .string(Timestamp.format(try row.int64("updated_ms")))),
+            ("deleted_at", row.isNull(deleted) ? .null : .string(Timestamp.format(row.int64(deleted)))),
+            ("creator_id", .string(try row.string("creator_id"))), ("dataset_id", .string(try row.string("dataset_id"))),
+            ("workspace_id", .string(try row.string("workspace_id"))),
+            ("status", .string(visible)), ("progress", running ? .int(50) : (row.isNull(progress) ? .null : .int(row.int64(progress)))),
+            ("message", running ? .null : .string(message)),
+            ("result", running || row.isNull(requested) ? .null : .object(JSONObject([
+                ("requested_record_count", .int(row.int64(requested))), ("imported_record_count", .int(imported)),
+                ("skipped_record_count", .int(skipped)),
             ]))),
         ]))
     }
@@ -260,9 +266,9 @@ extension ObservabilityStore {
 
     func recordFromEvent(_ key: EventKey, value: String, workspaceID: String, source: String, db: Database) throws -> [RecordDraft] {
         try db.query("SELECT \(EventRow.columns), e.body FROM events AS e WHERE e.\(key.rawValue) = ? AND \(Self.visibleToWorkspace) ORDER BY e.created_ms, e.event_id",
-                            [value, workspaceID]) { row in
-            let event = EventRow(row)
-            let body = (try? JSON.parse(row.bytes(16))) ?? [:]
+                     [value, workspaceID], columns: { row in (event: try EventRow.Columns(row), body: try row.index(of: "body")) }) { row, columns in
+            let event = EventRow(row, columns.event)
+            let body = (try? JSON.parse(row.bytes(columns.body))) ?? [:]
             let messages = (body["request_messages"]?.arrayValue ?? []) + (body["response_messages"]?.arrayValue ?? [])
             var properties = JSONObject()
             for field in FieldCatalog.fixed { properties[field.name] = event.value(of: field, annotations: [:]) }
@@ -296,7 +302,7 @@ extension ObservabilityStore {
 
     func recordsFromCampaign(campaignID: String, workspaceID: String) throws -> ImportBatch {
         try pool.read { db in
-            guard let judgeID = try db.queryOne("SELECT judge_id FROM campaigns WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [campaignID, workspaceID], { $0.string(0) }) else {
+            guard let judgeID = try db.scalarString("SELECT judge_id FROM campaigns WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [campaignID, workspaceID]) else {
                 throw ImportFailure(message: "campaign \(campaignID) not found")
             }
             let eventIDs = try db.query("""
@@ -305,7 +311,8 @@ extension ObservabilityStore {
                 WHERE c.campaign_id = ?
                 ORDER BY c.position
                 """, [workspaceID, judgeID, campaignID, campaignID]) { row -> (String, JSON, String) in
-                (row.string(0), row.isNull(2) ? .string(row.optionalString(1)) : .double(row.double(2)), row.string(3))
+                (try row.string("event_id"), try row.isNull("value_num") ? .string(row.optionalString("value_text")) : .double(row.double("value_num")),
+                 try row.string("analysis"))
             }
             // An event the workspace can no longer see (reset meanwhile) is skipped, not imported.
             var batch = ImportBatch(drafts: [])
@@ -329,8 +336,9 @@ extension ObservabilityStore {
             var missing: [String] = []
             for id in recordIDs {
                 guard let draft = try db.queryOne("SELECT payload, properties, source FROM records WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [id, workspaceID], { row in
-                    RecordDraft(payload: (try? JSON.parse(row.string(0)))?.objectValue ?? JSONObject(),
-                                properties: (try? JSON.parse(row.string(1)))?.objectValue ?? JSONObject(), source: row.string(2))
+                    let payload = try row.string("payload"), properties = try row.string("properties")
+                    return RecordDraft(payload: (try? JSON.parse(payload))?.objectValue ?? JSONObject(),
+                                       properties: (try? JSON.parse(properties))?.objectValue ?? JSONObject(), source: try row.string("source"))
                 }) else { missing.append(id); continue }
                 drafts.append(draft)
             }
@@ -381,9 +389,11 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             try requireDataset(id: id, workspaceID: workspaceID, db: db)
             var out: [UInt8] = []
-            try db.forEach("SELECT payload, properties FROM records WHERE dataset_id = ? AND deleted_ms IS NULL ORDER BY created_ms, seq", [id]) { row in
-                let payload = (try? JSON.parse(row.string(0))) ?? [:]
-                let line: JSON = .object(JSONObject([("messages", payload["messages"] ?? .array([])), ("properties", (try? JSON.parse(row.string(1))) ?? [:])]))
+            try db.forEach("SELECT payload, properties FROM records WHERE dataset_id = ? AND deleted_ms IS NULL ORDER BY created_ms, seq", [id],
+                           columns: { row in (payload: try row.index(of: "payload"), properties: try row.index(of: "properties")) }) { row, columns in
+                let payload = (try? JSON.parse(row.string(columns.payload))) ?? [:]
+                let line: JSON = .object(JSONObject([("messages", payload["messages"] ?? .array([])),
+                                                     ("properties", (try? JSON.parse(row.string(columns.properties))) ?? [:])]))
                 line.write(into: &out)
                 out.append(UInt8(ascii: "\n"))
             }
@@ -396,7 +406,7 @@ extension ObservabilityStore {
 
     func exportContent(token: String) throws -> [UInt8]? {
         try pool.read { db in
-            try db.queryOne("SELECT content FROM exports WHERE token = ? AND expires_ms >= ?", [token, Int64(Date().timeIntervalSince1970 * 1000)]) { $0.bytes(0) }
+            try db.scalarBytes("SELECT content FROM exports WHERE token = ? AND expires_ms >= ?", [token, Int64(Date().timeIntervalSince1970 * 1000)])
         }
     }
 }

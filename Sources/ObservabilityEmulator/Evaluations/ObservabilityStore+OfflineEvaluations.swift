@@ -26,9 +26,10 @@ extension ObservabilityStore {
 
     private static let projectColumns = "id, workspace_id, creator_id, name, slug, description, created_ms, updated_ms"
 
-    private static func project(_ row: Row) -> EvalProject {
-        EvalProject(id: row.string(0), workspaceID: row.string(1), creatorID: row.string(2), name: row.string(3), slug: row.string(4),
-                    description: row.optionalString(5), createdMs: row.int64(6), updatedMs: row.int64(7))
+    private static func project(_ row: Row) throws -> EvalProject {
+        EvalProject(id: try row.string("id"), workspaceID: try row.string("workspace_id"), creatorID: try row.string("creator_id"),
+                    name: try row.string("name"), slug: try row.string("slug"), description: try row.optionalString("description"),
+                    createdMs: try row.int64("created_ms"), updatedMs: try row.int64("updated_ms"))
     }
 
     /// Projects newest first; `query` keeps those whose name or slug contains it, ignoring case.
@@ -65,10 +66,11 @@ extension ObservabilityStore {
 
     private static let evaluationColumns = "id, workspace_id, project_id, creator_id, name, slug, description, tags, metadata, created_ms, updated_ms"
 
-    private static func evaluation(_ row: Row) -> EvalEvaluation {
-        EvalEvaluation(id: row.string(0), workspaceID: row.string(1), projectID: row.string(2), creatorID: row.string(3), name: row.string(4),
-                       slug: row.string(5), description: row.optionalString(6), tags: offlineStrings(row.string(7)), metadata: offlineJSON(row.string(8)),
-                       createdMs: row.int64(9), updatedMs: row.int64(10))
+    private static func evaluation(_ row: Row) throws -> EvalEvaluation {
+        EvalEvaluation(id: try row.string("id"), workspaceID: try row.string("workspace_id"), projectID: try row.string("project_id"),
+                       creatorID: try row.string("creator_id"), name: try row.string("name"), slug: try row.string("slug"),
+                       description: try row.optionalString("description"), tags: offlineStrings(try row.string("tags")),
+                       metadata: offlineJSON(try row.string("metadata")), createdMs: try row.int64("created_ms"), updatedMs: try row.int64("updated_ms"))
     }
 
     /// The evaluations of some projects that the workspace sees, newest first.
@@ -106,13 +108,15 @@ extension ObservabilityStore {
         run_info, status, dataset_id, system, created_ms, updated_ms
         """
 
-    private static func runHeader(_ row: Row) -> EvalRun {
+    private static func runHeader(_ row: Row) throws -> EvalRun {
         let specs = { (text: String) in offlineJSON(text).arrayValue?.compactMap(EvaluatorSpec.stored) ?? [] }
-        return EvalRun(id: row.string(0), workspaceID: row.string(1), evaluationID: row.string(2), creatorID: row.string(3), name: row.string(4),
-                       description: row.optionalString(5), tags: offlineStrings(row.string(6)), metadata: offlineJSON(row.string(7)), numGenerations: row.int(8),
-                       evaluators: specs(row.string(9)), runEvaluators: specs(row.string(10)), runInfo: offlineJSON(row.string(11)),
-                       status: row.string(12), datasetID: row.optionalString(13), system: offlineJSON(row.string(14)), runScores: [], records: [],
-                       createdMs: row.int64(15), updatedMs: row.int64(16))
+        return EvalRun(id: try row.string("id"), workspaceID: try row.string("workspace_id"), evaluationID: try row.string("evaluation_id"),
+                       creatorID: try row.string("creator_id"), name: try row.string("name"), description: try row.optionalString("description"),
+                       tags: offlineStrings(try row.string("tags")), metadata: offlineJSON(try row.string("metadata")),
+                       numGenerations: try row.int("num_generations"), evaluators: specs(try row.string("evaluators")),
+                       runEvaluators: specs(try row.string("run_evaluators")), runInfo: offlineJSON(try row.string("run_info")),
+                       status: try row.string("status"), datasetID: try row.optionalString("dataset_id"), system: offlineJSON(try row.string("system")),
+                       runScores: [], records: [], createdMs: try row.int64("created_ms"), updatedMs: try row.int64("updated_ms"))
     }
 
     /// Runs with everything they hold, newest first: all the workspace sees, or one
@@ -128,24 +132,33 @@ extension ObservabilityStore {
             let selected = "SELECT id FROM eval_runs WHERE \(condition)"
             var scoresByGeneration: [String: [EvalScore]] = [:]
             var runScores: [String: [EvalScore]] = [:]
-            try db.forEach("SELECT run_id, generation_id, evaluator, value, metadata, status, rationale, error, created_ms, id FROM eval_scores WHERE run_id IN (\(selected)) ORDER BY run_id, generation_id, position", arguments) { row in
-                let score = EvalScore(id: row.string(9), evaluator: row.string(2), value: Self.offlineJSON(row.string(3)), metadata: Self.offlineJSON(row.string(4)),
-                                      status: row.string(5), rationale: row.optionalString(6), error: row.optionalString(7), createdMs: row.int64(8))
-                if let generation = row.optionalString(1) { scoresByGeneration[generation, default: []].append(score) } else { runScores[row.string(0), default: []].append(score) }
+            try db.forEach("SELECT run_id, generation_id, evaluator, value, metadata, status, rationale, error, created_ms, id FROM eval_scores WHERE run_id IN (\(selected)) ORDER BY run_id, generation_id, position", arguments,
+                           columns: EvalRunColumns.Score.init) { row, c in
+                let score = EvalScore(id: row.string(c.id), evaluator: row.string(c.evaluator), value: Self.offlineJSON(row.string(c.value)),
+                                      metadata: Self.offlineJSON(row.string(c.metadata)), status: row.string(c.status),
+                                      rationale: row.optionalString(c.rationale), error: row.optionalString(c.error), createdMs: row.int64(c.createdMs))
+                if let generation = row.optionalString(c.generationID) {
+                    scoresByGeneration[generation, default: []].append(score)
+                } else {
+                    runScores[row.string(c.runID), default: []].append(score)
+                }
             }
             var generationsByRecord: [String: [EvalGeneration]] = [:]
-            try db.forEach("SELECT id, record_id, output, metadata, status, error, created_ms FROM eval_generations WHERE run_id IN (\(selected)) ORDER BY run_id, record_id, position", arguments) { row in
-                let id = row.string(0)
-                generationsByRecord[row.string(1), default: []].append(EvalGeneration(
-                    id: id, output: Self.offlineJSON(row.string(2)), metadata: Self.offlineJSON(row.string(3)), status: row.string(4), error: row.optionalString(5),
-                    scores: scoresByGeneration[id] ?? [], createdMs: row.int64(6)))
+            try db.forEach("SELECT id, record_id, output, metadata, status, error, created_ms FROM eval_generations WHERE run_id IN (\(selected)) ORDER BY run_id, record_id, position", arguments,
+                           columns: EvalRunColumns.Generation.init) { row, c in
+                let id = row.string(c.id)
+                generationsByRecord[row.string(c.recordID), default: []].append(EvalGeneration(
+                    id: id, output: Self.offlineJSON(row.string(c.output)), metadata: Self.offlineJSON(row.string(c.metadata)), status: row.string(c.status),
+                    error: row.optionalString(c.error), scores: scoresByGeneration[id] ?? [], createdMs: row.int64(c.createdMs)))
             }
             var recordsByRun: [String: [EvalRecord]] = [:]
-            try db.forEach("SELECT id, run_id, input, dataset_record_id, record_info, metadata, created_ms FROM eval_records WHERE run_id IN (\(selected)) ORDER BY run_id, position", arguments) { row in
-                let id = row.string(0)
-                recordsByRun[row.string(1), default: []].append(EvalRecord(
-                    id: id, runID: row.string(1), input: Self.offlineJSON(row.string(2)), datasetRecordID: row.optionalString(3), recordInfo: Self.offlineJSON(row.string(4)),
-                    metadata: Self.offlineJSON(row.string(5)), generations: generationsByRecord[id] ?? [], createdMs: row.int64(6)))
+            try db.forEach("SELECT id, run_id, input, dataset_record_id, record_info, metadata, created_ms FROM eval_records WHERE run_id IN (\(selected)) ORDER BY run_id, position", arguments,
+                           columns: EvalRunColumns.Record.init) { row, c in
+                let id = row.string(c.id), runID = row.string(c.runID)
+                recordsByRun[runID, default: []].append(EvalRecord(
+                    id: id, runID: runID, input: Self.offlineJSON(row.string(c.input)), datasetRecordID: row.optionalString(c.datasetRecordID),
+                    recordInfo: Self.offlineJSON(row.string(c.recordInfo)), metadata: Self.offlineJSON(row.string(c.metadata)),
+                    generations: generationsByRecord[id] ?? [], createdMs: row.int64(c.createdMs)))
             }
             for index in runs.indices {
                 runs[index].records = recordsByRun[runs[index].id] ?? []
@@ -178,7 +191,8 @@ extension ObservabilityStore {
                 SELECT o.run_id, z.id, z.name FROM eval_observations o JOIN eval_optimizations z ON z.id = o.optimization_id
                 WHERE o.workspace_id IN ('', ?) AND z.workspace_id IN ('', ?) ORDER BY z.created_ms, z.id
                 """, [workspaceID, workspaceID]) { row in
-                if refs[row.string(0)] == nil { refs[row.string(0)] = (row.string(1), row.string(2)) }
+                let runID = try row.string("run_id")
+                if refs[runID] == nil { refs[runID] = (try row.string("id"), try row.string("name")) }
             }
             return refs
         }
@@ -192,9 +206,9 @@ extension ObservabilityStore {
         var condition = Self.offlineVisible
         if let scope { condition += " AND project_id = ?"; arguments.append(scope) }
         if let slug = ref.slug {
-            return try db.queryOne("SELECT id FROM \(table) WHERE \(condition) AND slug = ? ORDER BY workspace_id, created_ms LIMIT 1", arguments + [slug]) { $0.string(0) }
+            return try db.scalarString("SELECT id FROM \(table) WHERE \(condition) AND slug = ? ORDER BY workspace_id, created_ms LIMIT 1", arguments + [slug])
         }
-        return try db.queryOne("SELECT id FROM \(table) WHERE \(condition) AND name = ? ORDER BY workspace_id, created_ms LIMIT 1", arguments + [ref.name ?? ""]) { $0.string(0) }
+        return try db.scalarString("SELECT id FROM \(table) WHERE \(condition) AND name = ? ORDER BY workspace_id, created_ms LIMIT 1", arguments + [ref.name ?? ""])
     }
 
     func resolveProject(_ ref: RunUpload.Reference, workspaceID: String, creatorID: String, nowMs: Int64, makeID: () -> String, db: Database) throws -> String {

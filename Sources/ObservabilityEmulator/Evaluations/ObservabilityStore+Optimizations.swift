@@ -9,12 +9,14 @@ extension ObservabilityStore {
         workflow_execution_id, workflow_run_id, objective_spec, outcome, created_ms, updated_ms
         """
 
-    private static func optimization(_ row: Row) -> EvalOptimization {
-        EvalOptimization(id: row.string(0), workspaceID: row.string(1), projectID: row.string(2), evaluationID: row.optionalString(3),
-                         creatorID: row.string(4), name: row.string(5), algorithm: row.string(6), status: row.string(7), source: row.string(8),
-                         description: row.optionalString(9), steer: row.optionalString(10), tags: offlineStrings(row.string(11)),
-                         workflowExecutionID: row.optionalString(12), workflowRunID: row.optionalString(13),
-                         objectiveSpec: offlineJSON(row.string(14)), outcome: offlineJSON(row.string(15)), createdMs: row.int64(16), updatedMs: row.int64(17))
+    private static func optimization(_ row: Row) throws -> EvalOptimization {
+        EvalOptimization(id: try row.string("id"), workspaceID: try row.string("workspace_id"), projectID: try row.string("project_id"),
+                         evaluationID: try row.optionalString("evaluation_id"), creatorID: try row.string("creator_id"), name: try row.string("name"),
+                         algorithm: try row.string("algorithm"), status: try row.string("status"), source: try row.string("source"),
+                         description: try row.optionalString("description"), steer: try row.optionalString("steer"), tags: offlineStrings(try row.string("tags")),
+                         workflowExecutionID: try row.optionalString("workflow_execution_id"), workflowRunID: try row.optionalString("workflow_run_id"),
+                         objectiveSpec: offlineJSON(try row.string("objective_spec")), outcome: offlineJSON(try row.string("outcome")),
+                         createdMs: try row.int64("created_ms"), updatedMs: try row.int64("updated_ms"))
     }
 
     /// Optimizations newest first, restricted by project, evaluation, status, algorithm and
@@ -47,14 +49,17 @@ extension ObservabilityStore {
             var (count, trials) = try PageQuery(from: "FROM eval_trials WHERE \(Self.offlineVisible) AND optimization_id = ?", arguments: [workspaceID, optimizationID])
                 .run(db, columns: "id, optimization_id, algorithm_trial_key, status, metadata, parent_trial_id, hypothesis, resolution, created_ms, updated_ms",
                      order: "position ASC", page: page) { row in
-                    EvalTrial(id: row.string(0), optimizationID: row.string(1), algorithmTrialKey: row.string(2), status: row.string(3),
-                              metadata: Self.offlineJSON(row.string(4)), parentTrialID: row.optionalString(5), hypothesis: row.optionalString(6),
-                              resolution: row.optionalString(7), observations: [], createdMs: row.int64(8), updatedMs: row.int64(9))
+                    EvalTrial(id: try row.string("id"), optimizationID: try row.string("optimization_id"),
+                              algorithmTrialKey: try row.string("algorithm_trial_key"), status: try row.string("status"),
+                              metadata: Self.offlineJSON(try row.string("metadata")), parentTrialID: try row.optionalString("parent_trial_id"),
+                              hypothesis: try row.optionalString("hypothesis"), resolution: try row.optionalString("resolution"), observations: [],
+                              createdMs: try row.int64("created_ms"), updatedMs: try row.int64("updated_ms"))
                 }
             for index in trials.indices {
                 trials[index].observations = try db.query("SELECT run_id, observation_type, score, metadata FROM eval_observations WHERE trial_id = ? ORDER BY position",
                                                           [trials[index].id]) { row in
-                    EvalObservation(runID: row.string(0), observationType: row.optionalString(1), score: row.optionalDouble(2), metadata: Self.offlineJSON(row.string(3)))
+                    EvalObservation(runID: try row.string("run_id"), observationType: try row.optionalString("observation_type"),
+                                    score: try row.optionalDouble("score"), metadata: Self.offlineJSON(try row.string("metadata")))
                 }
             }
             return (count, trials)
@@ -78,10 +83,10 @@ extension ObservabilityStore {
                     let observation = trials[t].observations[o]
                     let found: String?
                     if let name = observation.runName {
-                        found = try db.queryOne("SELECT id FROM eval_runs WHERE name = ? AND \(Self.offlineVisible) ORDER BY created_ms DESC, id DESC LIMIT 1",
-                                                [name, workspaceID]) { $0.string(0) }
+                        found = try db.scalarString("SELECT id FROM eval_runs WHERE name = ? AND \(Self.offlineVisible) ORDER BY created_ms DESC, id DESC LIMIT 1",
+                                                    [name, workspaceID])
                     } else {
-                        found = try db.queryOne("SELECT id FROM eval_runs WHERE id = ? AND \(Self.offlineVisible)", [observation.runID, workspaceID]) { $0.string(0) }
+                        found = try db.scalarString("SELECT id FROM eval_runs WHERE id = ? AND \(Self.offlineVisible)", [observation.runID, workspaceID])
                     }
                     guard let found else {
                         throw StoreError.notFound(.evaluationRun, id: observation.runName ?? observation.runID,

@@ -20,14 +20,32 @@ struct EventRow {
     let agentID: String?
     let metadata: String
 
-    static let columns = "e.rowid, e.event_id, e.correlation_id, e.created_ms, e.input_tokens, e.output_tokens, e.model_name, e.first_system_message, e.last_user_message_preview, e.response_messages_preview, e.invoked_tools, e.enabled_tools, e.nb_messages, e.total_time_elapsed, e.api_agent_id, e.metadata"
+    static let columns = "e.rowid AS rowid, e.event_id, e.correlation_id, e.created_ms, e.input_tokens, e.output_tokens, e.model_name, e.first_system_message, e.last_user_message_preview, e.response_messages_preview, e.invoked_tools, e.enabled_tools, e.nb_messages, e.total_time_elapsed, e.api_agent_id, e.metadata"
 
-    init(_ row: Row) {
-        rowID = row.int64(0); eventID = row.string(1); correlationID = row.string(2); createdMs = row.int64(3)
-        inputTokens = row.int64(4); outputTokens = row.int64(5); modelName = row.optionalString(6)
-        firstSystemMessage = row.optionalString(7); lastUserMessage = row.optionalString(8); responsePreview = row.optionalString(9)
-        invokedTools = row.string(10); enabledTools = row.string(11); nbMessages = row.int64(12)
-        totalTimeElapsed = row.optionalDouble(13); agentID = row.optionalString(14); metadata = row.string(15)
+    /// The positions of `columns` in a statement's results, resolved once per query so a feed
+    /// of many events reads each row by name without a lookup per column.
+    struct Columns: ColumnPositions {
+        var rowID = 0, eventID = 0, correlationID = 0, createdMs = 0, inputTokens = 0, outputTokens = 0, modelName = 0
+        var firstSystemMessage = 0, lastUserMessage = 0, responsePreview = 0, invokedTools = 0, enabledTools = 0
+        var nbMessages = 0, totalTimeElapsed = 0, agentID = 0, metadata = 0
+
+        static let names: [ColumnName<Columns>] = [
+            (\.rowID, "rowid"), (\.eventID, "event_id"), (\.correlationID, "correlation_id"), (\.createdMs, "created_ms"),
+            (\.inputTokens, "input_tokens"), (\.outputTokens, "output_tokens"), (\.modelName, "model_name"),
+            (\.firstSystemMessage, "first_system_message"), (\.lastUserMessage, "last_user_message_preview"),
+            (\.responsePreview, "response_messages_preview"), (\.invokedTools, "invoked_tools"), (\.enabledTools, "enabled_tools"),
+            (\.nbMessages, "nb_messages"), (\.totalTimeElapsed, "total_time_elapsed"), (\.agentID, "api_agent_id"), (\.metadata, "metadata"),
+        ]
+    }
+
+    init(_ row: Row, _ columns: Columns) {
+        rowID = row.int64(columns.rowID); eventID = row.string(columns.eventID); correlationID = row.string(columns.correlationID)
+        createdMs = row.int64(columns.createdMs); inputTokens = row.int64(columns.inputTokens); outputTokens = row.int64(columns.outputTokens)
+        modelName = row.optionalString(columns.modelName); firstSystemMessage = row.optionalString(columns.firstSystemMessage)
+        lastUserMessage = row.optionalString(columns.lastUserMessage); responsePreview = row.optionalString(columns.responsePreview)
+        invokedTools = row.string(columns.invokedTools); enabledTools = row.string(columns.enabledTools)
+        nbMessages = row.int64(columns.nbMessages); totalTimeElapsed = row.optionalDouble(columns.totalTimeElapsed)
+        agentID = row.optionalString(columns.agentID); metadata = row.string(columns.metadata)
     }
 
     /// The value of a catalogue field for `extra_fields`.

@@ -91,7 +91,7 @@ extension ObservabilityStore {
 
     func judgeOutputType(workspaceID: String, db: Database) -> (String) -> FieldType? {
         { judgeID in
-            let type = try? db.queryOne("SELECT output_type FROM judges WHERE id = ? AND workspace_id = ?", [judgeID, workspaceID]) { $0.string(0) }
+            let type = try? db.scalarString("SELECT output_type FROM judges WHERE id = ? AND workspace_id = ?", [judgeID, workspaceID])
             switch type {
             case "CLASSIFICATION": return .TEXT
             case "REGRESSION": return .FLOAT
@@ -102,7 +102,7 @@ extension ObservabilityStore {
 
     /// Every stored event, seeded and ingested, of all workspaces.
     func eventCount() throws -> Int {
-        try pool.read { db in try db.queryOne("SELECT COUNT(*) FROM events") { $0.int(0) } ?? 0 }
+        try pool.read { db in try db.scalarInt("SELECT COUNT(*) FROM events") ?? 0 }
     }
 
     /// Throws `unknownExtraField` for the first name that is not a field of this workspace.
@@ -137,7 +137,7 @@ extension ObservabilityStore {
             }
             sql += " ORDER BY e.created_ms DESC, e.event_id DESC LIMIT ?"
             arguments.append(limit + 1)
-            var rows = try db.query(sql, arguments, EventRow.init)
+            var rows = try db.query(sql, arguments, columns: EventRow.Columns.init, EventRow.init)
             let hasMore = rows.count > limit
             if hasMore { rows.removeLast() }
             let annotations = try annotationsByRow(rows.map(\.rowID), fields: extraFields, workspaceID: workspaceID, db: db)
@@ -158,8 +158,8 @@ extension ObservabilityStore {
             let placeholders = Array(repeating: "?", count: rowIDs.count).joined(separator: ",")
             try db.forEach("SELECT event_rowid, value_text, value_num FROM annotations WHERE workspace_id = ? AND judge_id = ? AND event_rowid IN (\(placeholders))",
                            [workspaceID, judgeID] + rowIDs.map { $0 as DatabaseValueConvertible }) { row in
-                let value: JSON = row.isNull(2) ? .string(row.optionalString(1)) : .double(row.double(2))
-                result[row.int64(0), default: [:]][judgeID] = value
+                let value: JSON = try row.isNull("value_num") ? .string(row.optionalString("value_text")) : .double(row.double("value_num"))
+                result[try row.int64("event_rowid"), default: [:]][judgeID] = value
             }
         }
         return result
@@ -170,7 +170,7 @@ extension ObservabilityStore {
         try pool.read { db in
             let compiled = try compileFilter(filter, workspaceID: workspaceID, db: db)
             return try db.query("SELECT e.event_id FROM events AS e WHERE \(Self.visibleToWorkspace) AND \(compiled.sql) ORDER BY e.created_ms DESC, e.event_id DESC",
-                                [workspaceID] + compiled.arguments) { $0.string(0) }
+                                [workspaceID] + compiled.arguments) { try $0.string("event_id") }
         }
     }
 
@@ -187,18 +187,19 @@ extension ObservabilityStore {
     private func readEventDetail(eventID: String, workspaceID: String) throws -> [UInt8]? {
         try pool.read { db in
             guard let (rowID, head, extraText, body) = try db.queryOne(
-                "SELECT e.rowid, e.event_id, e.correlation_id, e.created_ms, e.input_tokens, e.output_tokens, e.nb_messages, e.extra, e.body FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)",
+                "SELECT e.rowid AS rowid, e.event_id, e.correlation_id, e.created_ms, e.input_tokens, e.output_tokens, e.nb_messages, e.extra, e.body FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)",
                 [eventID, workspaceID], { row -> (Int64, [(String, JSON)], String, [UInt8]) in
-                    (row.int64(0), [
-                        ("event_id", .string(row.string(1))), ("correlation_id", .string(row.string(2))),
-                        ("created_at", .string(Timestamp.format(row.int64(3)))), ("nb_input_tokens", .int(row.int64(4))),
-                        ("nb_output_tokens", .int(row.int64(5))), ("nb_messages", .int(row.int64(6))),
-                    ], row.string(7), row.bytes(8))
+                    (try row.int64("rowid"), [
+                        ("event_id", .string(try row.string("event_id"))), ("correlation_id", .string(try row.string("correlation_id"))),
+                        ("created_at", .string(Timestamp.format(try row.int64("created_ms")))), ("nb_input_tokens", .int(try row.int64("input_tokens"))),
+                        ("nb_output_tokens", .int(try row.int64("output_tokens"))), ("nb_messages", .int(try row.int64("nb_messages"))),
+                    ], try row.string("extra"), try row.bytes("body"))
                 })
             else { return nil }
             var annotations: [(String, JSON)] = []
             try db.forEach("SELECT judge_id, value_text, value_num FROM annotations WHERE event_rowid = ? AND workspace_id = ? ORDER BY judge_id", [rowID, workspaceID]) { row in
-                annotations.append((FieldCatalog.judgePrefix + row.string(0), row.isNull(2) ? .string(row.optionalString(1)) : .double(row.double(2))))
+                annotations.append((FieldCatalog.judgePrefix + (try row.string("judge_id")),
+                                    try row.isNull("value_num") ? .string(row.optionalString("value_text")) : .double(row.double("value_num"))))
             }
             var extraBytes = Array(extraText.utf8)
             if !annotations.isEmpty, var extra = (try? JSON.parse(extraText))?.objectValue {
@@ -236,25 +237,26 @@ extension ObservabilityStore {
         // Synthetic events are indexed in the background after start-up; wait for it.
         searchIndexGate.wait()
         return try pool.read { db in
-            guard let rowID = try db.queryOne("SELECT e.rowid FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)", [eventID, workspaceID], { $0.int64(0) }) else {
+            guard let rowID = try db.scalarInt64("SELECT e.rowid FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)", [eventID, workspaceID]) else {
                 return nil
             }
-            let text = try db.queryOne("SELECT user_text || ' ' || assistant_text FROM events_fts WHERE rowid = ?", [rowID]) { $0.string(0) } ?? ""
+            let text = try db.scalarString("SELECT user_text || ' ' || assistant_text FROM events_fts WHERE rowid = ?", [rowID]) ?? ""
             let terms = SimilarityTerms.salientTerms(text)
             if terms.isEmpty { return [] }
             let query = terms.map { "\"\($0)\"" }.joined(separator: " OR ")
             let reference = SimilarityTerms.words(text)
             let candidates = try db.query("""
-                SELECT \(EventRow.columns), f.user_text || ' ' || f.assistant_text, bm25(events_fts, 1.0, 1.0)
+                SELECT \(EventRow.columns), f.user_text || ' ' || f.assistant_text AS candidate_text, bm25(events_fts, 1.0, 1.0) AS bm25_score
                 FROM events_fts AS f JOIN events AS e ON e.rowid = f.rowid
                 WHERE events_fts MATCH ? AND f.rowid <> ? AND \(Self.visibleToWorkspace)
                 ORDER BY bm25(events_fts, 1.0, 1.0), e.event_id LIMIT 50
-                """, [query, rowID, workspaceID]) { row -> (event: EventRow, jaccard: Double, identical: Bool, bm25: Double) in
-                let candidateText = row.string(16)
+                """, [query, rowID, workspaceID], columns: { row in (event: try EventRow.Columns(row), text: try row.index(of: "candidate_text"), bm25: try row.index(of: "bm25_score")) }
+            ) { row, columns -> (event: EventRow, jaccard: Double, identical: Bool, bm25: Double) in
+                let candidateText = row.string(columns.text)
                 let other = SimilarityTerms.words(candidateText)
                 let union = reference.union(other).count
                 let jaccard = union == 0 ? 0 : Double(reference.intersection(other).count) / Double(union)
-                return (EventRow(row), jaccard, candidateText == text, row.double(17))
+                return (EventRow(row, columns.event), jaccard, candidateText == text, row.double(columns.bm25))
             }
             let ranked = candidates.sorted { a, b in
                 if a.jaccard != b.jaccard { return a.jaccard > b.jaccard }

@@ -29,6 +29,6 @@ extension ObservabilityStore {
 
     /// A visible file's bytes inside a read (imports read the file in their own snapshot).
     func fileContent(id: String, workspaceID: String, db: Database) throws -> [UInt8]? {
-        try db.queryOne("SELECT content FROM files WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [id, workspaceID]) { $0.bytes(0) }
+        try db.scalarBytes("SELECT content FROM files WHERE id = ? AND workspace_id = ? AND deleted_ms IS NULL", [id, workspaceID])
     }
 }

@@ -6,7 +6,7 @@ extension ObservabilityStore {
     func eventConversation(eventID: String, workspaceID: String) throws -> JudgedConversation? {
         guard let (body, metadata) = try pool.read({ db in
             try db.queryOne("SELECT e.body, e.metadata FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)", [eventID, workspaceID]) {
-                ($0.bytes(0), $0.string(1))
+                (try $0.bytes("body"), try $0.string("metadata"))
             }
         }) else { return nil }
         let parsed = try JSON.parse(body)

@@ -23,7 +23,7 @@ struct PageQuery {
     /// The total count and one page, `order` being the ORDER BY clause (newest first).
     func run<T>(_ db: Database, columns: String, order: String = "created_ms DESC, id DESC", page: PageRequest,
                 _ transform: (Row) throws -> T) throws -> (Int, [T]) {
-        let count = try db.queryOne("SELECT COUNT(*) " + from, arguments) { $0.int(0) } ?? 0
+        let count = try db.scalarInt("SELECT COUNT(*) " + from, arguments) ?? 0
         let items = try db.query("SELECT \(columns) \(from) ORDER BY \(order) LIMIT ? OFFSET ?",
                                  arguments + [page.size, page.offset], transform)
         return (count, items)

@@ -35,8 +35,8 @@ extension ObservabilityStore {
     func retentionCounts() throws -> RetentionCounts {
         try pool.read { db in
             try db.queryOne("SELECT spans, events, evicted_spans, evicted_traces, evicted_events FROM retention") { row in
-                RetentionCounts(spans: row.int64(0), events: row.int64(1), evictedSpans: row.int64(2),
-                                evictedTraces: row.int64(3), evictedEvents: row.int64(4))
+                RetentionCounts(spans: try row.int64("spans"), events: try row.int64("events"), evictedSpans: try row.int64("evicted_spans"),
+                                evictedTraces: try row.int64("evicted_traces"), evictedEvents: try row.int64("evicted_events"))
             } ?? RetentionCounts()
         }
     }
@@ -46,7 +46,7 @@ extension ObservabilityStore {
     /// batch alone is over the limit.
     func retainSpans(added: Int64, batch: SpanBatch, db: Database) throws {
         guard !batch.workspaceKey.isEmpty else { return }
-        let held = try db.queryOne("UPDATE retention SET spans = spans + ? RETURNING spans", [added]) { $0.int64(0) } ?? 0
+        let held = try db.scalarInt64("UPDATE retention SET spans = spans + ? RETURNING spans", [added]) ?? 0
         guard retention.maxSpans > 0, held > Int64(retention.maxSpans) else { return }
         let keep = Set(batch.traces.map(\.traceID))
         var excess = held - Int64(retention.maxSpans)
@@ -54,9 +54,11 @@ extension ObservabilityStore {
         var after: Int64 = 0
         scan: while excess > 0 {
             let page = try db.query("""
-                SELECT rowid, workspace_id, trace_id, span_count FROM traces INDEXED BY traces_ingested
+                SELECT rowid AS rowid, workspace_id, trace_id, span_count FROM traces INDEXED BY traces_ingested
                 WHERE workspace_id <> '' AND rowid > ? ORDER BY rowid LIMIT 256
-                """, [after]) { row in (rowid: row.int64(0), workspace: row.string(1), trace: row.string(2), spans: row.int64(3)) }
+                """, [after]) { row in
+                (rowid: try row.int64("rowid"), workspace: try row.string("workspace_id"), trace: try row.string("trace_id"), spans: try row.int64("span_count"))
+            }
             if page.isEmpty { break }
             for trace in page {
                 if trace.workspace == batch.workspaceKey && keep.contains(trace.trace) { break scan }
@@ -79,7 +81,7 @@ extension ObservabilityStore {
 
     /// Counts `added` ingested events and, past `--max-events`, evicts the oldest.
     func retainEvents(added: Int64, db: Database) throws {
-        let held = try db.queryOne("UPDATE retention SET events = events + ? RETURNING events", [added]) { $0.int64(0) } ?? 0
+        let held = try db.scalarInt64("UPDATE retention SET events = events + ? RETURNING events", [added]) ?? 0
         guard retention.maxEvents > 0, held > Int64(retention.maxEvents) else { return }
         let excess = held - Int64(retention.maxEvents)
         let oldest = "SELECT rowid FROM events INDEXED BY events_ingested WHERE seeded = 0 ORDER BY rowid LIMIT ?1"

@@ -61,7 +61,8 @@ extension ObservabilityStore {
         return try pool.read { db in
             var spans: [(traceID: String, spanID: String, name: String, duration: Int64, evaluated: Int64)] = []
             try db.forEach(sql, args) { row in
-                spans.append((row.string(0), row.string(1), row.string(2), row.int64(3), row.int64(4)))
+                spans.append((try row.string("trace_id"), try row.string("span_id"), try row.string("span_name"),
+                              try row.int64("duration_ns"), try row.int64("evaluated")))
             }
             let hasMore = spans.count > limit
             if hasMore { spans.removeLast() }
@@ -71,10 +72,10 @@ extension ObservabilityStore {
                     SELECT evaluation_name, score_value, score_label, explanation FROM span_evaluations INDEXED BY span_evaluations_span
                     WHERE trace_id = ? AND span_id = ? AND workspace_id = ? AND evaluation_name IN (\(names)) ORDER BY time_ns, eval_key
                     """, [DatabaseValue.text(span.traceID), .text(span.spanID), .text(workspaceID)] + slugs.map { DatabaseValue.text($0) }) { row in
-                    let name = row.string(0)
-                    scores[name] = .double(row.double(1))
-                    if !row.string(2).isEmpty { labels[name] = .string(row.string(2)) }
-                    explanations[name] = .string(row.string(3))
+                    let name = try row.string("evaluation_name"), label = try row.string("score_label")
+                    scores[name] = .double(try row.double("score_value"))
+                    if !label.isEmpty { labels[name] = .string(label) }
+                    explanations[name] = .string(try row.string("explanation"))
                 }
                 return .object(JSONObject([
                     ("trace_id", .string(span.traceID)), ("span_id", .string(span.spanID)), ("span_name", .string(span.name)),

@@ -95,8 +95,9 @@ struct PipelineRunner {
             let compiled = try compiler.compile(text: filter)
             var keys = Set<String>()
             try db.forEach("SELECT t.trace_id, t.span_id FROM spans AS t NOT INDEXED WHERE t.rowid > ? AND t.workspace_id = ? AND \(compiled.sql)",
-                           [DatabaseValue.integer(rowid), .text(workspaceID)] + compiled.arguments) { row in
-                keys.insert(row.string(0) + "/" + row.string(1))
+                           [DatabaseValue.integer(rowid), .text(workspaceID)] + compiled.arguments,
+                           columns: { row in (trace: try row.index(of: "trace_id"), span: try row.index(of: "span_id")) }) { row, columns in
+                keys.insert(row.string(columns.trace) + "/" + row.string(columns.span))
             }
             matches[filter] = keys
         }
@@ -215,7 +216,7 @@ extension ObservabilityStore {
                 try retainSpans(added: try insertSpans(batch, db: db), batch: batch, db: db)
                 return
             }
-            let lastRowid = try db.queryOne("SELECT coalesce(max(rowid), 0) FROM spans") { $0.int64(0) } ?? 0
+            let lastRowid = try db.scalarInt64("SELECT coalesce(max(rowid), 0) FROM spans") ?? 0
             let added = try insertSpans(batch, db: db)
             let evaluations = try runner.evaluate(drafts, storedAfter: lastRowid, workspaceID: workspace.id,
                                                   ahead: runner.fingerprint == early.fingerprint ? ahead : nil, db: db)

@@ -82,7 +82,8 @@ extension ObservabilityStore {
                     SELECT span_attributes, resource_attributes FROM spans
                     WHERE workspace_id IN ('', ?) AND trace_id = ? AND span_id = ? ORDER BY workspace_id DESC LIMIT 1
                     """, [workspaceID, reference.traceID, reference.spanID], { row in
-                        ((try? JSON.parse(row.string(0)))?.objectValue ?? JSONObject(), (try? JSON.parse(row.string(1)))?.objectValue ?? JSONObject())
+                        let span = try row.string("span_attributes"), resource = try row.string("resource_attributes")
+                        return ((try? JSON.parse(span))?.objectValue ?? JSONObject(), (try? JSON.parse(resource))?.objectValue ?? JSONObject())
                     }) else {
                     batch.skipped += 1
                     continue

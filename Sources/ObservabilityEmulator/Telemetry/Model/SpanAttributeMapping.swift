@@ -111,9 +111,11 @@ enum SpanAttributeMapping {
         static let agentID = index["agent_id"]!, agentName = index["agent_name"]!
         static let operationName = index["operation_name"]!, requestModel = index["request_model"]!, toolName = index["tool_name"]!
         static let inputMessages = index["input_messages"]!, outputMessages = index["output_messages"]!
-        static let usage = ["usage_input_tokens", "usage_output_tokens", "usage_cache_read_input_tokens", "usage_cache_creation_input_tokens"]
-            .map { index[$0]! }
+        static let usage = usageColumns.map { index[$0]! }
     }
+
+    /// The token-count columns, in the order the trace roll-up keeps them.
+    static let usageColumns = ["usage_input_tokens", "usage_output_tokens", "usage_cache_read_input_tokens", "usage_cache_creation_input_tokens"]
 
     /// Operation names that count as LLM calls, tool calls and retrievals in a trace's roll-up.
     static let llmOperations: Set<String> = ["chat", "text_completion", "generate_content"]

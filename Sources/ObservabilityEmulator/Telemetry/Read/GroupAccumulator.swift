@@ -163,8 +163,8 @@ struct GroupAccumulator {
         var packed = columns <= 3 ? 0 : -1
         for index in 0..<columns {
             let id: Int
-            if index == 0, let bucket, row.type(0) == SQLITE_INTEGER {
-                id = interners[0].id(integer: bucket.start(row.int64(0)))
+            if index == 0, let bucket, row.type(index) == SQLITE_INTEGER {
+                id = interners[index].id(integer: bucket.start(row.int64(index)))
             } else {
                 id = interners[index].id(row, index)
             }

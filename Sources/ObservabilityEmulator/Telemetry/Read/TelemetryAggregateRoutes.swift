@@ -197,8 +197,8 @@ extension ObservabilityStore {
             try pool.read { db in
                 // The first and the last matching instants, each found by walking the time index.
                 func edge(_ direction: String) throws -> Int64? {
-                    try db.queryOne("SELECT \(timeColumn) FROM \(resource.table) AS t WHERE +\(whereSQL) ORDER BY \(timeColumn) \(direction) LIMIT 1",
-                                    whereArgs) { $0.int64(0) }
+                    try db.scalarInt64("SELECT \(timeColumn) FROM \(resource.table) AS t WHERE +\(whereSQL) ORDER BY \(timeColumn) \(direction) LIMIT 1",
+                                       whereArgs)
                 }
                 let now = nowMs() * 1_000_000
                 from = try from ?? edge("ASC") ?? now
@@ -250,12 +250,12 @@ extension ObservabilityStore {
     private func accumulate(_ sql: String, _ arguments: [DatabaseValue], into empty: GroupAccumulator, table: String,
                             whereSQL: String, whereArguments: [DatabaseValue], timeColumn: String) throws -> GroupAccumulator {
         let split = Self.parallelReads ? try pool.read { db -> Int64? in
-            guard let last = try db.queryOne("SELECT max(rowid) FROM \(table)", [], { $0.int64(0) }), last > 0 else { return nil }
+            guard let last = try db.scalarInt64("SELECT max(rowid) FROM \(table)"), last > 0 else { return nil }
             let count = Int64(Self.splitSamples)
             let rowids = Set((0..<count).map { 1 + last * $0 / count + last / count / 2 }).sorted()
             let marks = Array(repeating: "?", count: rowids.count).joined(separator: ", ")
-            let times = try db.query("SELECT \(timeColumn) FROM \(table) AS t NOT INDEXED WHERE t.rowid IN (\(marks)) AND \(whereSQL) ORDER BY 1",
-                                     rowids.map(DatabaseValue.integer) + whereArguments) { $0.int64(0) }
+            let times = try db.query("SELECT \(timeColumn) AS time FROM \(table) AS t NOT INDEXED WHERE t.rowid IN (\(marks)) AND \(whereSQL) ORDER BY 1",
+                                     rowids.map(DatabaseValue.integer) + whereArguments, columns: { try $0.index(of: "time") }) { $0.int64($1) }
             return times.count >= Self.splitSamples / 8 ? times[times.count / 2] : nil
         } : nil
         @Sendable func read(_ condition: String, _ bounds: [DatabaseValue]) throws -> GroupAccumulator {

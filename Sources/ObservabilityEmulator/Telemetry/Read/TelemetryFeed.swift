@@ -199,8 +199,8 @@ extension ObservabilityStore {
     /// The distinct values of a field in a window, sorted, at most `limit`.
     func telemetryOptions(_ resource: TelemetryResource, column: String, tenant: TelemetryTenant, window: TimeWindow, limit: Int) throws -> [String] {
         var args: [DatabaseValue] = [.text(tenant.workspaceID)]
-        let sql = "SELECT DISTINCT t.\(column) FROM \(resource.table) AS t WHERE \(Self.telemetryVisible("t")) AND \(window.sql("t.\(resource.timeColumn)", &args)) AND t.\(column) <> '' ORDER BY 1 LIMIT ?"
+        let sql = "SELECT DISTINCT t.\(column) AS value FROM \(resource.table) AS t WHERE \(Self.telemetryVisible("t")) AND \(window.sql("t.\(resource.timeColumn)", &args)) AND t.\(column) <> '' ORDER BY 1 LIMIT ?"
         args.append(.integer(Int64(limit)))
-        return try pool.read { db in try db.query(sql, args) { $0.string(0) } }
+        return try pool.read { db in try db.query(sql, args, columns: { try $0.index(of: "value") }) { $0.string($1) } }
     }
 }

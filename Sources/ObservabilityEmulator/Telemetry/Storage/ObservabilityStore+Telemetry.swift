@@ -35,9 +35,11 @@ extension ObservabilityStore {
         var added: Int64 = 0
         for var trace in batch.traces {
             let (held, evaluations) = try db.queryOne("""
-                SELECT (SELECT span_count FROM traces WHERE workspace_id = ?1 AND trace_id = ?2),
-                    (SELECT COUNT(*) FROM span_evaluations WHERE workspace_id = ?1 AND trace_id = ?2)
-                """, [batch.workspaceKey, trace.traceID]) { ($0.isNull(0) ? nil : $0.int64(0), $0.int64(1)) } ?? (nil, 0)
+                SELECT (SELECT span_count FROM traces WHERE workspace_id = ?1 AND trace_id = ?2) AS held,
+                    (SELECT COUNT(*) FROM span_evaluations WHERE workspace_id = ?1 AND trace_id = ?2) AS evaluations
+                """, [batch.workspaceKey, trace.traceID]) { row in
+                (try row.isNull("held") ? nil : try row.int64("held"), try row.int64("evaluations"))
+            } ?? (nil, 0)
             if let held {
                 added += try rollUpTrace(trace.traceID, evaluations: evaluations, workspaceKey: batch.workspaceKey, db: db) - held
             } else {
@@ -100,10 +102,10 @@ extension ObservabilityStore {
             SELECT span_id, parent_span_id, span_name, start_ns, end_ns, service_name, environment, conversation_id, workflow_name,
                 agent_id, agent_name, status_code, operation_name, request_model, tool_name, usage_input_tokens, usage_output_tokens,
                 usage_cache_read_input_tokens, usage_cache_creation_input_tokens,
-                CASE WHEN operation_name IN ('chat', 'text_completion', 'generate_content') THEN input_messages ELSE '' END,
-                CASE WHEN operation_name IN ('chat', 'text_completion', 'generate_content') THEN output_messages ELSE '' END
+                CASE WHEN operation_name IN ('chat', 'text_completion', 'generate_content') THEN input_messages ELSE '' END AS input_messages,
+                CASE WHEN operation_name IN ('chat', 'text_completion', 'generate_content') THEN output_messages ELSE '' END AS output_messages
             FROM spans INDEXED BY spans_key WHERE workspace_id = ? AND trace_id = ? ORDER BY start_ns, span_id
-            """, [workspaceKey, traceID]) { row in rollUp.add(TraceRollUp.SpanFacts(row)) }
+            """, [workspaceKey, traceID], columns: TraceRollUp.SpanFacts.Columns.init) { row, columns in rollUp.add(TraceRollUp.SpanFacts(row, columns)) }
         guard rollUp.spanCount > 0 else {
             try db.run("DELETE FROM traces WHERE workspace_id = ? AND trace_id = ?", [workspaceKey, traceID])
             return 0
@@ -209,13 +211,32 @@ struct TraceRollUp {
         var tokens: [Int64] = [0, 0, 0, 0]
         var inputMessages = "", outputMessages = ""
 
-        init(_ row: Row) {
-            spanID = row.string(0); parentSpanID = row.string(1); name = row.string(2)
-            start = row.int64(3); end = row.int64(4); service = row.string(5); environment = row.string(6)
-            conversationID = row.string(7); workflowName = row.string(8); agentID = row.string(9); agentName = row.string(10)
-            statusCode = row.string(11); operation = row.string(12); model = row.string(13); tool = row.string(14)
-            tokens = (15..<19).map { row.int64($0) }
-            inputMessages = row.string(19); outputMessages = row.string(20)
+        /// Where `rollUpTrace`'s query puts each fact, resolved by name once per trace.
+        struct Columns: ColumnPositions {
+            var spanID = 0, parentSpanID = 0, name = 0, start = 0, end = 0, service = 0, environment = 0
+            var conversationID = 0, workflowName = 0, agentID = 0, agentName = 0, statusCode = 0, operation = 0, model = 0, tool = 0
+            var tokens = [0, 0, 0, 0]
+            var inputMessages = 0, outputMessages = 0
+
+            static let names: [ColumnName<Columns>] = [
+                (\.spanID, "span_id"), (\.parentSpanID, "parent_span_id"), (\.name, "span_name"), (\.start, "start_ns"), (\.end, "end_ns"),
+                (\.service, "service_name"), (\.environment, "environment"), (\.conversationID, "conversation_id"),
+                (\.workflowName, "workflow_name"), (\.agentID, "agent_id"), (\.agentName, "agent_name"), (\.statusCode, "status_code"),
+                (\.operation, "operation_name"), (\.model, "request_model"), (\.tool, "tool_name"),
+                (\.inputMessages, "input_messages"), (\.outputMessages, "output_messages"),
+            ] + SpanAttributeMapping.usageColumns.enumerated().map { (\Columns.tokens[$0.offset], $0.element) }
+        }
+
+        init(_ row: Row, _ columns: Columns) {
+            spanID = row.string(columns.spanID); parentSpanID = row.string(columns.parentSpanID); name = row.string(columns.name)
+            start = row.int64(columns.start); end = row.int64(columns.end)
+            service = row.string(columns.service); environment = row.string(columns.environment)
+            conversationID = row.string(columns.conversationID); workflowName = row.string(columns.workflowName)
+            agentID = row.string(columns.agentID); agentName = row.string(columns.agentName)
+            statusCode = row.string(columns.statusCode); operation = row.string(columns.operation)
+            model = row.string(columns.model); tool = row.string(columns.tool)
+            tokens = columns.tokens.map { row.int64($0) }
+            inputMessages = row.string(columns.inputMessages); outputMessages = row.string(columns.outputMessages)
         }
 
         init(_ draft: SpanDraft) {
