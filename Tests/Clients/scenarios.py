@@ -12,6 +12,9 @@ QUESTION = "What is the capital of Italy?"
 WEATHER_QUESTION = "What is the weather in Lisbon?"
 WEATHER_RESULT = "21 degrees and sunny"
 EMBED_INPUTS = ["The cat sat on the mat.", "Il pleut sur Paris."]
+# get_weather as the API's tool definition, for clients that take raw tool dicts.
+WEATHER_TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "Get the current weather in a city.",
+                  "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
 
 
 def weather_responder(model: str = MODEL) -> dict:

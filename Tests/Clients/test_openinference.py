@@ -11,13 +11,12 @@ import pytest
 from mistralai.client import Mistral
 from openinference.instrumentation.mistralai import MistralAIInstrumentor
 
-from scenarios import (EMBED_INPUTS, EMBED_MODEL, MODEL, QUESTION, WEATHER_QUESTION, WEATHER_RESULT, assert_chat_span,
+from scenarios import (WEATHER_TOOLS, EMBED_INPUTS, EMBED_MODEL, MODEL, QUESTION, WEATHER_QUESTION, WEATHER_RESULT, assert_chat_span,
                        assert_default_answer, assert_weather_answer, get_weather, weather_responder)
 from telemetry import genai, messages
 
 USER = [{"role": "user", "content": QUESTION}]
-TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "Get the current weather in a city.",
-          "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
+TOOLS = WEATHER_TOOLS
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -12,14 +12,13 @@ import openlit
 import pytest
 from mistralai import Mistral
 
-from scenarios import (EMBED_INPUTS, EMBED_MODEL, MODEL, QUESTION, WEATHER_QUESTION, assert_chat_span,
+from scenarios import (WEATHER_TOOLS, EMBED_INPUTS, EMBED_MODEL, MODEL, QUESTION, WEATHER_QUESTION, assert_chat_span,
                        assert_default_answer, assert_weather_answer, get_weather, weather_responder)
 from telemetry import genai, messages
 
 assert version("mistralai").startswith("1."), "OpenLIT wraps the 1.x SDK"
 USER = [{"role": "user", "content": QUESTION}]
-TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "Get the current weather in a city.",
-          "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
+TOOLS = WEATHER_TOOLS
 
 
 @pytest.fixture(scope="module", autouse=True)

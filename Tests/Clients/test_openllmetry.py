@@ -14,7 +14,7 @@ from mistralai import Mistral
 from mistralai.models import AssistantMessage, FunctionCall, ToolCall, ToolMessage, UserMessage
 from opentelemetry.instrumentation.mistralai import MistralAiInstrumentor
 
-from scenarios import (EMBED_INPUTS, EMBED_MODEL, MODEL, QUESTION, WEATHER_QUESTION, assert_chat_span,
+from scenarios import (WEATHER_TOOLS, EMBED_INPUTS, EMBED_MODEL, MODEL, QUESTION, WEATHER_QUESTION, assert_chat_span,
                        assert_default_answer, assert_weather_answer, get_weather, weather_responder)
 from telemetry import genai, messages
 
@@ -22,8 +22,7 @@ assert version("mistralai").startswith("1."), "OpenLLMetry wraps the 1.x SDK"
 # Messages as the SDK's models: the instrumentation reads `message.content`, so a dict message's
 # content would be left out of the span.
 USER = [UserMessage(content=QUESTION)]
-TOOLS = [{"type": "function", "function": {"name": "get_weather", "description": "Get the current weather in a city.",
-          "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
+TOOLS = WEATHER_TOOLS
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -42,6 +42,15 @@ struct Call {
 
     func body() throws -> BodyReader { try BodyReader.parse(request.body) }
 
+    /// The body as JSON, which must be there: empty is a 422 saying what was expected
+    /// (`what`), as is a body that is not JSON.
+    func requiredJSON(_ what: String) throws -> JSON {
+        guard !request.body.isEmpty else { throw APIError.validation("body: \(what) is required") }
+        do { return try JSON.parse(request.body) } catch let error as JSONParseError {
+            throw APIError.validation("body: invalid JSON: \(error)")
+        }
+    }
+
     func query(_ name: String) -> String? { queryItems.last(where: { $0.name == name })?.value }
 
     func queryAll(_ name: String) -> [String] { queryItems.filter { $0.name == name }.map(\.value) }

@@ -12,11 +12,7 @@ enum ModelCardRoutes {
 
     static func add(_ call: Call) throws -> HTTPResponseBox {
         try call.requireBearer(noWorkspace)
-        guard !call.request.body.isEmpty else { throw APIError.validation("body: a model card, an array of them or {\"models\": [...]} is required") }
-        let value: JSON
-        do { value = try JSON.parse(call.request.body) } catch let error as JSONParseError {
-            throw APIError.validation("body: invalid JSON: \(error)")
-        }
+        let value = try call.requiredJSON("a model card, an array of them or {\"models\": [...]}")
         let cards: [ModelCard]
         switch value {
         case .array(let items): cards = try ModelCatalogue.parseList(items, path: { "body[\($0)]" })

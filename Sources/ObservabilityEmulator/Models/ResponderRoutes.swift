@@ -12,11 +12,7 @@ enum ResponderRoutes {
 
     static func add(_ call: Call) throws -> HTTPResponseBox {
         try call.requireBearer(noWorkspace)
-        guard !call.request.body.isEmpty else { throw APIError.validation("body: a responder, an array of responders or {\"responders\": [...]} is required") }
-        let value: JSON
-        do { value = try JSON.parse(call.request.body) } catch let error as JSONParseError {
-            throw APIError.validation("body: invalid JSON: \(error)")
-        }
+        let value = try call.requiredJSON("a responder, an array of responders or {\"responders\": [...]}")
         let rules = try Responder.parseList(value)
         if rules.isEmpty { throw APIError.validation("body: no responders to add") }
         if rules.count > 1000 { throw APIError(413, nil, "at most 1000 responders per request (got \(rules.count))") }
