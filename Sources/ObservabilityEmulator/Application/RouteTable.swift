@@ -141,6 +141,8 @@ enum RouteTable {
         Route("GET", "/__emulator/snapshots", "emulator_snapshot_list", .control, .pool, SnapshotRoutes.list),
         Route("POST", "/__emulator/snapshots/{name}/restore", "emulator_snapshot_restore", .control, .pool, SnapshotRoutes.restore),
         Route("DELETE", "/__emulator/snapshots/{name}", "emulator_snapshot_delete", .control, .pool, SnapshotRoutes.delete),
+        Route("GET", "/__emulator/export/spans", "emulator_export_spans", .control, .pool, SnapshotRoutes.exportSpans),
+        Route("GET", "/__emulator/export/events", "emulator_export_events", .control, .pool, SnapshotRoutes.exportEvents),
         Route("POST", "/__emulator/events", "emulator_ingest_events", .control, .pool, ControlRoutes.ingest),
         Route("GET", "/__emulator/requests", "emulator_requests", .control, .pool, ControlRoutes.requests),
         Route("DELETE", "/__emulator/requests", "emulator_requests_clear", .control, .pool, ControlRoutes.clearRequests),

@@ -2,8 +2,25 @@ import EmulatorHTTP
 import EmulatorJSON
 import Foundation
 
-/// `/__emulator/snapshots`: save the whole state under a name, list, restore, delete.
+/// `/__emulator/snapshots`: save the whole state under a name, list, restore, delete; and
+/// `/__emulator/export/{spans,events}`: one workspace's data as JSON lines.
 enum SnapshotRoutes {
+    private static let noWorkspace = "an export is of a workspace: send 'Authorization: Bearer <token>'"
+
+    static func exportSpans(_ call: Call) throws -> HTTPResponseBox {
+        try call.requireBearer(noWorkspace)
+        return jsonLines(try call.store.exportSpans(workspaceID: call.workspace.id))
+    }
+
+    static func exportEvents(_ call: Call) throws -> HTTPResponseBox {
+        try call.requireBearer(noWorkspace)
+        return jsonLines(try call.store.exportEvents(workspaceID: call.workspace.id))
+    }
+
+    private static func jsonLines(_ bytes: [UInt8]) -> HTTPResponseBox {
+        .raw(HTTPResponse(status: 200, headers: [(HTTPHeader.contentType, "application/x-ndjson")], body: bytes))
+    }
+
     static func save(_ call: Call) throws -> HTTPResponseBox {
         let name = try call.body().requiredString("name", maxLength: Snapshots.maximumNameLength)
         try Snapshots.checkName(name, field: "name")

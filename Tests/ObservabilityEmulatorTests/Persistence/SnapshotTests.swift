@@ -67,3 +67,48 @@ final class SnapshotTests: ApplicationTestCase {
         }
     }
 }
+
+/// A workspace's spans as OTLP JSON lines and its events as JSON lines, loaded again into
+/// another workspace through the receiver and the event loader: the same rows come back.
+final class WorkspaceExportTests: ApplicationTestCase {
+    func testSpansAndEventsRoundTrip() throws {
+        let spans = (1...3).map { index in
+            #"{"traceId":"\#(String(format: "%032x", 0xfeed0 + index % 2))","spanId":"\#(String(format: "%016x", index))","name":"step \#(index)","kind":3,"startTimeUnixNano":"\#(1_000 * index)","endTimeUnixNano":"\#(2_000 * index)","status":{"code":2,"message":"boom"},"attributes":[{"key":"gen_ai.operation.name","value":{"stringValue":"chat"}},{"key":"gen_ai.usage.input_tokens","value":{"intValue":"\#(index)"}}]}"#
+        }
+        let body = #"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"exporter"}}]},"scopeSpans":[{"scope":{"name":"s","version":"1"},"spans":[\#(spans.joined(separator: ","))]}]}]}"#
+        XCTAssertEqual(try call("POST", "/telemetry/v1/traces", body: body).status, 200)
+        let event: JSON = ["created_at": "2031-01-01T00:00:00.000Z", "extra_fields": ["model_name": "mistral-small-latest", "metadata": ["team": "a"]],
+                           "request_messages": [["role": "user", "content": "q"]], "response_messages": [["role": "assistant", "content": "a"]]]
+        XCTAssertEqual(try call("POST", "/__emulator/events", json: event).status, 201)
+
+        let exportedSpans = try call("GET", "/__emulator/export/spans")
+        XCTAssertEqual(exportedSpans.status, 200)
+        XCTAssertEqual(exportedSpans.header("Content-Type"), "application/x-ndjson")
+        let lines = exportedSpans.text.split(separator: "\n")
+        XCTAssertEqual(lines.count, 2, "one line per trace")
+        let exportedEvents = try call("GET", "/__emulator/export/events").text
+        XCTAssertEqual(exportedEvents.split(separator: "\n").count, 1)
+
+        for line in lines {
+            XCTAssertEqual(try call("POST", "/telemetry/v1/traces", auth: .token("copy"), body: String(line)).status, 200)
+        }
+        // Event ids are unique in an emulator: the events go back where they came from, after a reset.
+        XCTAssertEqual(try call("POST", "/__emulator/reset", json: ["scope": "workspace"]).status, 204)
+        XCTAssertEqual(try call("GET", "/__emulator/export/events").text, "")
+        XCTAssertEqual(try call("POST", "/__emulator/events", body: exportedEvents, headers: [("Content-Type", "application/x-ndjson")]).status, 201)
+        XCTAssertEqual(try call("GET", "/__emulator/export/events").text, exportedEvents, "the events come back as they were")
+        for line in lines { XCTAssertEqual(try call("POST", "/telemetry/v1/traces", body: String(line)).status, 200) }
+        func rows(_ token: String) throws -> [JSON] {
+            try call("POST", "\(v1)/spans/search?page_size=100", auth: .token(token), json: .object(JSONObject([("search_expression", .string("service_name = 'exporter'"))])))
+                .json["spans"]?["results"]?.arrayValue ?? []
+        }
+        let original = try rows(token), copy = try rows("copy")
+        XCTAssertEqual(original.count, 3)
+        let keys = ["trace_id", "span_id", "parent_span_id", "span_name", "span_kind", "start_time", "end_time", "status_code", "status_message",
+                    "operation_name", "usage_input_tokens", "service_name", "scope_name", "scope_version"]
+        XCTAssertEqual(copy.map { row in keys.map { row[$0] } }, original.map { row in keys.map { row[$0] } })
+        let anonymous = try call("GET", "/__emulator/export/spans", auth: Auth.none)
+        XCTAssertEqual(anonymous.status, 401, anonymous.text)
+        XCTAssertTrue(anonymous.errorMessage.contains("an export is of a workspace"), anonymous.text)
+    }
+}
