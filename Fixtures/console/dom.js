@@ -165,10 +165,10 @@ export function copyButton(text, label = "Copy") {
 }
 
 /** An id, shortened for the eye when long, always with a copy button for the whole of it;
- * a link when `href` is given. */
-export function idRef(id, href) {
+ * a link when `href` is given; `full` shows all of it (headings, detail fields). */
+export function idRef(id, href, { full = false } = {}) {
   if (!id) return h("span", { class: "muted" }, "—");
-  const text = shortID(id);
+  const text = full ? id : shortID(id);
   return h("span", { class: "id-ref" },
     href ? h("a", { href, class: "mono", title: id }, text) : h("span", { class: "mono", title: id }, text),
     copyButton(id, "Copy id"));

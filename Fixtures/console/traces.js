@@ -106,8 +106,9 @@ async function runSearch(kind, f, input, errorSlot, results, cursor = null) {
   } catch (error) {
     fill(results);
     const column = error.status === 400 ? errorColumn(error.message) : null;
-    if (column !== null && column - offset >= 1 && column - offset <= expression.length + 1) {
-      const at = column - offset;
+    // An error past the typed text (at the wrapper's closing parenthesis) is at its end.
+    if (column !== null && column - offset >= 1 && column - offset <= expression.length + 3) {
+      const at = Math.min(column - offset, expression.length + 1);
       const mark = markedExpression(expression, at);
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-describedby", "trace-expression-error");
@@ -277,7 +278,7 @@ function spanPanel(s, evaluations, logs, traceStart) {
     h("h2", { id: "span-h" }, s.span_name),
     withJSON(s, [
       fields([
-        ["Span", idRef(s.span_id)], ["Parent", s.parent_span_id ? idRef(s.parent_span_id) : null],
+        ["Span", idRef(s.span_id, null, { full: true })], ["Parent", s.parent_span_id ? idRef(s.parent_span_id, null, { full: true }) : null],
         ["Kind", s.span_kind], ["Status", [badge(s.status_code, statusKind(s.status_code)), s.status_message ? ` ${s.status_message}` : ""]],
         ["Starts at", `+${durationNs((Date.parse(s.start_time) - traceStart) * 1e6)}`],
         ["Duration", durationNs(s.duration_ns)], ["Service", s.service_name], ["Scope", `${s.scope_name} ${s.scope_version}`.trim() || null],
