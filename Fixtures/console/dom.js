@@ -147,11 +147,27 @@ export async function copyText(text) {
   return ok;
 }
 
+/** Two overlapping sheets, drawn (no icon font: the console ships no font). */
+function copyIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("width", "12");
+  svg.setAttribute("height", "12");
+  svg.setAttribute("aria-hidden", "true");
+  for (const [x, y] of [[5, 1], [1, 5]]) {
+    const rect = document.createElementNS(ns, "rect");
+    for (const [k, v] of Object.entries({ x, y, width: 10, height: 10, rx: 2, fill: x === 1 ? "var(--panel)" : "none", stroke: "currentColor", "stroke-width": 1.5 })) rect.setAttribute(k, v);
+    svg.append(rect);
+  }
+  return svg;
+}
+
 /** A small button that copies `text` and says so for a moment. */
 export function copyButton(text, label = "Copy") {
   const button = h("button", { type: "button", class: "copy", title: `${label}: ${text.length > 80 ? text.slice(0, 80) + "…" : text}`, "aria-label": label, "data-copy": text });
-  const idle = "⧉";
-  button.textContent = idle;
+  const idle = () => button.replaceChildren(copyIcon());
+  idle();
   button.addEventListener("click", async (e) => {
     e.preventDefault();
     e.stopPropagation();
@@ -159,7 +175,7 @@ export function copyButton(text, label = "Copy") {
     button.textContent = ok ? "✓" : "✕";
     button.classList.toggle("copied", ok);
     button.setAttribute("aria-label", ok ? "Copied" : "Copy failed");
-    setTimeout(() => { button.textContent = idle; button.classList.remove("copied"); button.setAttribute("aria-label", label); }, 1500);
+    setTimeout(() => { idle(); button.classList.remove("copied"); button.setAttribute("aria-label", label); }, 1500);
   });
   return button;
 }

@@ -241,7 +241,7 @@ export async function tracePage(view, traceID, spanID) {
   }));
 
   const axis = h("div", { class: "timeline-axis", "aria-hidden": "true" }, ticks(total).map((t) => {
-    const tick = h("span", { class: "tick" }, t === 0 ? "0" : durationNs(t * 1e6));
+    const tick = h("span", { class: t / total > 0.85 ? "tick end" : "tick" }, t === 0 ? "0" : durationNs(t * 1e6));
     tick.style.left = `${(t / total) * 100}%`;
     return tick;
   }));
