@@ -153,7 +153,8 @@ function ticks(totalMs) {
   const power = 10 ** Math.floor(Math.log10(raw || 1));
   const step = [1, 2, 5, 10].map((m) => m * power).find((v) => v >= raw) || raw;
   const out = [];
-  for (let t = 0; t <= totalMs + 1e-9; t += step) out.push(t);
+  // A tick too near the end would write over its neighbour; the total is in the heading.
+  for (let t = 0; t <= totalMs * 0.88; t += step) out.push(t);
   return out;
 }
 
@@ -241,7 +242,7 @@ export async function tracePage(view, traceID, spanID) {
   }));
 
   const axis = h("div", { class: "timeline-axis", "aria-hidden": "true" }, ticks(total).map((t) => {
-    const tick = h("span", { class: t / total > 0.85 ? "tick end" : "tick" }, t === 0 ? "0" : durationNs(t * 1e6));
+    const tick = h("span", { class: "tick" }, t === 0 ? "0" : durationNs(t * 1e6));
     tick.style.left = `${(t / total) * 100}%`;
     return tick;
   }));

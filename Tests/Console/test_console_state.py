@@ -45,6 +45,13 @@ def span(trace_id: str, span_id: str, name: str, status: int = 1, parent: str = 
             "attributes": [{"key": k, "value": {"stringValue": v}} for k, v in (attributes or {}).items()]}
 
 
+def reload(page):
+    """Opens the page's own URL afresh, as a reload does, waiting for it to load."""
+    url = page.eval("location.href")
+    page.goto("about:blank")
+    page.goto(url)
+
+
 def rows_of(page, what="the results"):
     return page.wait_for("!document.querySelector('main .loading') && document.querySelector('main tbody') && "
                          "[...document.querySelectorAll('main tbody tr td:first-child a')].map(a => a.title || a.dataset.span)", what=what)
@@ -91,7 +98,7 @@ def test_list_filters_survive_a_reload(page, emulator):
     _, expected = call(emulator.url, "POST", f"{V1}/spans/search?page_size=25", {"search_expression":
         "(span_name ILIKE '%chat%' OR operation_name = 'chat') AND service_name = 'rag-search' AND status_code = 'Ok'"})
     assert shown == [s["span_id"] for s in expected["spans"]["results"]] and shown
-    page.eval("location.reload()")
+    reload(page)
     page.wait_for("document.querySelector('#find-service') && document.querySelector('#find-service').value === 'rag-search'", what="the filters after reload")
     assert page.eval("document.querySelector('#find-status').value") == "Ok"
     assert page.eval("document.querySelector('#find-name').value") == "chat"
@@ -192,7 +199,7 @@ def test_dark_mode_follows_the_system_and_the_toggle_is_kept(page, emulator, art
     page.eval("localStorage.removeItem('obs-console.theme')")
     page.send("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
     try:
-        page.eval("location.reload()")
+        reload(page)
         page.wait_for("document.documentElement && document.documentElement.dataset.theme === 'dark'", what="dark from the system")
         dark = page.eval("getComputedStyle(document.querySelector('main')).color")
         page.wait_for("document.querySelector('.stats')")
@@ -201,7 +208,7 @@ def test_dark_mode_follows_the_system_and_the_toggle_is_kept(page, emulator, art
         assert page.eval("document.documentElement.dataset.theme") == "light"
         assert page.eval("localStorage.getItem('obs-console.theme')") == "light"
         assert page.eval("getComputedStyle(document.querySelector('main')).color") != dark
-        page.eval("location.reload()")
+        reload(page)
         page.wait_for("document.querySelector('#theme-toggle') && document.querySelector('.stats')")
         assert page.wait_for("document.documentElement.dataset.theme") == "light", "the choice outlives a reload"
         page.click("#theme-toggle")
