@@ -271,3 +271,14 @@ def test_a_spans_logs_show_with_it(page, emulator, artefacts):
     page.resize(390, 844, mobile=True)
     show(page, f"#/traces/{SEEDED_TRACE}/{record['span_id']}?x=1", "document.querySelector('.span-detail')")
     page.screenshot(str(artefacts / "390-trace-detail.png"), full_page=True)
+
+
+def test_the_journal_filters_are_in_the_url(page, emulator):
+    show(page, "#/journal", "document.querySelector('#journal-path')")
+    page.type_into("#journal-path", "/v1/observability/judges")
+    page.wait_for("location.hash.includes('path=%2Fv1%2Fobservability%2Fjudges')", what="the path filter in the URL")
+    page.eval("document.querySelector('#journal-live').click()")
+    page.wait_for("location.hash.includes('live=0')")
+    reload(page)
+    page.wait_for("document.querySelector('#journal-path') && document.querySelector('#journal-path').value === '/v1/observability/judges'", what="the filter after reload")
+    assert page.eval("document.querySelector('#journal-live').checked") is False
