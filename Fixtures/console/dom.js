@@ -185,7 +185,7 @@ export function copyButton(text, label = "Copy") {
 export function idRef(id, href, { full = false } = {}) {
   if (!id) return h("span", { class: "muted" }, "—");
   const text = full ? id : shortID(id);
-  return h("span", { class: "id-ref" },
+  return h("span", { class: full ? "id-ref" : "id-ref short" },
     href ? h("a", { href, class: "mono", title: id }, text) : h("span", { class: "mono", title: id }, text),
     copyButton(id, "Copy id"));
 }
