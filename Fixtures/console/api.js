@@ -45,14 +45,15 @@ export class APIError extends Error {
 }
 
 /** Calls the API; resolves to the parsed JSON (null for 204), rejects with an APIError. */
-export async function api(method, path, { body, query, control = false } = {}) {
+export async function api(method, path, { body, query, control = false, token = null } = {}) {
   const url = new URL(path, location.origin);
   for (const [key, value] of Object.entries(query || {})) {
     if (value === null || value === undefined || value === "") continue;
     for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, v);
   }
   const headers = { Accept: "application/json" };
-  if (session.token) headers.Authorization = `Bearer ${session.token}`;
+  const bearer = token || session.token;
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
   if (control && session.adminToken) headers["X-Emulator-Admin-Token"] = session.adminToken;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let response;
@@ -73,7 +74,7 @@ export async function api(method, path, { body, query, control = false } = {}) {
       : typeof data === "string" ? data : `HTTP ${response.status}`;
     throw new APIError(response.status, detail && detail.error_code || null, message || `HTTP ${response.status}`, data);
   }
-  learnWorkspace(data);
+  if (!token) learnWorkspace(data);
   return data;
 }
 

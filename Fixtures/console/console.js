@@ -7,12 +7,16 @@ import { judgesPage, judgePage, campaignsPage, campaignPage } from "./judges.js"
 import { datasetsPage, datasetPage } from "./datasets.js";
 import { pipelinesPage, pipelinePage, runsPage, runPage } from "./evaluations.js";
 import { journalPage, faultsPage, leaveJournal } from "./control.js";
+import { logsPage } from "./logs.js";
+import { currentRoute, hashFor, withParams, go } from "./route.js";
+import { ownCounts } from "./finder.js";
 
 /** Sections in the navigation; `probe` names an API that may not be served by this build. */
 const SECTIONS = [
   { id: "overview", label: "Overview", list: overviewPage },
   { id: "events", label: "Events", list: eventsPage, item: eventPage },
   { id: "traces", label: "Traces", list: tracesPage, item: tracePage },
+  { id: "logs", label: "Logs", list: logsPage },
   { id: "judges", label: "Judges", list: judgesPage, item: judgePage },
   { id: "campaigns", label: "Campaigns", list: campaignsPage, item: campaignPage },
   { id: "datasets", label: "Datasets", list: datasetsPage, item: datasetPage },
@@ -54,10 +58,8 @@ function markCurrent(sectionID) {
 async function render() {
   const ticket = ++renderCount;
   leaveJournal();
-  const hash = location.hash.replace(/^#\/?/, "");
-  const [path, queryString] = hash.split("?");
-  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
-  const params = new URLSearchParams(queryString || "");
+  const { path, parts, params } = currentRoute();
+  adoptToken(params, parts);
   const section = SECTIONS.find((s) => s.id === (parts[0] || "overview"));
   markCurrent(section ? section.id : "");
   document.body.classList.remove("nav-open");
@@ -77,6 +79,20 @@ async function render() {
   if (ticket === renderCount) focusTitle();
 }
 
+/** The token is part of the URL: a link with ?token= switches to that workspace; a URL without
+ * one gets the current token written in (replacing the history entry, not adding one). */
+function adoptToken(params, parts) {
+  const token = params.get("token");
+  if (token && token !== session.token) {
+    session.use(token, session.adminToken);
+    document.getElementById("token").value = session.token;
+    document.dispatchEvent(new CustomEvent("token-changed"));
+  } else if (!token && session.token) {
+    params.set("token", session.token);
+    history.replaceState(null, "", hashFor(parts.length ? parts : ["overview"], params));
+  }
+}
+
 /** After navigation, focus goes to the page title (screen readers announce the new page); not on
  * the first page shown, so that Tab still starts at the skip link. */
 function focusTitle() {
@@ -88,18 +104,19 @@ function focusTitle() {
 async function overviewPage(target) {
   const header = pageHeader("Overview", "A local emulator of Mistral's observability API. Everything here is read through that API with the token above, as an SDK would.");
   fill(target, header, loading());
-  const [health, judges] = await Promise.all([
+  const [health, judges, own] = await Promise.all([
     control("GET", "/__emulator/health").catch((error) => ({ error })),
     api("GET", `${V1}/judges`, { query: { page_size: 1 } }).catch((error) => ({ error })),
+    ownCounts().catch((error) => ({ error })),
   ]);
-  const card = (title, value, href, text) => h("li", { class: "panel stat" }, h("span", { class: "stat-value" }, String(value ?? "—")), h("span", { class: "stat-label" }, title), href ? link(href, text) : null);
+  const card = (title, value, href, text, id) => h("li", { class: "panel stat", id }, h("span", { class: "stat-value" }, String(value ?? "—")), h("span", { class: "stat-label" }, title), href ? link(href, text) : null);
   const ok = !health.error;
   fill(target, header,
-    h("ul", { class: "stats", "aria-label": "Counts" },
-      card("events stored", ok ? health.events : null, "#/events", "Search events →"),
-      card("seeded spans", ok ? health.fixture_spans : null, "#/traces", "Search traces →"),
-      card("judges in this workspace", judges.error ? null : judges.judges.count, "#/judges", "Open judges →"),
-      card("seeded log records", ok ? health.fixture_logs : null, null)),
+    h("ul", { class: "stats", "aria-label": "Counts of this token's own data" },
+      card("traces sent with this token", own.error ? null : own.traces, "#/traces?mine=1", "Find mine →", "own-traces"),
+      card("spans sent with this token", own.error ? null : own.spans, "#/traces?view=spans&mine=1", "Search spans →", "own-spans"),
+      card("judges in this workspace", judges.error ? null : judges.judges.count, "#/judges", "Open judges →", "own-judges")),
+    ok ? h("p", { class: "muted shared-counts" }, `Shared by every workspace: ${health.fixture_events} seeded events, ${health.fixture_spans} seeded spans, ${health.fixture_logs} seeded log records (${health.events} events stored in all).`) : null,
     judges.error ? errorBox(judges.error, "The API refused this token") : null,
     h("section", { class: "panel" }, h("h2", {}, "Emulator"), ok ? fields([
       ["Version", health.version], ["Uptime", `${health.uptime_s} s`], ["Database", health.database], ["Search index", health.search_index],
@@ -124,12 +141,16 @@ function buildSwitcher() {
     if (!token.value.trim()) { token.setAttribute("aria-invalid", "true"); token.focus(); return; }
     token.removeAttribute("aria-invalid");
     session.use(token.value, admin.value);
+    onTokenChanged();
+    go(withParams({ token: session.token }));
+  });
+  const onTokenChanged = () => {
     fillRecent();
     showWorkspace();
     buildNav();
     api("GET", `${V1}/judges`, { query: { page_size: 1 } }).catch(() => {});
-    render();
-  });
+  };
+  document.addEventListener("token-changed", onTokenChanged);
   document.addEventListener("workspace-known", showWorkspace);
   document.getElementById("menu-toggle").addEventListener("click", (e) => {
     const open = document.body.classList.toggle("nav-open");
@@ -137,9 +158,31 @@ function buildSwitcher() {
   });
 }
 
+/** Light or dark: the system's preference unless the toggle chose one (kept in localStorage). */
+function buildThemeToggle() {
+  const KEY = "obs-console.theme";
+  const button = document.getElementById("theme-toggle");
+  const system = window.matchMedia("(prefers-color-scheme: dark)");
+  const chosen = () => { try { return localStorage.getItem(KEY); } catch { return null; } };
+  const apply = () => {
+    const theme = chosen() || (system.matches ? "dark" : "light");
+    document.documentElement.dataset.theme = theme;
+    button.setAttribute("aria-pressed", String(theme === "dark"));
+    button.title = theme === "dark" ? "Dark mode (click for light)" : "Light mode (click for dark)";
+  };
+  button.addEventListener("click", () => {
+    const next = document.documentElement.dataset.theme === "dark" ? "light" : "dark";
+    try { localStorage.setItem(KEY, next); } catch { /* private mode */ }
+    apply();
+  });
+  system.addEventListener("change", apply);
+  apply();
+}
+
+buildThemeToggle();
 buildSwitcher();
 buildNav();
 api("GET", `${V1}/judges`, { query: { page_size: 1 } }).catch(() => {});
 window.addEventListener("hashchange", render);
-if (!location.hash) history.replaceState(null, "", "#/overview");
+if (!location.hash) history.replaceState(null, "", hashFor(["overview"], { token: session.token }));
 render();

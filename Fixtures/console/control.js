@@ -1,6 +1,7 @@
 // The control plane: the request journal (live, filterable) and fault rules.
 import { control as call, session } from "./api.js";
 import { h, fill, table, errorBox, loading, control, select, pageHeader, badge, code, notice } from "./dom.js";
+import { withParams } from "./route.js";
 
 const journal = { method: "", path_prefix: "", status: "", mine: false, live: true, timer: null };
 
@@ -10,8 +11,13 @@ export function leaveJournal() {
   journal.timer = null;
 }
 
-export async function journalPage(view) {
+export async function journalPage(view, params) {
   leaveJournal();
+  // The filters are in the URL (method, path, status, mine, live=0); typing rewrites it in place.
+  Object.assign(journal, { method: params.get("method") || "", path_prefix: params.get("path") || "", status: params.get("status") || "",
+    mine: params.get("mine") === "1", live: params.get("live") !== "0" });
+  const keep = () => history.replaceState(null, "", withParams({ method: journal.method, path: journal.path_prefix, status: journal.status,
+    mine: journal.mine ? "1" : null, live: journal.live ? null : "0" }));
   const results = h("section", { "aria-label": "Journal entries" });
   const status = h("span", { class: "muted", role: "status", id: "journal-status" });
   const methodSelect = select([["", "any"], "GET", "POST", "PUT", "PATCH", "DELETE"], journal.method, { id: "journal-method", onchange: (e) => { journal.method = e.target.value; refresh(); } });
@@ -23,6 +29,7 @@ export async function journalPage(view) {
   async function refresh() {
     clearTimeout(journal.timer);
     if (!view.contains(results)) return;
+    keep();
     try {
       const query = { limit: 200, method: journal.method, path_prefix: journal.path_prefix, status: journal.status,
         workspace_id: journal.mine ? session.workspaceID || "unknown" : "" };

@@ -1,6 +1,6 @@
 // Datasets with their records and import tasks.
 import { api, V1 } from "./api.js";
-import { h, fill, table, fields, link, when, errorBox, loading, pageHeader, badge, shortID, conversation } from "./dom.js";
+import { h, fill, table, fields, link, when, errorBox, loading, pageHeader, badge, shortID, conversation, idRef, withJSON } from "./dom.js";
 
 export async function datasetsPage(view) {
   const header = pageHeader("Datasets", "The workspace's datasets.");
@@ -28,20 +28,20 @@ export async function datasetPage(view, id, params) {
     const taskList = tasks.tasks || tasks;
     fill(view,
       pageHeader(dataset.name, dataset.description, link("#/datasets", "← Datasets", { class: "button secondary" })),
-      h("section", { class: "panel" }, fields([["Id", h("span", { class: "mono" }, dataset.id)], ["Slug", dataset.slug], ["Created (UTC)", when(dataset.created_at)], ["Records", String(recs.count)]])),
+      h("section", { class: "panel" }, withJSON(dataset, fields([["Id", idRef(dataset.id, null, { full: true })], ["Slug", dataset.slug], ["Created (UTC)", when(dataset.created_at)], ["Records", String(recs.count)]]), "dataset")),
       h("h2", { id: "records-h" }, "Records"),
       h("ul", { class: "records", "aria-labelledby": "records-h" }, recs.results.length ? recs.results.map((r) => h("li", { class: "panel" },
         h("details", {}, h("summary", {}, badge(r.source || "record"), " ", h("span", { class: "mono" }, shortID(r.id)), " · ",
           previewOf(r.payload), " · ", when(r.created_at)),
-          r.payload && Array.isArray(r.payload.messages) ? conversation(r.payload.messages, "Record messages") : fields([["Payload", r.payload]]),
-          fields([["Properties", r.properties]])))) : h("li", { class: "muted" }, "No record.")),
+          withJSON(r, [r.payload && Array.isArray(r.payload.messages) ? conversation(r.payload.messages, "Record messages") : fields([["Payload", r.payload]]),
+            fields([["Id", idRef(r.id, null, { full: true })], ["Properties", r.properties]])], "record")))) : h("li", { class: "muted" }, "No record.")),
       h("nav", { class: "pager", "aria-label": "Record pages" },
         page > 1 ? link(`#/datasets/${id}?page=${page - 1}`, "← Previous", { class: "button secondary" }) : null,
         h("span", { class: "muted" }, `Page ${page}`),
         recs.next ? link(`#/datasets/${id}?page=${page + 1}`, "Next →", { class: "button secondary" }) : null),
       h("h2", {}, "Import tasks"),
       table("Import tasks", ["Task", "Status", "Progress", "Message", "Records", "Created (UTC)"], taskList.results.map((t) => [
-        h("span", { class: "mono" }, shortID(t.id)), badge(t.status), t.progress == null ? "—" : `${t.progress}%`, t.message || "—",
+        idRef(t.id), badge(t.status), t.progress == null ? "—" : `${t.progress}%`, t.message || "—",
         t.result ? `${t.result.imported_record_count} imported, ${t.result.skipped_record_count} skipped` : "—", when(t.created_at),
       ]), { empty: "No import task." }));
   } catch (error) {

@@ -130,3 +130,80 @@ export function conversation(messages, label = "Conversation") {
         code(`${call.function?.name ?? "tool"}(${typeof call.function?.arguments === "string" ? call.function.arguments : JSON.stringify(call.function?.arguments ?? {})})`))));
   }));
 }
+
+/** Puts text on the clipboard: the async Clipboard API where the page may use it, else a
+ * selected textarea and execCommand (plain http on another host than localhost). */
+export async function copyText(text) {
+  try {
+    if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(text); return true; }
+  } catch { /* denied: fall back */ }
+  const area = h("textarea", { class: "visually-hidden", "aria-hidden": "true" });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  let ok = false;
+  try { ok = document.execCommand("copy"); } catch { ok = false; }
+  area.remove();
+  return ok;
+}
+
+/** Two overlapping sheets, drawn (no icon font: the console ships no font). */
+function copyIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("width", "12");
+  svg.setAttribute("height", "12");
+  svg.setAttribute("aria-hidden", "true");
+  for (const [x, y] of [[5, 1], [1, 5]]) {
+    const rect = document.createElementNS(ns, "rect");
+    for (const [k, v] of Object.entries({ x, y, width: 10, height: 10, rx: 2, fill: x === 1 ? "var(--panel)" : "none", stroke: "currentColor", "stroke-width": 1.5 })) rect.setAttribute(k, v);
+    svg.append(rect);
+  }
+  return svg;
+}
+
+/** A small button that copies `text` and says so for a moment. */
+export function copyButton(text, label = "Copy") {
+  const button = h("button", { type: "button", class: "copy", title: `${label}: ${text.length > 80 ? text.slice(0, 80) + "…" : text}`, "aria-label": label, "data-copy": text });
+  const idle = () => button.replaceChildren(copyIcon());
+  idle();
+  button.addEventListener("click", async (e) => {
+    e.preventDefault();
+    e.stopPropagation();
+    const ok = await copyText(text);
+    button.textContent = ok ? "✓" : "✕";
+    button.classList.toggle("copied", ok);
+    button.setAttribute("aria-label", ok ? "Copied" : "Copy failed");
+    setTimeout(() => { idle(); button.classList.remove("copied"); button.setAttribute("aria-label", label); }, 1500);
+  });
+  return button;
+}
+
+/** An id, shortened for the eye when long, always with a copy button for the whole of it;
+ * a link when `href` is given; `full` shows all of it (headings, detail fields). */
+export function idRef(id, href, { full = false } = {}) {
+  if (!id) return h("span", { class: "muted" }, "—");
+  const text = full ? id : shortID(id);
+  return h("span", { class: full ? "id-ref" : "id-ref short" },
+    href ? h("a", { href, class: "mono", title: id }, text) : h("span", { class: "mono", title: id }, text),
+    copyButton(id, "Copy id"));
+}
+
+/** A panel's content with a "JSON" toggle that shows the object as the API returned it, and a
+ * copy button for that JSON. `rendered` is what is shown when the toggle is off. */
+export function withJSON(object, rendered, name = "object") {
+  const json = JSON.stringify(object, null, 2);
+  const raw = h("pre", { class: "json raw-json", hidden: true, tabindex: 0, "aria-label": `${name} as JSON` }, json);
+  const body = h("div", { class: "json-rendered" }, rendered);
+  const toggle = h("button", { type: "button", class: "small secondary json-toggle", "aria-pressed": "false",
+    onclick: () => {
+      const on = toggle.getAttribute("aria-pressed") !== "true";
+      toggle.setAttribute("aria-pressed", String(on));
+      raw.hidden = !on;
+      body.hidden = on;
+    } }, "JSON");
+  return h("div", { class: "json-view" },
+    h("div", { class: "json-tools" }, toggle, copyButton(json, `Copy ${name} as JSON`)),
+    body, raw);
+}

@@ -1,7 +1,7 @@
 // Online pipelines with their results, and offline evaluation runs with their statistics. Both
 // APIs may be missing from this emulator build: the shell hides these sections then (api.js).
 import { api, V1 } from "./api.js";
-import { h, fill, table, fields, link, when, errorBox, loading, pageHeader, badge, shortID, durationNs, notice } from "./dom.js";
+import { h, fill, table, fields, link, when, errorBox, loading, pageHeader, badge, shortID, durationNs, notice, idRef, withJSON } from "./dom.js";
 
 export async function pipelinesPage(view) {
   const header = pageHeader("Pipelines", "Online evaluation pipelines: spans matching a selector are judged as they arrive.");
@@ -27,8 +27,8 @@ export async function pipelinePage(view, id) {
       ? (await api("POST", `${V1}/pipeline-results/search`, { query: { page_size: 50 }, body: { pipeline_config_slugs: slugs, search_expression: null } }).catch((e) => ({ error: e })))
       : { pipeline_results: { results: [] } };
     fill(view, pageHeader(pipeline.name, pipeline.description, link("#/pipelines", "← Pipelines", { class: "button secondary" })),
-      h("section", { class: "panel" }, fields([["Id", h("span", { class: "mono" }, pipeline.id)], ["Slug", pipeline.slug], ["Enabled", String(pipeline.enabled)],
-        ["Selectors", pipeline.selectors]])),
+      h("section", { class: "panel" }, withJSON(pipeline, fields([["Id", idRef(pipeline.id, null, { full: true })], ["Slug", pipeline.slug], ["Enabled", String(pipeline.enabled)],
+        ["Selectors", pipeline.selectors]]), "pipeline")),
       h("h2", {}, "Configs"),
       table("Pipeline configs", ["Slug", "Judge", "Version", "Sampling"], (pipeline.pipeline_configs || []).map((c) => [
         h("span", { class: "mono" }, c.slug), c.scorer_slug || "—", c.scorer_version == null ? "—" : String(c.scorer_version), c.sampling ? JSON.stringify(c.sampling) : "all",
@@ -36,7 +36,7 @@ export async function pipelinePage(view, id) {
       h("h2", {}, "Results"),
       results.error ? errorBox(results.error, "Could not read the results")
         : table("Pipeline results", ["Span", "Trace", "Evaluated (UTC)", "Duration", "Labels", "Scores"], results.pipeline_results.results.map((r) => [
-          r.span_name, link(`#/traces/${r.trace_id}/${r.span_id}`, shortID(r.trace_id), { class: "mono" }), when(r.evaluated_at), durationNs(r.duration_ns),
+          r.span_name, idRef(r.trace_id, `#/traces/${r.trace_id}/${r.span_id}`), when(r.evaluated_at), durationNs(r.duration_ns),
           Object.entries(r.judge_labels || {}).map(([k, v]) => `${k}: ${v}`).join("; ") || "—",
           Object.entries(r.judge_scores || {}).map(([k, v]) => `${k}: ${v}`).join("; ") || "—",
         ]), { empty: "No span judged yet." }));
@@ -52,7 +52,7 @@ export async function runsPage(view) {
     const data = await api("POST", `${V1}/evaluation-runs_v2/search`, { query: { page_size: 100 }, body: {} });
     const page = data.runs || data;
     fill(view, header, table("Evaluation runs", ["Run", "Evaluation", "Project", "Status", "Passed", "Created (UTC)"], page.results.map((r) => [
-      link(`#/evaluations/${r.id}`, r.name || shortID(r.id)), r.evaluation ? r.evaluation.name : shortID(r.evaluation_id), r.project ? r.project.name : "—",
+      link(`#/evaluations/${r.id}`, r.name || shortID(r.id)), r.evaluation ? r.evaluation.name : idRef(r.evaluation_id), r.project ? r.project.name : "—",
       badge(r.status), r.passed == null ? "—" : r.passed ? badge("passed", "ok") : badge("failed", "error"), when(r.created_at),
     ]), { empty: "No evaluation run in this workspace." }));
   } catch (error) {
@@ -68,9 +68,9 @@ export async function runPage(view, id) {
       api("GET", `${V1}/evaluation-runs_v2/${encodeURIComponent(id)}/statistics`).catch((e) => ({ error: e })),
     ]);
     fill(view, pageHeader(run.name || "Evaluation run", run.description, link("#/evaluations", "← Evaluation runs", { class: "button secondary" })),
-      h("section", { class: "panel" }, fields([["Id", h("span", { class: "mono" }, run.id)], ["Status", badge(run.status)],
+      h("section", { class: "panel" }, withJSON(run, fields([["Id", idRef(run.id, null, { full: true })], ["Status", badge(run.status)],
         ["Passed", run.passed == null ? null : String(run.passed)], ["Generations", run.num_generations], ["Created (UTC)", when(run.created_at)],
-        ["Goals", run.goal_results && Object.keys(run.goal_results).length ? run.goal_results : null], ["Run scores", run.run_scores && Object.keys(run.run_scores).length ? run.run_scores : null]])),
+        ["Goals", run.goal_results && Object.keys(run.goal_results).length ? run.goal_results : null], ["Run scores", run.run_scores && Object.keys(run.run_scores).length ? run.run_scores : null]]), "evaluation run")),
       h("h2", {}, "Statistics"),
       stats.error ? errorBox(stats.error, "Could not read the statistics") : statistics(stats.statistics || {}));
   } catch (error) {

@@ -1,9 +1,34 @@
 // Chat-completion events: a filter builder over the fields API, extra fields, cursor paging,
 // and an event's detail with its conversation and similar events.
 import { api, V1 } from "./api.js";
-import { h, fill, table, fields, link, code, when, errorBox, loading, control, select, pageHeader, conversation, shortID, notice } from "./dom.js";
+import { h, fill, table, fields, link, code, when, errorBox, loading, control, select, pageHeader, conversation, idRef, notice, withJSON } from "./dom.js";
+import { PRESETS, timeWindow } from "./finder.js";
+import { currentRoute, withParams, go } from "./route.js";
 
-const state = { conditions: [], combinator: "AND", extra: ["model_name", "total_time_elapsed"], pageSize: 20, cursors: [null], page: 0 };
+const DEFAULT_EXTRA = ["model_name", "total_time_elapsed"];
+const state = { conditions: [], combinator: "AND", extra: DEFAULT_EXTRA, pageSize: 20, model: "", range: "all", from: "", to: "", cursors: [null], page: 0 };
+
+/** The events page's state from the URL: f (conditions as JSON), op, extra, size, model, range/from/to. */
+function readState(params) {
+  let conditions = [];
+  try { conditions = JSON.parse(params.get("f") || "[]").filter((c) => c && typeof c.field === "string"); } catch { conditions = []; }
+  Object.assign(state, {
+    conditions, combinator: params.get("op") === "OR" ? "OR" : "AND",
+    extra: params.has("extra") ? params.get("extra").split(",").filter(Boolean) : [...DEFAULT_EXTRA],
+    pageSize: Number(params.get("size")) || 20, model: params.get("model") || "",
+    range: params.get("range") || (params.get("from") || params.get("to") ? "custom" : "all"), from: params.get("from") || "", to: params.get("to") || "",
+    cursors: [null], page: 0,
+  });
+}
+
+function stateHash() {
+  return withParams({
+    f: state.conditions.length ? JSON.stringify(state.conditions) : null, op: state.combinator === "OR" ? "OR" : null,
+    extra: state.extra.join(",") === DEFAULT_EXTRA.join(",") ? null : state.extra.join(","), size: state.pageSize === 20 ? null : String(state.pageSize),
+    model: state.model || null, range: state.range === "all" ? null : state.range,
+    from: state.range === "custom" ? state.from || null : null, to: state.range === "custom" ? state.to || null : null,
+  });
+}
 let catalogue = null;
 
 async function loadCatalogue() {
@@ -25,11 +50,20 @@ function filters(defs) {
     const def = defs.find((d) => d.name === c.field) || { type: "TEXT" };
     return { field: c.field, op: c.op, value: typedValue(def, c.op, c.value) };
   });
-  if (!conditions.length) return null;
-  return { [state.combinator]: conditions };
+  const window = timeWindow(state);
+  const fixed = [
+    state.model ? { field: "model_name", op: "eq", value: state.model } : null,
+    window.from ? { field: "timestamp", op: "gte", value: window.from } : null,
+    window.to ? { field: "timestamp", op: "lt", value: window.to } : null,
+  ].filter(Boolean);
+  if (!conditions.length && !fixed.length) return null;
+  const typed = conditions.length ? { [state.combinator]: conditions } : null;
+  if (!fixed.length) return typed;
+  return { AND: [...fixed, ...(typed ? [typed] : [])] };
 }
 
-export async function eventsPage(view) {
+export async function eventsPage(view, params) {
+  readState(params);
   fill(view, pageHeader("Events", "Chat-completion events as the explorer shows them: filter, pick extra fields, page through, open one."), loading());
   let cat;
   try { cat = await loadCatalogue(); } catch (error) { return fill(view, pageHeader("Events"), errorBox(error, "Could not read the fields")); }
@@ -47,9 +81,30 @@ export async function eventsPage(view) {
         onchange: (e) => { state.extra = e.target.checked ? [...state.extra, d.name] : state.extra.filter((n) => n !== d.name); } }),
       " ", d.label || d.name))));
 
+  const modelInput = h("input", { type: "text", id: "events-model", value: state.model, list: "events-models", autocomplete: "off", placeholder: "any" });
+  const modelList = h("datalist", { id: "events-models" });
+  api("GET", `${V1}/chat-completion-fields/model_name/options`, { query: { operator: "eq" } })
+    .then((data) => fill(modelList, (data.options || []).map((o) => h("option", { value: typeof o === "object" ? o.value ?? "" : o }))), () => {});
+  const rangeSelect = select(PRESETS.map(([v, text]) => [v, text]), state.range, { id: "events-range" });
+  const localValue = (text) => text ? new Date(new Date(text).getTime() - new Date().getTimezoneOffset() * 60e3).toISOString().slice(0, 16) : "";
+  const fromInput = h("input", { type: "datetime-local", id: "events-from", value: localValue(state.from) });
+  const toInput = h("input", { type: "datetime-local", id: "events-to", value: localValue(state.to) });
+  const custom = h("div", { class: "row custom-range", hidden: state.range !== "custom" }, control("From", fromInput), control("To", toInput));
+  rangeSelect.addEventListener("change", () => { custom.hidden = rangeSelect.value !== "custom"; });
   const form = h("form", { class: "panel filter-form", "aria-label": "Event filter",
-    onsubmit: (e) => { e.preventDefault(); state.cursors = [null]; state.page = 0; search(results, defs); } },
+    onsubmit: (e) => {
+      e.preventDefault();
+      state.model = modelInput.value.trim();
+      state.range = rangeSelect.value;
+      state.from = fromInput.value ? new Date(fromInput.value).toISOString() : "";
+      state.to = toInput.value ? new Date(toInput.value).toISOString() : "";
+      const target = stateHash();
+      state.cursors = [null]; state.page = 0;
+      if (location.hash === target) search(results, defs); else go(target);
+    } },
     h("div", { class: "row" },
+      control("Model", modelInput), modelList,
+      control("Time range", rangeSelect), custom,
       control("Combine conditions with", select([["AND", "all of (AND)"], ["OR", "any of (OR)"]], state.combinator, { onchange: (e) => { state.combinator = e.target.value; } })),
       control("Page size", select(["10", "20", "50", "100"], String(state.pageSize), { onchange: (e) => { state.pageSize = Number(e.target.value); } }))),
     builder,
@@ -106,7 +161,7 @@ async function search(results, defs) {
     state.cursors[state.page + 1] = page.cursor;
     const labels = new Map(defs.map((d) => [d.name, d.label || d.name]));
     const rows = page.results.map((e) => [
-      link(`#/events/${e.event_id}`, shortID(e.event_id), { title: e.event_id, class: "mono" }),
+      idRef(e.event_id, `#/events/${e.event_id}`),
       when(e.created_at),
       ...state.extra.map((name) => formatExtra(e.extra_fields[name])),
       String(e.nb_input_tokens), String(e.nb_output_tokens),
@@ -138,23 +193,23 @@ export async function eventPage(view, id) {
     ]);
     const extra = event.extra_fields || {};
     fill(view,
-      pageHeader("Event", h("span", { class: "mono" }, event.event_id), link("#/events", "← All events", { class: "button secondary" })),
+      pageHeader("Event", idRef(event.event_id, null, { full: true }), link("#/events", "← All events", { class: "button secondary" })),
       h("div", { class: "split" },
         h("section", { class: "panel", "aria-labelledby": "conv-h" }, h("h2", { id: "conv-h" }, "Conversation"),
           h("h3", {}, "Request"), conversation(event.request_messages, "Request messages"),
           h("h3", {}, "Response"), conversation(event.response_messages, "Response messages")),
         h("section", { class: "panel", "aria-labelledby": "props-h" }, h("h2", { id: "props-h" }, "Properties"),
-          fields([
-            ["Correlation ID", h("span", { class: "mono" }, event.correlation_id)],
+          withJSON(event, fields([
+            ["Correlation ID", idRef(event.correlation_id, null, { full: true })],
             ["Created (UTC)", when(event.created_at)],
             ["Tokens in / out", `${event.nb_input_tokens} / ${event.nb_output_tokens}`],
             ["Messages", event.nb_messages],
             ["Enabled tools", (event.enabled_tools || []).map((t) => t.function?.name || t.name || JSON.stringify(t)).join(", ") || null],
             ...Object.entries(extra).map(([k, v]) => [k, v]),
-          ]),
+          ]), "event"),
           h("h2", {}, "Similar events"),
           similar ? table("Similar events", ["Event", "Created (UTC)", "Tokens"], similar.completion_events.results.map((e) => [
-            link(`#/events/${e.event_id}`, shortID(e.event_id), { title: e.event_id, class: "mono" }), when(e.created_at), `${e.nb_input_tokens} / ${e.nb_output_tokens}`,
+            idRef(e.event_id, `#/events/${e.event_id}`), when(e.created_at), `${e.nb_input_tokens} / ${e.nb_output_tokens}`,
           ]), { empty: "No similar event." }) : notice("Similar events are not available."))));
   } catch (error) {
     fill(view, pageHeader("Event", id), errorBox(error, "Could not load the event"), link("#/events", "← All events"));

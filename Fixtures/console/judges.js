@@ -1,6 +1,6 @@
 // Judges: the list, one judge with its revision chain, and a try-it live judging form.
 import { api, V1 } from "./api.js";
-import { h, fill, table, fields, link, when, errorBox, loading, control, pageHeader, badge, shortID, notice } from "./dom.js";
+import { h, fill, table, fields, link, when, errorBox, loading, control, pageHeader, badge, shortID, notice, idRef, withJSON } from "./dom.js";
 
 export async function judgesPage(view, params) {
   const q = params.get("q") || "";
@@ -15,7 +15,7 @@ export async function judgesPage(view, params) {
         control("Filter judges", search), h("button", { type: "submit", class: "secondary" }, "Filter")),
       table("Judges", ["Name", "Output", "Model", "Updated (UTC)", "Revision of"], page.results.map((j) => [
         link(`#/judges/${j.id}`, j.name), j.output.type === "REGRESSION" ? `number ${j.output.min}–${j.output.max}` : (j.output.options || []).map((o) => o.value).join(" · "),
-        j.model_name, when(j.updated_at), j.base_revision === j.id ? h("span", { class: "muted" }, "first") : link(`#/judges/${j.base_revision}`, shortID(j.base_revision), { class: "mono" }),
+        j.model_name, when(j.updated_at), j.base_revision === j.id ? h("span", { class: "muted" }, "first") : idRef(j.base_revision, `#/judges/${j.base_revision}`),
       ]), { empty: "No judge in this workspace." }),
       h("p", { class: "muted" }, `${page.count} judge${page.count === 1 ? "" : "s"}.`));
   } catch (error) {
@@ -53,16 +53,16 @@ export async function judgePage(view, id) {
     pageHeader(judge.name, judge.description, link("#/judges", "← Judges", { class: "button secondary" })),
     h("div", { class: "split" },
       h("section", { class: "panel", "aria-labelledby": "def-h" }, h("h2", { id: "def-h" }, "Definition"),
-        fields([
-          ["Id", h("span", { class: "mono" }, judge.id)], ["Model", judge.model_name], ["Updated (UTC)", when(judge.updated_at)],
+        withJSON(judge, [fields([
+          ["Id", idRef(judge.id, null, { full: true })], ["Model", judge.model_name], ["Updated (UTC)", when(judge.updated_at)],
           ["Output", output.type === "REGRESSION" ? `REGRESSION, ${output.min} (${output.min_description || ""}) to ${output.max} (${output.max_description || ""})`
             : h("ul", { class: "plain" }, (output.options || []).map((o) => h("li", {}, badge(o.value), " ", o.description || "")))],
         ]),
-        h("h3", {}, "Instructions"), h("pre", { class: "instructions" }, judge.instructions),
+        h("h3", {}, "Instructions"), h("pre", { class: "instructions" }, judge.instructions)], "judge"),
         h("h3", {}, "Revision chain"),
         h("ol", { class: "revisions", "aria-label": "Revisions, oldest first" }, chain.map((r, i) => h("li", { class: r.id === judge.id ? "current" : "" },
           r.id === judge.id ? h("strong", { "aria-current": "page" }, `Revision ${i + 1}`) : link(`#/judges/${r.id}`, `Revision ${i + 1}`),
-          " · ", h("span", { class: "mono" }, shortID(r.id)), " · ", when(r.updated_at), r.up_revision ? "" : h("span", { class: "badge badge-ok" }, "newest"))))),
+          " · ", idRef(r.id), " · ", when(r.updated_at), r.up_revision ? "" : h("span", { class: "badge badge-ok" }, "newest"))))),
       tryIt(judge)));
 }
 
@@ -105,7 +105,7 @@ export async function campaignsPage(view) {
   try {
     const data = await api("GET", `${V1}/campaigns`, { query: { page_size: 100 } });
     fill(view, header, table("Campaigns", ["Name", "Judge", "Events", "Created (UTC)"], data.campaigns.results.map((c) => [
-      link(`#/campaigns/${c.id}`, c.name || shortID(c.id)), c.judge ? link(`#/judges/${c.judge.id}`, c.judge.name) : h("span", { class: "mono" }, shortID(c.judge_id)),
+      link(`#/campaigns/${c.id}`, c.name || shortID(c.id)), c.judge ? link(`#/judges/${c.judge.id}`, c.judge.name) : idRef(c.judge_id),
       String(c.max_nb_events ?? "—"), when(c.created_at),
     ]), { empty: "No campaign in this workspace yet. Create one with the SDK (campaigns.create) and it shows here." }));
   } catch (error) {
@@ -123,12 +123,12 @@ export async function campaignPage(view, id) {
     const list = selected.completion_events || selected.events || selected;
     const results = list.results || [];
     fill(view, pageHeader(campaign.name || "Campaign", campaign.description, link("#/campaigns", "← Campaigns", { class: "button secondary" })),
-      h("section", { class: "panel" }, fields([["Id", h("span", { class: "mono" }, campaign.id)], ["Status", badge(status.status)], ["Created (UTC)", when(campaign.created_at)],
+      h("section", { class: "panel" }, withJSON(campaign, fields([["Id", idRef(campaign.id, null, { full: true })], ["Status", badge(status.status)], ["Created (UTC)", when(campaign.created_at)],
         ["Judge", campaign.judge ? link(`#/judges/${campaign.judge.id}`, campaign.judge.name) : campaign.judge_id], ["Max events", campaign.max_nb_events],
-        ["Filter", campaign.search_params || campaign.filters || null]])),
+        ["Filter", campaign.search_params || campaign.filters || null]]), "campaign")),
       h("h2", {}, "Selected events"),
       table("Selected events", ["Event", "Created (UTC)", "Annotations"], results.map((e) => [
-        link(`#/events/${e.event_id}`, shortID(e.event_id), { class: "mono", title: e.event_id }), when(e.created_at),
+        idRef(e.event_id, `#/events/${e.event_id}`), when(e.created_at),
         Object.entries(e.extra_fields || {}).map(([k, v]) => `${k.startsWith("__judge_") ? "judge" : k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join("; ") || "—",
       ]), { empty: status.status === "RUNNING" ? "Still running…" : "No event selected." }));
   } catch (error) {

@@ -1,7 +1,9 @@
 // Traces: a search expression box that marks a parse error where it is, results, and a trace
 // as a span tree with a timeline; a span's attributes, messages and evaluations.
 import { api, allPages, V1 } from "./api.js";
-import { h, fill, table, fields, link, when, durationNs, errorBox, loading, control, pageHeader, conversation, badge, notice, shortID } from "./dom.js";
+import { h, fill, table, fields, link, when, durationNs, errorBox, loading, control, pageHeader, conversation, badge, notice, idRef, withJSON, copyButton } from "./dom.js";
+import { filtersOf, finderControls, expressionFor, timeWindow } from "./finder.js";
+import { currentRoute, withParams, go } from "./route.js";
 
 const EXAMPLES = [
   "status_code = 'Error'",
@@ -35,23 +37,28 @@ function markedExpression(expression, column) {
 }
 
 export async function tracesPage(view, params) {
-  const expression = params.get("q") ?? "";
+  const f = filtersOf(params);
+  const kind = params.get("view") === "spans" ? "spans" : "traces";
   const input = h("textarea", { id: "trace-expression", rows: 3, spellcheck: "false", autocomplete: "off", class: "mono",
-    placeholder: "e.g. status_code = 'Error' AND service_name = 'checkout'" }, expression);
-  input.value = expression;
+    placeholder: "e.g. status_code = 'Error' AND service_name = 'checkout'" }, f.q);
+  input.value = f.q;
   const errorSlot = h("div", { id: "trace-expression-error", "aria-live": "assertive" });
-  const results = h("section", { class: "results", "aria-label": "Matching traces", "aria-live": "polite" });
+  const results = h("section", { class: "results", "aria-label": kind === "spans" ? "Matching spans" : "Matching traces", "aria-live": "polite" });
   const fieldsList = h("details", { class: "field-help" }, h("summary", {}, "Fields you can search"), loading());
-  const form = h("form", { class: "panel", "aria-label": "Trace search",
+  const finder = finderControls(kind, f, { statuses: ["Unset", "Ok", "Error"], prefix: "find" });
+  const form = h("form", { class: "panel", "aria-label": kind === "spans" ? "Span search" : "Trace search",
     onsubmit: (e) => {
       e.preventDefault();
-      const q = input.value;
-      const target = `#/traces?q=${encodeURIComponent(q)}`;
-      if (location.hash === target) runSearch(q, input, errorSlot, results);
-      else location.hash = target;
+      const target = withParams({ q: input.value, ...finder.read() });
+      if (location.hash === target) runSearch(kind, filtersOf(currentRoute().params), input, errorSlot, results);
+      else go(target);
     } },
-    control("Search expression", input, "The explorer's language: field = 'value', AND / OR / NOT, LIKE, IN (...), BETWEEN, EXISTS, has(...). Empty matches every trace. Ctrl+Enter searches."),
+    h("div", { class: "tabs", role: "group", "aria-label": "List" },
+      link(withParams({ view: null }), "Traces", { class: "tab", id: "tab-traces", "aria-current": kind === "traces" ? "page" : null }),
+      link(withParams({ view: "spans" }), "Spans", { class: "tab", id: "tab-spans", "aria-current": kind === "spans" ? "page" : null })),
+    control("Search expression", input, "The explorer's language: field = 'value', AND / OR / NOT, LIKE, IN (...), BETWEEN, EXISTS, has(...). Empty matches everything. Ctrl+Enter searches."),
     errorSlot,
+    finder.node,
     h("div", { class: "row buttons" },
       h("button", { type: "submit", class: "primary", id: "traces-search" }, "Search"),
       h("span", { class: "muted examples" }, "Try: ", EXAMPLES.map((ex) => h("button", { type: "button", class: "chip",
@@ -59,47 +66,65 @@ export async function tracesPage(view, params) {
     fieldsList);
   input.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); } });
   input.addEventListener("input", () => { input.removeAttribute("aria-invalid"); fill(errorSlot); });
-  fill(view, pageHeader("Traces", "OpenTelemetry traces as the SDK's trace reads return them."), form, results);
-  api("GET", `${V1}/traces/fields`).then((data) => fill(fieldsList, h("summary", {}, "Fields you can search"),
-    h("ul", { class: "field-list" }, data.field_definitions.map((f) => h("li", {}, h("button", { type: "button", class: "chip mono", title: `${f.label} · ${f.type}`,
-      onclick: () => { input.setRangeText(f.name, input.selectionStart, input.selectionEnd, "end"); input.focus(); } }, f.name), " ", h("small", { class: "muted" }, f.type))))),
+  fill(view, pageHeader("Traces", "OpenTelemetry traces and spans as the SDK's reads return them, newest first."), form, results);
+  api("GET", `${V1}/${kind}/fields`).then((data) => fill(fieldsList, h("summary", {}, "Fields you can search"),
+    h("ul", { class: "field-list" }, data.field_definitions.map((d) => h("li", {}, h("button", { type: "button", class: "chip mono", title: `${d.label} · ${d.type}`,
+      onclick: () => { input.setRangeText(d.name, input.selectionStart, input.selectionEnd, "end"); input.focus(); } }, d.name), " ", h("small", { class: "muted" }, d.type))))),
   (error) => fill(fieldsList, h("summary", {}, "Fields you can search"), errorBox(error)));
-  runSearch(expression, input, errorSlot, results);
+  runSearch(kind, f, input, errorSlot, results);
 }
 
-async function runSearch(expression, input, errorSlot, results, cursor = null) {
+async function runSearch(kind, f, input, errorSlot, results, cursor = null) {
   fill(results, loading("Searching…"));
   fill(errorSlot);
   input.removeAttribute("aria-invalid");
+  const expression = f.q;
+  let offset = 0;
   try {
-    const data = await api("POST", `${V1}/traces/search`, { query: { page_size: 25, cursor }, body: { search_expression: expression.trim() ? expression : null } });
-    const page = data.traces;
+    const built = await expressionFor(kind, f);
+    offset = built.offset;
+    const window = timeWindow(f);
+    const data = await api("POST", `${V1}/${kind}/search`, { query: { page_size: 25, cursor, from: window.from, to: window.to }, body: { search_expression: built.expression } });
+    const page = data[kind];
+    const more = page.cursor ? h("nav", { class: "pager", "aria-label": "Result pages" }, h("button", { type: "button", class: "secondary",
+      onclick: () => runSearch(kind, f, input, errorSlot, results, page.cursor) }, "More →")) : null;
+    if (kind === "spans") {
+      fill(results, table("Matching spans", ["Span", "Service", "Started (UTC)", "Duration", "Model", "Status", "Trace"],
+        page.results.map((s) => [
+          link(`#/traces/${s.trace_id}/${s.span_id}`, s.span_name, { class: "span-link", "data-span": s.span_id }),
+          s.service_name, when(s.start_time), durationNs(s.duration_ns), s.request_model || s.response_model || "—",
+          badge(s.status_code, statusKind(s.status_code)), idRef(s.trace_id, `#/traces/${s.trace_id}`),
+        ]), { empty: "No span matches." }), more);
+      return;
+    }
     fill(results, table("Matching traces", ["Trace", "Root span", "Service", "Started (UTC)", "Duration", "Spans", "Models", "Status"],
       page.results.map((t) => [
-        link(`#/traces/${t.trace_id}`, shortID(t.trace_id), { class: "mono", title: t.trace_id }),
+        idRef(t.trace_id, `#/traces/${t.trace_id}`),
         t.root_span_name, t.service_name + (t.environment ? ` (${t.environment})` : ""), when(t.start_time), durationNs(t.duration_ns),
-        String(t.span_count), (t.models_used || []).join(", "), badge(t.status_code, t.status_code === "Error" ? "error" : "neutral"),
-      ]), { empty: "No trace matches." }),
-    page.cursor ? h("nav", { class: "pager", "aria-label": "Result pages" }, h("button", { type: "button", class: "secondary",
-      onclick: () => runSearch(expression, input, errorSlot, results, page.cursor) }, "More →")) : null);
+        String(t.span_count), (t.models_used || []).join(", "), badge(t.status_code, statusKind(t.status_code)),
+      ]), { empty: "No trace matches." }), more);
   } catch (error) {
     fill(results);
     const column = error.status === 400 ? errorColumn(error.message) : null;
-    if (column !== null) {
-      const mark = markedExpression(expression, column);
+    // An error past the typed text (at the wrapper's closing parenthesis) is at its end.
+    if (column !== null && column - offset >= 1 && column - offset <= expression.length + 3) {
+      const at = Math.min(column - offset, expression.length + 1);
+      const mark = markedExpression(expression, at);
       input.setAttribute("aria-invalid", "true");
       input.setAttribute("aria-describedby", "trace-expression-error");
-      fill(errorSlot, h("div", { class: "notice notice-error expr-error", role: "alert", "data-column": String(column) },
+      fill(errorSlot, h("div", { class: "notice notice-error expr-error", role: "alert", "data-column": String(at) },
         h("strong", {}, error.code === "TRACES_FILTER_QUERY_PARSE_ERROR" ? "Syntax error" : "Invalid expression"),
         ` at line ${mark.line}, column ${mark.column}: `, error.message.replace(/^search_expression: column \d+: /, ""),
         mark.node));
       input.focus();
-      input.setSelectionRange(column - 1, Math.min(column, expression.length));
+      input.setSelectionRange(at - 1, Math.min(at, expression.length));
     } else {
       fill(errorSlot, errorBox(error, "Search rejected"));
     }
   }
 }
+
+const statusKind = (code) => code === "Error" ? "error" : code === "Ok" ? "ok" : "neutral";
 
 /** Parses the JSON text of a GenAI messages column into conversation messages, or null. */
 function messagesOf(text) {
@@ -114,14 +139,35 @@ function messagesOf(text) {
   } catch { return null; }
 }
 
+/** A trace's status from its spans: Error if any span failed, Ok if any span says Ok, else Unset
+ * (the trace row's own status can lag behind what its spans say). */
+export function traceStatus(spans, fallback) {
+  if (spans.some((s) => s.status_code === "Error")) return "Error";
+  if (spans.some((s) => s.status_code === "Ok")) return "Ok";
+  return spans.length ? "Unset" : fallback;
+}
+
+/** "nice" tick steps (1, 2, 5 × 10^n ms) so that the axis has about five ticks. */
+function ticks(totalMs) {
+  const raw = totalMs / 5;
+  const power = 10 ** Math.floor(Math.log10(raw || 1));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((v) => v >= raw) || raw;
+  const out = [];
+  // A tick too near the end would write over its neighbour; the total is in the heading.
+  for (let t = 0; t <= totalMs * 0.88; t += step) out.push(t);
+  return out;
+}
+
 export async function tracePage(view, traceID, spanID) {
   fill(view, pageHeader("Trace", traceID), loading());
-  let trace, spans, evaluations;
+  const quoted = traceID.replace(/'/g, "''");
+  let trace, spans, evaluations, logs;
   try {
-    [trace, spans, evaluations] = await Promise.all([
+    [trace, spans, evaluations, logs] = await Promise.all([
       api("GET", `${V1}/traces/${encodeURIComponent(traceID)}`),
       allPages(`${V1}/traces/${encodeURIComponent(traceID)}/spans`, "spans"),
-      allPages(`${V1}/spans/evaluations/search`, "span_evaluations", { search_expression: `trace_id = '${traceID.replace(/'/g, "''")}'` }, 500).catch(() => []),
+      allPages(`${V1}/spans/evaluations/search`, "span_evaluations", { search_expression: `trace_id = '${quoted}'` }, 500).catch(() => []),
+      allPages(`${V1}/logs/search`, "logs", { search_expression: `trace_id = '${quoted}'`, order: "asc" }, 500).catch(() => []),
     ]);
   } catch (error) {
     return fill(view, pageHeader("Trace", traceID), errorBox(error, "Could not load the trace"), link("#/traces", "← Traces"));
@@ -141,27 +187,51 @@ export async function tracePage(view, traceID, spanID) {
     if (!evalsBySpan.has(e.span_id)) evalsBySpan.set(e.span_id, []);
     evalsBySpan.get(e.span_id).push(e);
   }
+  const logsBySpan = new Map();
+  for (const r of logs) {
+    if (!logsBySpan.has(r.span_id)) logsBySpan.set(r.span_id, []);
+    logsBySpan.get(r.span_id).push(r);
+  }
   const selected = spanID && byID.has(spanID) ? spanID : trace.root_span_id;
 
   const rows = [];
-  const walk = (parent, depth) => {
+  const walk = (parent, depth, ancestors) => {
     for (const s of (children.get(parent) || []).sort((a, b) => a.start_time.localeCompare(b.start_time))) {
-      rows.push([s, depth]);
-      walk(s.span_id, depth + 1);
+      rows.push([s, depth, ancestors]);
+      walk(s.span_id, depth + 1, [...ancestors, s.span_id]);
     }
   };
-  walk("", 0);
+  walk("", 0, []);
 
-  const waterfall = h("ol", { class: "waterfall", "aria-label": "Spans, as a tree with their timeline" }, rows.map(([s, depth]) => {
-    const left = ((Date.parse(s.start_time) - start) / total) * 100;
+  const collapsed = new Set();
+  const applyCollapse = () => {
+    for (const li of waterfall.children) {
+      const hidden = li.dataset.ancestors.split(" ").some((a) => a && collapsed.has(a));
+      li.hidden = hidden;
+    }
+  };
+  const waterfall = h("ol", { class: "waterfall", "aria-label": "Spans, as a tree with their timeline" }, rows.map(([s, depth, ancestors]) => {
+    const offset = Date.parse(s.start_time) - start;
+    const left = (offset / total) * 100;
     const width = Math.max((s.duration_ns / 1e6 / total) * 100, 0.5);
     const current = s.span_id === selected;
-    const li = h("li", { class: `span-row${current ? " selected" : ""}${s.status_code === "Error" ? " error" : ""}` },
-      h("a", { href: `#/traces/${traceID}/${s.span_id}`, class: "span-name", "aria-current": current ? "true" : null,
-        "aria-label": `${s.span_name}, ${s.span_kind}, ${durationNs(s.duration_ns)}, level ${depth + 1}${s.status_code === "Error" ? ", error" : ""}` },
-        h("span", { class: "tree-indent", "aria-hidden": "true" }, depth ? "└ " : ""), s.span_name,
-        (evalsBySpan.get(s.span_id) || []).length ? h("span", { class: "eval-dot", title: "has evaluations" }, "★") : null),
-      h("span", { class: "span-duration", "aria-hidden": "true" }, durationNs(s.duration_ns)),
+    const hasChildren = (children.get(s.span_id) || []).length > 0;
+    const toggle = hasChildren ? h("button", { type: "button", class: "tree-toggle", "aria-expanded": "true", "aria-label": `Collapse ${s.span_name}`,
+      onclick: (e) => {
+        const open = e.currentTarget.getAttribute("aria-expanded") === "true";
+        e.currentTarget.setAttribute("aria-expanded", String(!open));
+        e.currentTarget.setAttribute("aria-label", `${open ? "Expand" : "Collapse"} ${s.span_name}`);
+        e.currentTarget.textContent = open ? "▸" : "▾";
+        if (open) collapsed.add(s.span_id); else collapsed.delete(s.span_id);
+        applyCollapse();
+      } }, "▾") : h("span", { class: "tree-leaf", "aria-hidden": "true" }, depth ? "└" : "•");
+    const li = h("li", { class: `span-row${current ? " selected" : ""}${s.status_code === "Error" ? " error" : ""}`, dataset: { span: s.span_id, ancestors: ancestors.join(" ") } },
+      h("span", { class: "span-label" }, toggle,
+        h("a", { href: `#/traces/${traceID}/${s.span_id}`, class: "span-name", "aria-current": current ? "true" : null,
+          "aria-label": `${s.span_name}, ${s.span_kind}, ${durationNs(s.duration_ns)}, starts at +${durationNs(offset * 1e6)}, level ${depth + 1}${s.status_code === "Error" ? ", error" : ""}` },
+          s.span_name,
+          (evalsBySpan.get(s.span_id) || []).length ? h("span", { class: "eval-dot", title: "has evaluations" }, "★") : null)),
+      h("span", { class: "span-duration", "aria-hidden": "true" }, h("span", { class: "span-offset" }, `+${durationNs(offset * 1e6)}`), " ", durationNs(s.duration_ns)),
       h("div", { class: "bar-track", "aria-hidden": "true" },
         h("div", { class: `bar bar-${(s.operation_name || s.span_kind || "x").replace(/[^a-z_]/gi, "")}` })));
     li.style.setProperty("--depth", depth);
@@ -171,40 +241,62 @@ export async function tracePage(view, traceID, spanID) {
     return li;
   }));
 
+  const axis = h("div", { class: "timeline-axis", "aria-hidden": "true" }, ticks(total).map((t) => {
+    const tick = h("span", { class: "tick" }, t === 0 ? "0" : durationNs(t * 1e6));
+    tick.style.left = `${(t / total) * 100}%`;
+    return tick;
+  }));
   const span = byID.get(selected);
+  const status = traceStatus(spans, trace.status_code);
   fill(view,
-    pageHeader("Trace", h("span", { class: "mono" }, traceID), link("#/traces", "← Traces", { class: "button secondary" })),
-    h("section", { class: "panel summary" }, fields([
+    pageHeader("Trace", h("span", { class: "id-ref" }, h("span", { class: "mono" }, traceID), copyButton(traceID, "Copy trace id")),
+      link("#/traces", "← Traces", { class: "button secondary" })),
+    h("section", { class: "panel summary", "aria-label": "Trace summary" }, withJSON(trace, fields([
       ["Root span", trace.root_span_name], ["Service", `${trace.service_name}${trace.environment ? " · " + trace.environment : ""}`],
       ["Started (UTC)", when(trace.start_time)], ["Duration", durationNs(trace.duration_ns)],
-      ["Status", badge(trace.status_code, trace.status_code === "Error" ? "error" : "neutral")],
+      ["Status", h("span", { id: "trace-status" }, badge(status, statusKind(status)), status !== trace.status_code ? h("small", { class: "muted" }, " from its spans") : null)],
       ["Spans", `${trace.span_count} (${trace.llm_call_count} LLM, ${trace.tool_call_count} tool, ${trace.retrieval_count} retrieval)`],
       ["Tokens in / out", `${trace.input_tokens} / ${trace.output_tokens}`], ["Models", (trace.models_used || []).join(", ") || null],
       ["Evaluations", String(trace.evaluation_count)],
-    ])),
+    ]), "trace")),
     h("div", { class: "split trace-split" },
       h("section", { class: "panel", "aria-labelledby": "tree-h" }, h("h2", { id: "tree-h" }, "Span tree and timeline"),
-        h("div", { class: "timeline-scale", "aria-hidden": "true" }, h("span", {}, "0"), h("span", {}, durationNs(total * 1e6))), waterfall),
-      span ? spanPanel(span, evalsBySpan.get(span.span_id) || []) : h("section", { class: "panel" }, notice("No span selected."))));
+        h("div", { class: "timeline-head" }, h("span", { class: "muted" }, `${spans.length} spans · ${durationNs(total * 1e6)}`), axis), waterfall),
+      span ? spanPanel(span, evalsBySpan.get(span.span_id) || [], logsBySpan.get(span.span_id) || [], start)
+        : h("section", { class: "panel" }, notice("No span selected."))));
 }
 
-function spanPanel(s, evaluations) {
+function spanPanel(s, evaluations, logs, traceStart) {
   const genai = ["operation_name", "provider_name", "request_model", "response_model", "tool_name", "agent_name", "workflow_name",
     "usage_input_tokens", "usage_output_tokens", "error_type"].filter((k) => s[k] !== "" && s[k] !== 0 && s[k] !== null && s[k] !== undefined);
   const input = messagesOf(s.input_messages);
   const output = messagesOf(s.output_messages);
-  const attrs = (caption, map) => table(caption, ["Key", "Value"], Object.entries(map || {}).sort().map(([k, v]) => [h("span", { class: "mono" }, k), v]), { showCaption: true, empty: "None." });
+  const attrs = (caption, map) => table(caption, ["Key", "Value"], Object.entries(map || {}).sort().map(([k, v]) => [h("span", { class: "mono" }, k), h("span", { class: "attr-value" }, v)]),
+    { showCaption: true, empty: "None.", class: "attributes" });
+  const exception = Object.entries(s.span_attributes || {}).filter(([k]) => k.startsWith("exception."));
+  const failed = s.status_code === "Error" || exception.length;
   return h("section", { class: "panel span-detail", "aria-labelledby": "span-h" },
     h("h2", { id: "span-h" }, s.span_name),
-    fields([
-      ["Span", h("span", { class: "mono" }, s.span_id)], ["Parent", s.parent_span_id ? h("span", { class: "mono" }, s.parent_span_id) : null],
-      ["Kind", s.span_kind], ["Status", [badge(s.status_code, s.status_code === "Error" ? "error" : "neutral"), s.status_message ? ` ${s.status_message}` : ""]],
-      ["Duration", durationNs(s.duration_ns)], ["Service", s.service_name], ["Scope", `${s.scope_name} ${s.scope_version}`.trim() || null],
-      ...genai.map((k) => [k, s[k]]),
-    ]),
-    h("h3", {}, "Evaluations"),
-    table("Evaluations of this span", ["Name", "Label", "Score", "Explanation"], evaluations.map((e) => [e.evaluation_name, e.score_label ? badge(e.score_label) : "—", String(e.score_value), e.explanation || "—"]),
-      { empty: "No evaluation of this span." }),
-    input || output ? [h("h3", {}, "Messages"), input ? conversation(input, "Input messages") : null, output ? conversation(output, "Output messages") : null] : null,
-    h("h3", {}, "Attributes"), attrs("Span attributes", s.span_attributes), attrs("Resource attributes", s.resource_attributes));
+    withJSON(s, [
+      fields([
+        ["Span", idRef(s.span_id, null, { full: true })], ["Parent", s.parent_span_id ? idRef(s.parent_span_id, null, { full: true }) : null],
+        ["Kind", s.span_kind], ["Status", [badge(s.status_code, statusKind(s.status_code)), s.status_message ? ` ${s.status_message}` : ""]],
+        ["Starts at", `+${durationNs((Date.parse(s.start_time) - traceStart) * 1e6)}`],
+        ["Duration", durationNs(s.duration_ns)], ["Service", s.service_name], ["Scope", `${s.scope_name} ${s.scope_version}`.trim() || null],
+        ...genai.map((k) => [k, s[k]]),
+      ]),
+      failed ? h("div", { class: "notice notice-error exception", role: "note" }, h("strong", {}, s.error_type || "Error"),
+        s.status_message ? `: ${s.status_message}` : "",
+        exception.length ? fields(exception.map(([k, v]) => [k, k === "exception.stacktrace" ? h("pre", { class: "json" }, v) : v])) : null) : null,
+      h("h3", {}, "Events and logs"),
+      table("Events and log records of this span", ["At", "Severity", "Body"], logs.map((r) => [
+        `+${durationNs((Date.parse(r.timestamp) - traceStart) * 1e6)}`, badge(r.severity_text || String(r.severity_number), /ERROR|FATAL/.test(r.severity_text) ? "error" : /WARN/.test(r.severity_text) ? "warn" : "neutral"),
+        h("span", { class: "attr-value" }, r.body || r.event_name || "—"),
+      ]), { empty: "No event or log record of this span." }),
+      h("h3", {}, "Evaluations"),
+      table("Evaluations of this span", ["Name", "Label", "Score", "Explanation"], evaluations.map((e) => [e.evaluation_name, e.score_label ? badge(e.score_label) : "—", String(e.score_value), e.explanation || "—"]),
+        { empty: "No evaluation of this span." }),
+      input || output ? [h("h3", {}, "Messages"), input ? conversation(input, "Input messages") : null, output ? conversation(output, "Output messages") : null] : null,
+      h("h3", {}, "Attributes"), attrs("Span attributes", s.span_attributes), attrs("Resource attributes", s.resource_attributes),
+    ], "span"));
 }

@@ -87,8 +87,24 @@ def browser(emulator):
         b.close()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keeps each phase's report on the test item, so a fixture can tell that its test failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+def console_link(ui: str, route: str, token: str) -> str:
+    """The console URL that shows `route` (e.g. "traces/<trace_id>/<span_id>?view=spans") for
+    `token`: what a failing test prints so that a person can open the same page."""
+    path, _, query = route.lstrip("#/").partition("?")
+    params = "&".join(p for p in [f"token={token}", query] if p)
+    return f"{ui}#/{path}?{params}"
+
+
 @pytest.fixture
-def page(browser, emulator):
+def page(browser, emulator, request):
     """The session's page at 1280×800 with the token 'console-tests', its error reports cleared;
     after the test, no JavaScript exception, console error or unexpected failed request."""
     browser.resize(1280, 800)
@@ -99,6 +115,10 @@ def page(browser, emulator):
     browser.wait_for("document.querySelector('.stats')", what="the overview")
     browser.clear_reports()
     yield browser
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        # The page's state is in its URL: print it, so the failure can be opened in a browser.
+        print(f"\nconsole page at the failure: {browser.eval('location.href')}", file=sys.stderr)
     errors = browser.errors(allowed_network=browser.expected_network)
     assert not errors, f"the page reported errors: {errors}"
 
