@@ -47,4 +47,11 @@ extension HTTPResponse {
     }
 
     static func noContent() -> HTTPResponse { HTTPResponse(status: 204) }
+
+    /// JSON lines (`application/x-ndjson`), offered as a download named `filename` when given.
+    static func jsonLines(_ bytes: [UInt8], filename: String? = nil) -> HTTPResponse {
+        var headers: [(String, String)] = [(HTTPHeader.contentType, "application/x-ndjson")]
+        if let filename { headers.append(("Content-Disposition", "attachment; filename=\"\(filename)\"")) }
+        return HTTPResponse(status: 200, headers: headers, body: bytes)
+    }
 }

@@ -9,16 +9,12 @@ enum SnapshotRoutes {
 
     static func exportSpans(_ call: Call) throws -> HTTPResponseBox {
         try call.requireBearer(noWorkspace)
-        return jsonLines(try call.store.exportSpans(workspaceID: call.workspace.id))
+        return .raw(.jsonLines(try call.store.exportSpans(workspaceID: call.workspace.id)))
     }
 
     static func exportEvents(_ call: Call) throws -> HTTPResponseBox {
         try call.requireBearer(noWorkspace)
-        return jsonLines(try call.store.exportEvents(workspaceID: call.workspace.id))
-    }
-
-    private static func jsonLines(_ bytes: [UInt8]) -> HTTPResponseBox {
-        .raw(HTTPResponse(status: 200, headers: [(HTTPHeader.contentType, "application/x-ndjson")], body: bytes))
+        return .raw(.jsonLines(try call.store.exportEvents(workspaceID: call.workspace.id)))
     }
 
     static func save(_ call: Call) throws -> HTTPResponseBox {

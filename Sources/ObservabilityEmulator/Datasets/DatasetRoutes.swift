@@ -136,8 +136,7 @@ enum DatasetRoutes {
         guard token.count == 64, token.allSatisfy({ $0.isHexDigit }), let content = try call.store.exportContent(token: token) else {
             throw APIError.notFound(nil, "export not found or expired (links are valid for one hour)")
         }
-        return .raw(HTTPResponse(status: 200, headers: [(HTTPHeader.contentType, "application/x-ndjson"),
-                                                        ("Content-Disposition", "attachment; filename=\"dataset.jsonl\"")], body: content))
+        return .raw(.jsonLines(content, filename: "dataset.jsonl"))
     }
 
     static func fetchTask(_ call: Call) throws -> HTTPResponseBox {

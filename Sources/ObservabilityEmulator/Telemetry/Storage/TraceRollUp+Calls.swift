@@ -21,6 +21,11 @@ extension TraceRollUp {
         var tokens: [Int64]
     }
 
+    /// Adds token counts column by column (input, output, cache read, cache creation).
+    static func add(_ tokens: [Int64], to totals: inout [Int64]) {
+        for index in totals.indices { totals[index] = totals[index] &+ tokens[index] }
+    }
+
     /// Calls by kind and the trace's token totals.
     func callCounts() -> (llm: Int, tool: Int, retrieval: Int, tokens: [Int64]) {
         var llm = 0, tool = 0, retrieval = 0
@@ -30,7 +35,7 @@ extension TraceRollUp {
             if SpanAttributeMapping.llmOperations.contains(operation) { llm += 1 }
             if operation == SpanAttributeMapping.toolOperation { tool += 1 }
             if operation == SpanAttributeMapping.retrievalOperation { retrieval += 1 }
-            for index in 0..<4 { totals[index] = totals[index] &+ callTokens[index] }
+            Self.add(callTokens, to: &totals)
         }
         return (llm, tool, retrieval, totals)
     }
@@ -45,7 +50,7 @@ extension TraceRollUp {
     private func resolve() -> (calls: [(operation: String, tokens: [Int64])], unclaimed: [Int64]) {
         guard calls.count > 1 || (!calls.isEmpty && !usages.isEmpty) else {
             var unclaimed: [Int64] = [0, 0, 0, 0]
-            for usage in usages { for index in 0..<4 { unclaimed[index] = unclaimed[index] &+ usage.tokens[index] } }
+            for usage in usages { Self.add(usage.tokens, to: &unclaimed) }
             return (calls.map { ($0.operation, $0.tokens) }, unclaimed)
         }
         var parents: [String: String] = [:]
@@ -108,7 +113,7 @@ extension TraceRollUp {
             if owner >= 0, let tokens = merged[outermost[owner]] {
                 merged[outermost[owner]] = zip(tokens, usage.tokens).map { max($0, $1) }
             } else {
-                for index in 0..<4 { unclaimed[index] = unclaimed[index] &+ usage.tokens[index] }
+                Self.add(usage.tokens, to: &unclaimed)
             }
         }
         return (order.map { (calls[$0].operation, merged[$0]!) }, unclaimed)
