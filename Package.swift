@@ -56,7 +56,7 @@ let package = Package(
             dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
             path: "Sources/EmulatorHTTP"
         ),
-        .target(name: "EmulatorStore", dependencies: ["CSQLite"], path: "Sources/EmulatorStore"),
+        .target(name: "EmulatorStore", dependencies: ["CSQLite", "CLinux"], path: "Sources/EmulatorStore"),
         .target(
             name: "ObservabilityEmulator",
             dependencies: [

@@ -66,10 +66,26 @@ public final class Database {
         if options.readOnly { try execute("PRAGMA mmap_size = 1073741824") }
     }
 
-    deinit {
+    private var isOpen = true
+
+    deinit { close() }
+
+    /// Finalizes the cached statements and closes the connection; the object is unusable after.
+    /// (Statements live only in the cache, so the connection really closes here.)
+    public func close() {
+        guard isOpen else { return }
+        isOpen = false
         cache.removeAll()
         sqlite3_close_v2(handle)
     }
+
+    /// A closed connection (a restore that could not reopen the database, see `DatabasePool`)
+    /// fails as an unreadable disk does, never touches the freed handle.
+    private func checkOpen() throws {
+        guard isOpen else { throw DatabaseError(code: SQLITE_IOERR, message: "the database is closed: it could not be reopened after a restore") }
+    }
+
+    public var isClosed: Bool { !isOpen }
 
     func error(_ code: Int32, sql: String?) -> DatabaseError {
         DatabaseError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
@@ -77,6 +93,7 @@ public final class Database {
 
     /// Runs one or more statements without arguments (schema, pragmas).
     public func execute(_ sql: String) throws {
+        try checkOpen()
         var message: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &message)
         if code != SQLITE_OK {
@@ -88,6 +105,7 @@ public final class Database {
 
     /// A cached prepared statement for this SQL text, reset and ready to bind.
     public func cachedStatement(_ sql: String) throws -> Statement {
+        try checkOpen()
         if let statement = cache[sql] {
             statement.reset()
             return statement

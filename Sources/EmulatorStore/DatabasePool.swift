@@ -1,3 +1,4 @@
+import CLinux
 import CSQLite
 import Dispatch
 import Foundation
@@ -12,27 +13,45 @@ import Foundation
 /// from the list, given back after).
 public final class DatabasePool: @unchecked Sendable {
     public let path: String
-    private let writer: Database
+    private let opener: Opener
+    private var writer: Database
     private let writerLock = NSLock()
     private var readers: [Database]
     private let readersLock = NSLock()
     private let readerSemaphore: DispatchSemaphore
 
-    /// Opens the pool; `prepare` runs on each connection once (functions, pragmas).
-    public init(path: String, readerCount: Int = 2, writerOptions: Database.Options = Database.Options(), migrations: [Migration], prepare: (Database) throws -> Void = { _ in }) throws {
-        self.path = path
-        writer = try Database(path: path, options: writerOptions)
-        try prepare(writer)
-        try Migrator(migrations).migrate(writer)
-        var readers: [Database] = []
-        for _ in 0..<max(1, readerCount) {
+    /// How the pool opens its connections: at start, and again after `replaceFile(with:)`.
+    private struct Opener {
+        let readerCount: Int
+        let writerOptions: Database.Options
+        let migrations: [Migration]
+        let prepare: (Database) throws -> Void
+
+        func writer(at path: String) throws -> Database {
+            let writer = try Database(path: path, options: writerOptions)
+            try prepare(writer)
+            try Migrator(migrations).migrate(writer)
+            return writer
+        }
+
+        func readers(at path: String) throws -> [Database] {
             var options = Database.Options()
             options.readOnly = true
-            let reader = try Database(path: path, options: options)
-            try prepare(reader)
-            readers.append(reader)
+            return try (0..<readerCount).map { _ in
+                let reader = try Database(path: path, options: options)
+                try prepare(reader)
+                return reader
+            }
         }
-        self.readers = readers
+    }
+
+    /// Opens the pool; `prepare` runs on each connection once (functions, pragmas).
+    public init(path: String, readerCount: Int = 2, writerOptions: Database.Options = Database.Options(), migrations: [Migration],
+                prepare: @escaping (Database) throws -> Void = { _ in }) throws {
+        self.path = path
+        opener = Opener(readerCount: max(1, readerCount), writerOptions: writerOptions, migrations: migrations, prepare: prepare)
+        writer = try opener.writer(at: path)
+        readers = try opener.readers(at: path)
         readerSemaphore = DispatchSemaphore(value: readers.count)
     }
 
@@ -87,9 +106,69 @@ public final class DatabasePool: @unchecked Sendable {
     }
 }
 
-// MARK: Copies of the whole database
+// MARK: Replacing the whole database
 
 extension DatabasePool {
+    /// Where `prepareReplacement(copying:)` leaves its copy: beside the database, on the same
+    /// file system, so that `replaceFile(with:)` is a rename.
+    public var replacementPath: String { path + "-next" }
+
+    /// Copies the standalone database file at `source` to `replacementPath` (in the kernel) and
+    /// brings the copy to this pool's schema and journal mode, without touching the pool's own
+    /// file: the slow half of a restore, which can run ahead of it.
+    @discardableResult
+    public func prepareReplacement(copying source: String) throws -> String {
+        let destination = replacementPath
+        let partial = destination + ".partial"
+        try FileCopy.copy(from: source, to: partial, durable: !opener.writerOptions.synchronousOff)
+        do {
+            // Migrated and in WAL mode now, so the swap has nothing left to do but open it.
+            _ = try opener.writer(at: partial)
+        } catch {
+            unlink(partial)
+            throw error
+        }
+        for suffix in ["-wal", "-shm"] { unlink(partial + suffix) }
+        guard rename(partial, destination) == 0 else { throw FileCopy.error("cannot rename \(partial)") }
+        return destination
+    }
+
+    /// Makes the prepared file at `replacement` (from `prepareReplacement(copying:)`) the pool's
+    /// database in one step under the writer, once every read in flight has finished: readers
+    /// see the old content or the new, never a mix of both within one read.
+    ///
+    /// On disk the switch is one rename, after the old file has taken its WAL back: a crash at any
+    /// moment leaves either the old database whole or the new one.
+    public func replaceFile(with replacement: String) throws {
+        try writerLock.withLock {
+            defer { didWrite?() }
+            var held = 0
+            defer { for _ in 0..<held { readerSemaphore.signal() } }
+            while held < opener.readerCount {
+                guard readerSemaphore.wait(timeout: .now() + 10) == .success else {
+                    throw DatabaseError(code: SQLITE_BUSY, message: "reads still running after 10 s; the database was not replaced")
+                }
+                held += 1
+            }
+            // (Skipped when an earlier swap could not reopen the database: nothing to keep then.)
+            if !writer.isClosed { try writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+            readersLock.withLock {
+                for reader in readers { reader.close() }
+            }
+            writer.close()
+            for suffix in ["-wal", "-shm"] { unlink(path + suffix) }
+            let swapped = rename(replacement, path) == 0
+            let failure = swapped ? nil : FileCopy.error("cannot rename \(replacement) to \(path)")
+            // The old file on failure, else the new one. Should opening fail (a disk full to the
+            // last byte), the closed connections fail every use with SQLITE_IOERR until a later
+            // restore opens a database again.
+            writer = try opener.writer(at: path)
+            let opened = try opener.readers(at: path)
+            readersLock.withLock { readers = opened }
+            if let failure { throw failure }
+        }
+    }
+
     /// Writes a consistent copy of the database to `path` with SQLite's online backup API,
     /// holding the writer so no write lands half-way; the copy is a standalone database file
     /// (its WAL checkpointed into it). An existing file at `path` is replaced.
@@ -102,20 +181,8 @@ extension DatabasePool {
                 try Database.backup(from: db, to: copy)
                 try copy.execute("PRAGMA journal_mode = DELETE")
             }   // the copy is closed here, before the rename
-            guard rename(temporary, path) == 0 else {
-                throw DatabaseError(code: SQLITE_CANTOPEN, message: "cannot write \(path): \(String(cString: strerror(errno)))")
-            }
+            guard rename(temporary, path) == 0 else { throw FileCopy.error("cannot write \(path)") }
         }
-    }
-
-    /// Replaces every page of the database with those of the database file at `path`, in one
-    /// step under the writer: readers see the old content or the new, never a mix of both
-    /// within one read.
-    public func restoreCopy(from path: String) throws {
-        var options = Database.Options()
-        options.readOnly = true
-        let source = try Database(path: path, options: options)
-        try write { db in try Database.backup(from: source, to: db) }
     }
 }
 
@@ -130,5 +197,41 @@ extension Database {
         guard step == SQLITE_DONE, finish == SQLITE_OK else {
             throw destination.error(step == SQLITE_DONE ? finish : step, sql: nil)
         }
+    }
+}
+
+/// Whole-file copies in the kernel (`sendfile`: page cache to page cache, no pass through user
+/// space).
+enum FileCopy {
+    /// `durable`: flushed to the disk before it returns, for a database that must survive the
+    /// operating system (not for a temporary one).
+    static func copy(from source: String, to destination: String, durable: Bool) throws {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw error("cannot open \(source)") }
+        defer { close(input) }
+        unlink(destination)
+        let output = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw error("cannot create \(destination)") }
+        var failure: DatabaseError?
+        var status = stat()
+        if fstat(input, &status) != 0 { failure = error("cannot stat \(source)") }
+        var remaining = Int(status.st_size)
+        while failure == nil, remaining > 0 {
+            let copied = sendfile(output, input, nil, remaining)
+            if copied > 0 { remaining -= copied } else if copied == 0 || errno != EINTR { failure = error("cannot copy \(source)") }
+        }
+        if failure == nil, durable, fsync(output) != 0 { failure = error("cannot write \(destination)") }
+        close(output)
+        if let failure {
+            unlink(destination)
+            throw failure
+        }
+    }
+
+    /// The failed call's errno as a DatabaseError: a full disk is SQLITE_FULL, as SQLite's own.
+    static func error(_ what: String) -> DatabaseError {
+        let code = errno
+        return DatabaseError(code: code == ENOSPC || code == EDQUOT ? SQLITE_FULL : SQLITE_CANTOPEN,
+                             message: "\(what): \(String(cString: strerror(code)))")
     }
 }

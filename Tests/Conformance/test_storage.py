@@ -134,3 +134,40 @@ def test_a_reset_gives_the_disk_back(tmp_path):
         assert after < before / 3, f"the database and its WAL kept {after} of {before} bytes after a reset"
     finally:
         emulator.stop()
+
+
+def test_a_restore_that_cannot_copy_its_snapshot_changes_nothing(small_disk):
+    """A restore copies the snapshot beside the database before it swaps it in: on a full disk
+    that copy fails, the restore is answered 507 and the data stays as it was; with space back,
+    the same restore works."""
+    db = os.path.join(small_disk, "emulator.sqlite")
+    emulator = start_emulator("--db", db, "--no-seed")
+    headers = {"Authorization": f"Bearer restore-{uuid.uuid4()}"}
+    ballast = os.path.join(small_disk, "ballast")
+    try:
+        for index in range(3):
+            assert requests.post(f"{emulator.url}/telemetry/v1/traces", json=export(index)[0], headers=headers, timeout=30).status_code == 200
+        assert requests.post(f"{emulator.url}/__emulator/snapshots", json={"name": "three"}, timeout=30).status_code == 201
+        for index in range(3, 5):
+            assert requests.post(f"{emulator.url}/telemetry/v1/traces", json=export(index)[0], headers=headers, timeout=30).status_code == 200
+        # Saving another snapshot makes the copy ahead that one's, not "three"'s.
+        assert requests.post(f"{emulator.url}/__emulator/snapshots", json={"name": "five"}, timeout=30).status_code == 201
+        assert count_spans(emulator.url, headers) == 200
+        free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
+        with open(ballast, "wb") as f:
+            f.write(b"\0" * max(free - 64 * 1024, 0))
+        refused = requests.post(f"{emulator.url}/__emulator/snapshots/three/restore", timeout=30)
+        assert refused.status_code == 507, refused.text
+        assert "STORAGE_FULL" in refused.text and "cannot copy" in refused.text, refused.text
+        assert count_spans(emulator.url, headers) == 200, "a restore that failed changed the data"
+
+        os.unlink(ballast)
+        restored = requests.post(f"{emulator.url}/__emulator/snapshots/three/restore", timeout=30)
+        assert restored.status_code == 204, restored.text
+        assert count_spans(emulator.url, headers) == 120
+        assert requests.post(f"{emulator.url}/telemetry/v1/traces", json=export(9)[0], headers=headers, timeout=30).status_code == 200
+        assert count_spans(emulator.url, headers) == 160
+    finally:
+        if os.path.exists(ballast):
+            os.unlink(ballast)
+        emulator.stop()

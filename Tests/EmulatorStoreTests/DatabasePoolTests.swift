@@ -116,6 +116,48 @@ final class DatabasePoolTests: TemporaryDatabaseTestCase {
         XCTAssertEqual(try pool.read { try $0.count("items") }, 0)
     }
 
+    /// A replacement file becomes the database for the writer and every reader; the old file's
+    /// WAL does not follow it; a missing replacement leaves the old database working.
+    func testReplaceFileSwapsTheWholeDatabase() throws {
+        let pool = try makePool()
+        try pool.write { db in _ = try db.run("INSERT INTO items (name) VALUES (?)", ["saved"]) }
+        let saved = file.path + ".saved"
+        defer { unlink(saved) }
+        try pool.saveCopy(to: saved)
+        try pool.write { db in _ = try db.run("INSERT INTO items (name) VALUES (?)", ["after"]) }
+        XCTAssertEqual(try pool.prepareReplacement(copying: saved), pool.replacementPath)
+        try pool.replaceFile(with: pool.replacementPath)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: pool.replacementPath))
+        for _ in 0..<4 {   // every reader, not only the first one handed out
+            XCTAssertEqual(try pool.read { try $0.query("SELECT name FROM items ORDER BY id") { $0.string(0) } }, ["saved"])
+        }
+        try pool.write { db in _ = try db.run("INSERT INTO items (name) VALUES (?)", ["new"]) }
+        XCTAssertEqual(try pool.read { try $0.count("items") }, 2)
+        XCTAssertEqual(try pool.read { try $0.userVersion() }, 2)
+
+        XCTAssertThrowsError(try pool.replaceFile(with: file.path + ".missing"))
+        XCTAssertEqual(try pool.read { try $0.count("items") }, 2, "the old database stays when there is nothing to swap in")
+        try pool.write { db in _ = try db.run("INSERT INTO items (name) VALUES (?)", ["still"]) }
+        XCTAssertEqual(try pool.read { try $0.count("items") }, 3)
+    }
+
+    /// A copy of an older database is migrated before it is swapped in.
+    func testPrepareReplacementMigratesTheCopy() throws {
+        let old = file.path + ".old"
+        defer { for suffix in ["", "-wal", "-shm"] { unlink(old + suffix) } }
+        do { _ = try DatabasePool(path: old, readerCount: 1, migrations: Array(Migration.testSchema.prefix(1))) }
+        let pool = try makePool()
+        try pool.replaceFile(with: pool.prepareReplacement(copying: old))
+        XCTAssertEqual(try pool.read { try $0.userVersion() }, 2)
+    }
+
+    /// A source that cannot be opened fails the copy with its path in the message.
+    func testCopyOfAMissingFileNamesIt() throws {
+        XCTAssertThrowsError(try makePool().prepareReplacement(copying: "/nonexistent/db.sqlite")) { error in
+            XCTAssertTrue("\(error)".contains("/nonexistent/db.sqlite"), "\(error)")
+        }
+    }
+
     func testCheckpointEmptiesTheWAL() throws {
         let pool = try makePool()
         try pool.writeTransaction { db in

@@ -99,7 +99,7 @@ public final class EmulatorApplication: @unchecked Sendable {
             if let importPath = configuration.importPath {
                 let file = Snapshots.file(at: importPath)
                 guard FileManager.default.fileExists(atPath: file) else { throw EmulatorStartupError("--import: no snapshot at \(file)") }
-                do { try store.pool.restoreCopy(from: file) } catch let error as DatabaseError {
+                do { try store.pool.replaceFile(with: store.pool.prepareReplacement(copying: file)) } catch let error as DatabaseError {
                     throw EmulatorStartupError("--import: cannot restore \(file): \(error.message)")
                 }
             }
@@ -151,6 +151,7 @@ public final class EmulatorApplication: @unchecked Sendable {
                 logger.error("--export-on-exit: cannot write \(file)", metadata: ["error": "\(error)"])
             }
         }
+        snapshots.ahead.finish()
         store.close()
         if temporarySnapshotDirectory { try? FileManager.default.removeItem(atPath: snapshots.directory) }
         accessLog?.sink.flush()

@@ -71,13 +71,15 @@ final class ObservabilityStore: @unchecked Sendable {
             let parts = name.dropFirst(temporaryPrefix.count).split(separator: "-")
             guard let pid = parts.first.flatMap({ Int32($0) }), pid > 0, pid != getpid() else { continue }
             if kill(pid, 0) == 0 || errno != ESRCH { continue }
-            for suffix in ["", "-wal", "-shm"] { unlink("\(directory)/\(name)\(suffix)") }
+            for suffix in ["", "-wal", "-shm", "-next"] { unlink("\(directory)/\(name)\(suffix)") }
         }
     }
 
     /// Checkpoints the WAL and removes a temporary database.
     func close() {
         pool.checkpoint()
+        // The copy a restore would have used (see `Snapshots`) is not needed by the next run.
+        unlink(pool.replacementPath)
         if let temporaryPath {
             for suffix in ["", "-wal", "-shm"] { unlink(temporaryPath + suffix) }
         }

@@ -43,6 +43,29 @@ final class SnapshotTests: ApplicationTestCase {
         assertError(try call("DELETE", "/__emulator/snapshots/seeded-once"), 404, nil)
     }
 
+    /// The copy made ahead is of the file as it was: a snapshot saved again under the same name
+    /// restores its new content, and the copy is not left behind at exit.
+    func testSavingAgainUnderTheSameNameRestoresTheNewContent() throws {
+        try createJudge("First")
+        XCTAssertEqual(try call("POST", "/__emulator/snapshots", json: ["name": "moving"]).status, 201)
+        let first = try judgeCount()
+        try createJudge("Second")
+        XCTAssertEqual(try call("POST", "/__emulator/snapshots", json: ["name": "moving"]).status, 201)
+        try createJudge("Third")
+        XCTAssertEqual(try call("POST", "/__emulator/snapshots/moving/restore").status, 204)
+        XCTAssertEqual(try judgeCount(), first + 1)
+        // Restored in a row: each restore starts from the snapshot, not from the last restore.
+        for _ in 0..<3 {
+            try createJudge("Between restores")
+            XCTAssertEqual(try call("POST", "/__emulator/snapshots/moving/restore").status, 204)
+            XCTAssertEqual(try judgeCount(), first + 1)
+        }
+        let next = app.store.pool.replacementPath
+        app.shutdown()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: next), "the copy made ahead is removed at exit")
+        try restart(with: .make())
+    }
+
     func testNamesStayInTheFolder() throws {
         for name in ["", "../escape", ".hidden", "a/b", String(repeating: "x", count: 65)] {
             let reply = try call("POST", "/__emulator/snapshots", json: ["name": .string(name)])
