@@ -759,7 +759,10 @@ def binary_verdicts(events, judges, folder=FIXTURES):
                     out = json.loads(resp.read())
                     if resp.status != 200:
                         raise RuntimeError(f"live-judging {e['event_id']} with {j['name']}: {resp.status} {out}")
-                    row.append(out["answer"] if out["analysis"].startswith(RULE_DECIDED) else None)
+                    answer = out["answer"]
+                    if isinstance(answer, float) and answer.is_integer():
+                        answer = int(answer)
+                    row.append(answer if out["analysis"].startswith(RULE_DECIDED) else None)
                 verdicts[e["event_id"]] = row
             conn.close()
         finally:
@@ -774,28 +777,35 @@ def write_verdicts(judges, verdicts):
         "{\n" + f'  "judges": {dumps([j["name"] for j in judges])},\n' + ",\n".join(lines) + "\n}\n", encoding="utf-8")
 
 
-def check_verdicts(events, judges):
-    """Problems where the binary's verdicts differ from scripts/fixtures-data/verdicts.json."""
+def check_verdicts(events, judges, refusals):
+    """Problems where the binary's verdicts differ from scripts/fixtures-data/verdicts.json, or
+    where its refusal judge disagrees with the refusals the conversation templates mark."""
     expected = load("verdicts.json")
     names = expected.pop("judges")
     if names != [j["name"] for j in judges] or list(expected) != [e["event_id"] for e in events]:
         return ["verdicts.json: not for these judges and events: run --update-verdicts and review the diff"]
     got = binary_verdicts(events, judges)
-    return [f"verdict of {name!r} on {eid}: the emulator answers {g!r}, verdicts.json expects {x!r}"
-            for eid in expected for name, x, g in zip(names, expected[eid], got[eid]) if x != g]
+    problems = [f"verdict of {name!r} on {eid}: the emulator answers {g!r}, verdicts.json expects {x!r}"
+                for eid in expected for name, x, g in zip(names, expected[eid], got[eid]) if x != g]
+    judge, answer = CAT["refusal_verdict"]
+    problems += [f"{eid}: {judge!r} answers {got[eid][names.index(judge)]!r}, the templates mark it "
+                 f"{'a refusal' if refused else 'an answer'}" for eid, refused in refusals.items()
+                 if (got[eid][names.index(judge)] == answer) != refused]
+    return problems
 
 
 # --------------------------------------------------------------------------------------------
 
 def rendered():
-    """The three files as text, exactly as they are written: {name: text}, and the stats."""
+    """The three files as text, exactly as they are written: {name: text}, the stats, and which
+    events the templates mark as refusals."""
     produced = generate()
     st = stats(produced)
     return {
         "events.jsonl": "".join(dumps(e) + "\n" for e, _, _ in produced),
         "judges.json": json.dumps(JUDGES, ensure_ascii=False, indent=2) + "\n",
         "README.md": readme(st),
-    }, st
+    }, st, {e["event_id"]: refused for e, refused, _ in produced}
 
 
 def main():
@@ -807,7 +817,7 @@ def main():
     ap.add_argument("--update-verdicts", action="store_true",
                     help="record the built binary's verdicts on Fixtures/ in scripts/fixtures-data/verdicts.json")
     args = ap.parse_args()
-    files, st = rendered()
+    files, st, refusals = rendered()
     if args.stats:
         print(json.dumps(st, indent=2))
         return 0
@@ -818,7 +828,7 @@ def main():
         if args.update_verdicts:
             write_verdicts(judges, binary_verdicts(events, judges))
         elif BINARY.exists():
-            errors += check_verdicts(events, judges)
+            errors += check_verdicts(events, judges, refusals)
         else:
             print(f"verdicts not checked: no binary at {BINARY} (swift build, or set OBS_EMULATOR_BIN)")
         for e in errors:
