@@ -87,7 +87,8 @@ class BatchMaker:
         self.per_trace = spans_per_trace
         self.count = spans_per_batch
         self.start = 1_793_491_200_000_000_000  # 2026-11-01
-        self.parts = [span_parts(i % spans_per_trace) for i in range(spans_per_batch)]
+        # One span per trace is the SDK's own shape: each call a trace of one chat span.
+        self.parts = [span_parts(1 if spans_per_trace == 1 else i % spans_per_trace) for i in range(spans_per_batch)]
         resource = field(1, b"".join(field(1, key_value(k, v)) for k, v in
                                      {"service.name": SERVICE, "deployment.environment.name": "bench"}.items()))
         self.head = resource
@@ -108,11 +109,12 @@ class BatchMaker:
         return field(1, self.head + scope_spans)
 
 
-def ingest_wrk(url, token, exporters=4, seconds=10, batches=1200):
+def ingest_wrk(url, token, exporters=4, seconds=10, batches=1200, spans_per_trace=8):
     """The same load from wrk (C; no Python on the request path): `exporters` connections, each
     request the next of `batches` distinct pre-built batches (fresh ids; enough that none is
-    sent twice within the run). Returns (spans/s accepted, p50 ms, p99 ms, non-2xx, requests)."""
-    maker = BatchMaker()
+    sent twice within the run). `spans_per_trace=1` is the SDK's own shape: every call its own
+    trace of one span. Returns (spans/s accepted, p50 ms, p99 ms, non-2xx, requests)."""
+    maker = BatchMaker(spans_per_trace=spans_per_trace)
     directory = tempfile.mkdtemp(prefix="bench-otlp-")
     with open(os.path.join(directory, "batches.bin"), "wb") as f:
         for n in range(batches):

@@ -87,9 +87,13 @@ public final class DatabasePool: @unchecked Sendable {
         return try body(reader)
     }
 
-    /// Releases the writer's page cache (`sqlite3_db_release_memory`), for after a bulk load.
-    public func shrinkWriterMemory() {
+    /// Releases the page cache of every connection not in use (`sqlite3_db_release_memory`),
+    /// for after start-up or a bulk load.
+    public func shrinkMemory() {
         _ = try? write { db in try db.execute("PRAGMA shrink_memory") }
+        readersLock.withLock {
+            for reader in readers { _ = try? reader.execute("PRAGMA shrink_memory") }
+        }
     }
 
     /// Gives the disk back after a large delete: frees the main file's empty pages (on a

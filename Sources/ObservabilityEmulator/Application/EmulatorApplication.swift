@@ -130,6 +130,12 @@ public final class EmulatorApplication: @unchecked Sendable {
         do {
             let bound = try server.start()
             port.withLock { $0 = bound }
+            // Once the background indexing is over too, start-up is over: what it used goes back.
+            let indexed = store.searchIndexGate
+            DispatchQueue.global(qos: .utility).async { [self] in
+                indexed.wait()
+                settleMemory()
+            }
         } catch {
             handlers.stop()
             store.close()
@@ -453,7 +459,6 @@ public final class EmulatorApplication: @unchecked Sendable {
         guard existing == 0 else {
             // A persistent database seeded earlier: the fixtures are still checked and counted.
             while let batch = try parsed.next() { fixtures.eventCount += batch.count }
-            settleMemory()
             return
         }
         let store = self.store
@@ -491,7 +496,6 @@ public final class EmulatorApplication: @unchecked Sendable {
         let syntheticStart = firstSynthetic
         DispatchQueue.global(qos: .utility).async { [self] in
             buildSearchIndexes(parsedDrafts.take() ?? [], rowIDs: fixtureRows, firstSynthetic: syntheticStart)
-            settleMemory()
         }
     }
 
@@ -507,11 +511,13 @@ public final class EmulatorApplication: @unchecked Sendable {
         }
     }
 
-    /// Gives back what start-up used and no longer needs: the writer's page cache and the
-    /// allocator's free memory (parsed fixtures, statement buffers).
+    /// Gives back what start-up used and no longer needs: the connections' page caches, the
+    /// allocator's free memory (parsed fixtures, statement buffers) and the code pages only
+    /// start-up ran.
     private func settleMemory() {
-        store.pool.shrinkWriterMemory()
+        store.pool.shrinkMemory()
         _ = malloc_trim(0)
+        StartupPages.release()
     }
 
     /// Everything back to the seeded state.
