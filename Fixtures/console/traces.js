@@ -4,6 +4,8 @@ import { api, allPages, V1 } from "./api.js";
 import { h, fill, table, fields, link, when, durationNs, errorBox, loading, control, pageHeader, conversation, badge, notice, idRef, withJSON, copyButton } from "./dom.js";
 import { filtersOf, finderControls, expressionFor, timeWindow } from "./finder.js";
 import { currentRoute, withParams, go } from "./route.js";
+import { childrenOf, treeRows, criticalPath } from "./spantree.js";
+import { liveTail } from "./tail.js";
 
 const EXAMPLES = [
   "status_code = 'Error'",
@@ -46,11 +48,19 @@ export async function tracesPage(view, params) {
   const results = h("section", { class: "results", "aria-label": kind === "spans" ? "Matching spans" : "Matching traces", "aria-live": "polite" });
   const fieldsList = h("details", { class: "field-help" }, h("summary", {}, "Fields you can search"), loading());
   const finder = finderControls(kind, f, { statuses: ["Unset", "Ok", "Error"], prefix: "find" });
+  const picker = kind === "traces" ? comparePicker() : null;
+  const list = { kind, f, input, errorSlot, results, picker };
+  list.tail = liveTail("find", params.get("live") === "1", results, {
+    fetchFirst: async () => (await searchPage(kind, filtersOf(currentRoute().params))).page.results,
+    keyOf: kind === "spans" ? (s) => `${s.trace_id}/${s.span_id}` : (t) => t.trace_id,
+    timeOf: (row) => row.start_time,
+    cellsOf: (row) => kind === "spans" ? spanCells(row) : traceCells(row, picker),
+  });
   const form = h("form", { class: "panel", "aria-label": kind === "spans" ? "Span search" : "Trace search",
     onsubmit: (e) => {
       e.preventDefault();
       const target = withParams({ q: input.value, ...finder.read() });
-      if (location.hash === target) runSearch(kind, filtersOf(currentRoute().params), input, errorSlot, results);
+      if (location.hash === target) runSearch({ ...list, f: filtersOf(currentRoute().params) });
       else go(target);
     } },
     h("div", { class: "tabs", role: "group", "aria-label": "List" },
@@ -61,6 +71,8 @@ export async function tracesPage(view, params) {
     finder.node,
     h("div", { class: "row buttons" },
       h("button", { type: "submit", class: "primary", id: "traces-search" }, "Search"),
+      list.tail.node,
+      picker ? picker.node : null,
       h("span", { class: "muted examples" }, "Try: ", EXAMPLES.map((ex) => h("button", { type: "button", class: "chip",
         onclick: () => { input.value = ex; input.focus(); } }, ex)))),
     fieldsList);
@@ -71,38 +83,78 @@ export async function tracesPage(view, params) {
     h("ul", { class: "field-list" }, data.field_definitions.map((d) => h("li", {}, h("button", { type: "button", class: "chip mono", title: `${d.label} · ${d.type}`,
       onclick: () => { input.setRangeText(d.name, input.selectionStart, input.selectionEnd, "end"); input.focus(); } }, d.name), " ", h("small", { class: "muted" }, d.type))))),
   (error) => fill(fieldsList, h("summary", {}, "Fields you can search"), errorBox(error)));
-  runSearch(kind, f, input, errorSlot, results);
+  runSearch(list);
 }
 
-async function runSearch(kind, f, input, errorSlot, results, cursor = null) {
+/** One page of a list with the filters applied, and how far the typed expression was moved. */
+async function searchPage(kind, f, cursor = null) {
+  const built = await expressionFor(kind, f);
+  const window = timeWindow(f);
+  const data = await api("POST", `${V1}/${kind}/search`, { query: { page_size: 25, cursor, from: window.from, to: window.to }, body: { search_expression: built.expression } });
+  return { page: data[kind], offset: built.offset };
+}
+
+const TRACE_COLUMNS = ["Trace", "Root span", "Service", "Started (UTC)", "Duration", "Spans", "Models", "Status", "Compare"];
+const SPAN_COLUMNS = ["Span", "Service", "Started (UTC)", "Duration", "Model", "Status", "Trace"];
+
+function traceCells(t, picker) {
+  return [
+    idRef(t.trace_id, `#/traces/${t.trace_id}`),
+    t.root_span_name, t.service_name + (t.environment ? ` (${t.environment})` : ""), when(t.start_time), durationNs(t.duration_ns),
+    String(t.span_count), (t.models_used || []).join(", "), badge(t.status_code, statusKind(t.status_code)), picker.box(t.trace_id),
+  ];
+}
+
+function spanCells(s) {
+  return [
+    link(`#/traces/${s.trace_id}/${s.span_id}`, s.span_name, { class: "span-link", "data-span": s.span_id }),
+    s.service_name, when(s.start_time), durationNs(s.duration_ns), s.request_model || s.response_model || "—",
+    badge(s.status_code, statusKind(s.status_code)), idRef(s.trace_id, `#/traces/${s.trace_id}`),
+  ];
+}
+
+/** Two traces of the list picked for comparison: a third pick lets go of the first. */
+function comparePicker() {
+  const picked = [];
+  const button = h("a", { class: "button secondary", id: "compare-picked" });
+  const update = () => {
+    if (picked.length === 2) button.setAttribute("href", `#/compare/${picked[0]}/${picked[1]}`);
+    else button.removeAttribute("href");
+    button.setAttribute("aria-disabled", String(picked.length !== 2));
+    fill(button, picked.length === 2 ? "Compare the two selected" : `Select two traces to compare (${picked.length}/2)`);
+  };
+  update();
+  const box = (id) => h("input", { type: "checkbox", class: "compare-pick", dataset: { trace: id }, checked: picked.includes(id), "aria-label": `Compare trace ${id}`,
+    onchange: (e) => {
+      if (e.target.checked) picked.push(id); else picked.splice(picked.indexOf(id), 1);
+      if (picked.length > 2) {
+        const dropped = picked.shift();
+        for (const other of document.querySelectorAll(`.compare-pick[data-trace="${dropped}"]`)) other.checked = false;
+      }
+      update();
+    } });
+  return { node: button, box };
+}
+
+async function runSearch(list, cursor = null) {
+  const { kind, f, input, errorSlot, results } = list;
   fill(results, loading("Searching…"));
   fill(errorSlot);
   input.removeAttribute("aria-invalid");
   const expression = f.q;
   let offset = 0;
   try {
-    const built = await expressionFor(kind, f);
-    offset = built.offset;
-    const window = timeWindow(f);
-    const data = await api("POST", `${V1}/${kind}/search`, { query: { page_size: 25, cursor, from: window.from, to: window.to }, body: { search_expression: built.expression } });
-    const page = data[kind];
+    const found = await searchPage(kind, f, cursor);
+    offset = found.offset;
+    const page = found.page;
     const more = page.cursor ? h("nav", { class: "pager", "aria-label": "Result pages" }, h("button", { type: "button", class: "secondary",
-      onclick: () => runSearch(kind, f, input, errorSlot, results, page.cursor) }, "More →")) : null;
+      onclick: () => runSearch(list, page.cursor) }, "More →")) : null;
+    const data = (index) => list.tail.rowData(page.results[index]);
     if (kind === "spans") {
-      fill(results, table("Matching spans", ["Span", "Service", "Started (UTC)", "Duration", "Model", "Status", "Trace"],
-        page.results.map((s) => [
-          link(`#/traces/${s.trace_id}/${s.span_id}`, s.span_name, { class: "span-link", "data-span": s.span_id }),
-          s.service_name, when(s.start_time), durationNs(s.duration_ns), s.request_model || s.response_model || "—",
-          badge(s.status_code, statusKind(s.status_code)), idRef(s.trace_id, `#/traces/${s.trace_id}`),
-        ]), { empty: "No span matches." }), more);
+      fill(results, table("Matching spans", SPAN_COLUMNS, page.results.map(spanCells), { empty: "No span matches.", data }), more);
       return;
     }
-    fill(results, table("Matching traces", ["Trace", "Root span", "Service", "Started (UTC)", "Duration", "Spans", "Models", "Status"],
-      page.results.map((t) => [
-        idRef(t.trace_id, `#/traces/${t.trace_id}`),
-        t.root_span_name, t.service_name + (t.environment ? ` (${t.environment})` : ""), when(t.start_time), durationNs(t.duration_ns),
-        String(t.span_count), (t.models_used || []).join(", "), badge(t.status_code, statusKind(t.status_code)),
-      ]), { empty: "No trace matches." }), more);
+    fill(results, table("Matching traces", TRACE_COLUMNS, page.results.map((t) => traceCells(t, list.picker)), { empty: "No trace matches.", data }), more);
   } catch (error) {
     fill(results);
     const column = error.status === 400 ? errorColumn(error.message) : null;
@@ -124,7 +176,17 @@ async function runSearch(kind, f, input, errorSlot, results, cursor = null) {
   }
 }
 
-const statusKind = (code) => code === "Error" ? "error" : code === "Ok" ? "ok" : "neutral";
+/** Rows grouped by one of their fields. */
+function groupBy(rows, key) {
+  const groups = new Map();
+  for (const row of rows) {
+    if (!groups.has(row[key])) groups.set(row[key], []);
+    groups.get(row[key]).push(row);
+  }
+  return groups;
+}
+
+export const statusKind = (code) => code === "Error" ? "error" : code === "Ok" ? "ok" : "neutral";
 
 /** Parses the JSON text of a GenAI messages column into conversation messages, or null. */
 function messagesOf(text) {
@@ -173,35 +235,15 @@ export async function tracePage(view, traceID, spanID) {
     return fill(view, pageHeader("Trace", traceID), errorBox(error, "Could not load the trace"), link("#/traces", "← Traces"));
   }
   const byID = new Map(spans.map((s) => [s.span_id, s]));
-  const children = new Map();
-  for (const s of spans) {
-    const parent = s.parent_span_id && byID.has(s.parent_span_id) ? s.parent_span_id : "";
-    if (!children.has(parent)) children.set(parent, []);
-    children.get(parent).push(s);
-  }
+  const children = childrenOf(spans);
+  const critical = criticalPath(spans);
   const start = Math.min(...spans.map((s) => Date.parse(s.start_time)));
   const end = Math.max(...spans.map((s) => Date.parse(s.end_time)));
   const total = Math.max(end - start, 1);
-  const evalsBySpan = new Map();
-  for (const e of evaluations) {
-    if (!evalsBySpan.has(e.span_id)) evalsBySpan.set(e.span_id, []);
-    evalsBySpan.get(e.span_id).push(e);
-  }
-  const logsBySpan = new Map();
-  for (const r of logs) {
-    if (!logsBySpan.has(r.span_id)) logsBySpan.set(r.span_id, []);
-    logsBySpan.get(r.span_id).push(r);
-  }
+  const evalsBySpan = groupBy(evaluations, "span_id");
+  const logsBySpan = groupBy(logs, "span_id");
   const selected = spanID && byID.has(spanID) ? spanID : trace.root_span_id;
-
-  const rows = [];
-  const walk = (parent, depth, ancestors) => {
-    for (const s of (children.get(parent) || []).sort((a, b) => a.start_time.localeCompare(b.start_time))) {
-      rows.push([s, depth, ancestors]);
-      walk(s.span_id, depth + 1, [...ancestors, s.span_id]);
-    }
-  };
-  walk("", 0, []);
+  const rows = treeRows(children);
 
   const collapsed = new Set();
   const applyCollapse = () => {
@@ -225,10 +267,11 @@ export async function tracePage(view, traceID, spanID) {
         if (open) collapsed.add(s.span_id); else collapsed.delete(s.span_id);
         applyCollapse();
       } }, "▾") : h("span", { class: "tree-leaf", "aria-hidden": "true" }, depth ? "└" : "•");
-    const li = h("li", { class: `span-row${current ? " selected" : ""}${s.status_code === "Error" ? " error" : ""}`, dataset: { span: s.span_id, ancestors: ancestors.join(" ") } },
+    const onPath = critical.has(s.span_id);
+    const li = h("li", { class: `span-row${current ? " selected" : ""}${s.status_code === "Error" ? " error" : ""}${onPath ? " critical" : ""}`, dataset: { span: s.span_id, ancestors: ancestors.join(" ") } },
       h("span", { class: "span-label" }, toggle,
         h("a", { href: `#/traces/${traceID}/${s.span_id}`, class: "span-name", "aria-current": current ? "true" : null,
-          "aria-label": `${s.span_name}, ${s.span_kind}, ${durationNs(s.duration_ns)}, starts at +${durationNs(offset * 1e6)}, level ${depth + 1}${s.status_code === "Error" ? ", error" : ""}` },
+          "aria-label": `${s.span_name}, ${s.span_kind}, ${durationNs(s.duration_ns)}, starts at +${durationNs(offset * 1e6)}, level ${depth + 1}${s.status_code === "Error" ? ", error" : ""}${onPath ? ", on the critical path" : ""}` },
           s.span_name,
           (evalsBySpan.get(s.span_id) || []).length ? h("span", { class: "eval-dot", title: "has evaluations" }, "★") : null)),
       h("span", { class: "span-duration", "aria-hidden": "true" }, h("span", { class: "span-offset" }, `+${durationNs(offset * 1e6)}`), " ", durationNs(s.duration_ns)),
@@ -261,7 +304,9 @@ export async function tracePage(view, traceID, spanID) {
     ]), "trace")),
     h("div", { class: "split trace-split" },
       h("section", { class: "panel", "aria-labelledby": "tree-h" }, h("h2", { id: "tree-h" }, "Span tree and timeline"),
-        h("div", { class: "timeline-head" }, h("span", { class: "muted" }, `${spans.length} spans · ${durationNs(total * 1e6)}`), axis), waterfall),
+        h("div", { class: "timeline-head" }, h("span", { class: "muted" }, `${spans.length} spans · ${durationNs(total * 1e6)}`), axis), waterfall,
+        h("p", { class: "muted critical-legend", id: "critical-legend" }, h("span", { class: "critical-swatch", "aria-hidden": "true" }),
+          ` Critical path: ${critical.size} of ${spans.length} spans, the chain that decides when the trace ends (each span's last-finishing child, then the one that finished before it started, …).`)),
       span ? spanPanel(span, evalsBySpan.get(span.span_id) || [], logsBySpan.get(span.span_id) || [], start)
         : h("section", { class: "panel" }, notice("No span selected."))));
 }

@@ -125,6 +125,8 @@ def test_find_mine_hides_the_demo_data_and_the_sdks_own_calls(page, emulator, ow
     page.click("#find-sdk")
     page.click("#traces-search")
     page.wait_for(f"location.hash.includes('sdk=1')")
+    # The list is drawn again after the URL changes: wait for the new one, not the old.
+    page.wait_for("document.querySelectorAll('main tbody tr').length === 2", what="both own traces")
     assert sorted(rows_of(page, "both own traces")) == sorted([app, sdk])
     # All workspace data: the seeded traces too, newest first (own traces are the newest).
     page.click("#find-mine")
