@@ -1,5 +1,6 @@
 // Datasets with their records and import tasks.
 import { api, V1 } from "./api.js";
+import { recordSource } from "./links.js";
 import { h, fill, table, fields, link, when, errorBox, loading, pageHeader, badge, shortID, conversation, idRef, withJSON } from "./dom.js";
 
 export async function datasetsPage(view) {
@@ -17,6 +18,8 @@ export async function datasetsPage(view) {
 
 export async function datasetPage(view, id, params) {
   const page = Math.max(Number(params.get("page")) || 1, 1);
+  // ?record=<id>: that record is opened (a link from its event or span).
+  const opened = params.get("record");
   fill(view, pageHeader("Dataset", id), loading());
   try {
     const [dataset, records, tasks] = await Promise.all([
@@ -30,9 +33,9 @@ export async function datasetPage(view, id, params) {
       pageHeader(dataset.name, dataset.description, link("#/datasets", "← Datasets", { class: "button secondary" })),
       h("section", { class: "panel" }, withJSON(dataset, fields([["Id", idRef(dataset.id, null, { full: true })], ["Slug", dataset.slug], ["Created (UTC)", when(dataset.created_at)], ["Records", String(recs.count)]]), "dataset")),
       h("h2", { id: "records-h" }, "Records"),
-      h("ul", { class: "records", "aria-labelledby": "records-h" }, recs.results.length ? recs.results.map((r) => h("li", { class: "panel" },
-        h("details", {}, h("summary", {}, badge(r.source || "record"), " ", h("span", { class: "mono" }, shortID(r.id)), " · ",
-          previewOf(r.payload), " · ", when(r.created_at)),
+      h("ul", { class: "records", "aria-labelledby": "records-h" }, recs.results.length ? recs.results.map((r) => h("li", { class: "panel", id: `record-${r.id}` },
+        h("details", { open: r.id === opened }, h("summary", {}, badge(r.source || "record"), " ", h("span", { class: "mono" }, shortID(r.id)), " · ",
+          previewOf(r.payload), " · ", when(r.created_at), recordSource(r) ? [" · ", recordSource(r)] : null),
           withJSON(r, [r.payload && Array.isArray(r.payload.messages) ? conversation(r.payload.messages, "Record messages") : fields([["Payload", r.payload]]),
             fields([["Id", idRef(r.id, null, { full: true })], ["Properties", r.properties]])], "record")))) : h("li", { class: "muted" }, "No record.")),
       h("nav", { class: "pager", "aria-label": "Record pages" },
@@ -44,6 +47,7 @@ export async function datasetPage(view, id, params) {
         idRef(t.id), badge(t.status), t.progress == null ? "—" : `${t.progress}%`, t.message || "—",
         t.result ? `${t.result.imported_record_count} imported, ${t.result.skipped_record_count} skipped` : "—", when(t.created_at),
       ]), { empty: "No import task." }));
+    if (opened) document.getElementById(`record-${opened}`)?.scrollIntoView({ block: "center" });
   } catch (error) {
     fill(view, pageHeader("Dataset", id), errorBox(error, "Could not load the dataset"), link("#/datasets", "← Datasets"));
   }

@@ -1,10 +1,15 @@
 // Chat-completion events: a filter builder over the fields API, extra fields, cursor paging,
 // and an event's detail with its conversation and similar events.
 import { api, V1 } from "./api.js";
-import { h, fill, table, fields, link, code, when, errorBox, loading, control, select, pageHeader, conversation, idRef, notice, withJSON } from "./dom.js";
+import { h, fill, table, fields, link, code, when, errorBox, loading, control, select, pageHeader, conversation, idRef, notice, withJSON, shortID } from "./dom.js";
 import { PRESETS, timeWindow } from "./finder.js";
 import { currentRoute, withParams, go } from "./route.js";
 import { liveTail } from "./tail.js";
+import { spansOfEvent, recordsFrom, recordLinks, lookup } from "./links.js";
+
+/** Links to the spans that made an event, each in its trace. */
+const spanLinks = (spans) => spans.map((s, i) => [i ? ", " : "",
+  link(`#/traces/${s.trace_id}/${s.span_id}`, `${s.span_name} · trace ${shortID(s.trace_id)}`, { class: "event-span-link", title: `${s.trace_id} / ${s.span_id}` })]);
 
 const DEFAULT_EXTRA = ["model_name", "total_time_elapsed"];
 const state = { conditions: [], combinator: "AND", extra: DEFAULT_EXTRA, pageSize: 20, model: "", range: "all", from: "", to: "", cursors: [null], page: 0 };
@@ -218,6 +223,8 @@ export async function eventPage(view, id) {
         h("section", { class: "panel", "aria-labelledby": "props-h" }, h("h2", { id: "props-h" }, "Properties"),
           withJSON(event, fields([
             ["Correlation ID", idRef(event.correlation_id, null, { full: true })],
+            ["Trace", lookup(spansOfEvent(event), spanLinks, "none found (no chat span with this answer and model within a minute)")],
+            ["In datasets", lookup(recordsFrom({ event_id: event.event_id }), recordLinks)],
             ["Created (UTC)", when(event.created_at)],
             ["Tokens in / out", `${event.nb_input_tokens} / ${event.nb_output_tokens}`],
             ["Messages", event.nb_messages],

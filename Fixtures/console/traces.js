@@ -6,6 +6,7 @@ import { filtersOf, finderControls, expressionFor, timeWindow } from "./finder.j
 import { currentRoute, withParams, go } from "./route.js";
 import { childrenOf, treeRows, criticalPath } from "./spantree.js";
 import { liveTail } from "./tail.js";
+import { spanAnswer, eventsOfSpan, eventLinks, pipelineResultsOf, recordsFrom, recordLinks, lookup } from "./links.js";
 
 const EXAMPLES = [
   "status_code = 'Error'",
@@ -244,6 +245,8 @@ export async function tracePage(view, traceID, spanID) {
   const logsBySpan = groupBy(logs, "span_id");
   const selected = spanID && byID.has(spanID) ? spanID : trace.root_span_id;
   const rows = treeRows(children);
+  const answered = spans.filter((s) => spanAnswer(s));
+  const pipelineResults = pipelineResultsOf(traceID).catch(() => []);
 
   const collapsed = new Set();
   const applyCollapse = () => {
@@ -301,17 +304,37 @@ export async function tracePage(view, traceID, spanID) {
       ["Spans", `${trace.span_count} (${trace.llm_call_count} LLM, ${trace.tool_call_count} tool, ${trace.retrieval_count} retrieval)`],
       ["Tokens in / out", `${trace.input_tokens} / ${trace.output_tokens}`], ["Models", (trace.models_used || []).join(", ") || null],
       ["Evaluations", String(trace.evaluation_count)],
+      ...(answered.length ? [["Events", lookup(Promise.all(answered.slice(0, 10).map(eventsOfSpan)).then((lists) => uniqueEvents(lists.flat())), eventLinks)]] : []),
+      ["Online evaluations", lookup(pipelineResults, (results) => results.map((r, i) => [i ? ", " : "",
+        link(`#/traces/${traceID}/${r.span_id}`, `${r.span_name}${r.pipeline ? " · " + r.pipeline.name : ""}`, { class: "pipeline-span-link" })]))],
     ]), "trace")),
     h("div", { class: "split trace-split" },
       h("section", { class: "panel", "aria-labelledby": "tree-h" }, h("h2", { id: "tree-h" }, "Span tree and timeline"),
         h("div", { class: "timeline-head" }, h("span", { class: "muted" }, `${spans.length} spans · ${durationNs(total * 1e6)}`), axis), waterfall,
         h("p", { class: "muted critical-legend", id: "critical-legend" }, h("span", { class: "critical-swatch", "aria-hidden": "true" }),
           ` Critical path: ${critical.size} of ${spans.length} spans, the chain that decides when the trace ends (each span's last-finishing child, then the one that finished before it started, …).`)),
-      span ? spanPanel(span, evalsBySpan.get(span.span_id) || [], logsBySpan.get(span.span_id) || [], start)
+      span ? spanPanel(span, evalsBySpan.get(span.span_id) || [], logsBySpan.get(span.span_id) || [], start,
+        pipelineResults.then((results) => results.filter((r) => r.span_id === span.span_id)))
         : h("section", { class: "panel" }, notice("No span selected."))));
 }
 
-function spanPanel(s, evaluations, logs, traceStart) {
+/** Events found for several spans, each once. */
+function uniqueEvents(events) {
+  return [...new Map(events.map((e) => [e.event_id, e])).values()];
+}
+
+/** The online evaluations of a span: its pipeline results, each linked to its pipeline. */
+function pipelineTable(results) {
+  const slot = h("div", { class: "pipeline-results" });
+  results.then((list) => list.length && fill(slot, table("Pipeline results of this span", ["Pipeline", "Evaluated (UTC)", "Labels", "Scores"], list.map((r) => [
+    r.pipeline ? link(`#/pipelines/${r.pipeline.id}`, r.pipeline.name, { class: "pipeline-link" }) : "—", when(r.evaluated_at),
+    Object.entries(r.judge_labels || {}).map(([k, v]) => `${k}: ${v}`).join("; ") || "—",
+    Object.entries(r.judge_scores || {}).map(([k, v]) => `${k}: ${v}`).join("; ") || "—",
+  ]), { showCaption: true })));
+  return slot;
+}
+
+function spanPanel(s, evaluations, logs, traceStart, pipelineResults) {
   const genai = ["operation_name", "provider_name", "request_model", "response_model", "tool_name", "agent_name", "workflow_name",
     "usage_input_tokens", "usage_output_tokens", "error_type"].filter((k) => s[k] !== "" && s[k] !== 0 && s[k] !== null && s[k] !== undefined);
   const input = messagesOf(s.input_messages);
@@ -329,6 +352,8 @@ function spanPanel(s, evaluations, logs, traceStart) {
         ["Starts at", `+${durationNs((Date.parse(s.start_time) - traceStart) * 1e6)}`],
         ["Duration", durationNs(s.duration_ns)], ["Service", s.service_name], ["Scope", `${s.scope_name} ${s.scope_version}`.trim() || null],
         ...genai.map((k) => [k, s[k]]),
+        ...(spanAnswer(s) ? [["Event", lookup(eventsOfSpan(s), eventLinks, "none found (no event with this answer and model within a minute)")]] : []),
+        ["In datasets", lookup(recordsFrom({ trace_id: s.trace_id, span_id: s.span_id }), recordLinks)],
       ]),
       failed ? h("div", { class: "notice notice-error exception", role: "note" }, h("strong", {}, s.error_type || "Error"),
         s.status_message ? `: ${s.status_message}` : "",
@@ -341,6 +366,7 @@ function spanPanel(s, evaluations, logs, traceStart) {
       h("h3", {}, "Evaluations"),
       table("Evaluations of this span", ["Name", "Label", "Score", "Explanation"], evaluations.map((e) => [e.evaluation_name, e.score_label ? badge(e.score_label) : "—", String(e.score_value), e.explanation || "—"]),
         { empty: "No evaluation of this span." }),
+      pipelineTable(pipelineResults),
       input || output ? [h("h3", {}, "Messages"), input ? conversation(input, "Input messages") : null, output ? conversation(output, "Output messages") : null] : null,
       h("h3", {}, "Attributes"), attrs("Span attributes", s.span_attributes), attrs("Resource attributes", s.resource_attributes),
     ], "span"));
