@@ -16,6 +16,7 @@ export function liveTail(prefix, on, results, { fetchFirst, keyOf, timeOf, cells
   const status = h("span", { class: "muted live-status", id: `${prefix}-live-status`, role: "status" });
   let timer = null;
   let running = false;
+  let added = 0;
   const stop = () => { running = false; clearTimeout(timer); timer = null; };
   const tick = async () => {
     // Another page (or this one drawn again) has replaced the list: this tail is over.
@@ -24,8 +25,8 @@ export function liveTail(prefix, on, results, { fetchFirst, keyOf, timeOf, cells
       const rows = await fetchFirst();
       const tbody = results.querySelector("tbody");
       if (running && tbody && document.contains(results)) {
-        const added = prepend(tbody, rows, { keyOf, timeOf, cellsOf });
-        fill(status, `live · ${added} new · checked ${new Date().toISOString().slice(11, 19)} UTC`);
+        added += prepend(tbody, rows, { keyOf, timeOf, cellsOf });
+        fill(status, `live · ${added} new since switched on · checked ${new Date().toISOString().slice(11, 19)} UTC`);
       }
     } catch (error) {
       fill(status, `live · the last check failed: ${error.message}`);
@@ -35,6 +36,7 @@ export function liveTail(prefix, on, results, { fetchFirst, keyOf, timeOf, cells
   const start = () => {
     if (running) return;
     running = true;
+    added = 0;
     fill(status, "live");
     timer = setTimeout(tick, TAIL_MS);
   };
@@ -50,8 +52,7 @@ export function liveTail(prefix, on, results, { fetchFirst, keyOf, timeOf, cells
   };
 }
 
-/** Puts the rows not shown yet, and not older than the newest shown, on top; keeps the rows
- * below where they are on screen when the reader has scrolled into the table. */
+/** Puts the rows not shown yet, and not older than the newest shown, on top. */
 function prepend(tbody, rows, { keyOf, timeOf, cellsOf }) {
   const shown = [...tbody.querySelectorAll("tr[data-key]")];
   const keys = new Set(shown.map((tr) => tr.dataset.key));
@@ -66,6 +67,8 @@ function prepend(tbody, rows, { keyOf, timeOf, cellsOf }) {
     tr.classList.add("live-new");
     return tr;
   }));
-  if (anchor && anchor.isConnected && before < 0) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
+  // At the top of the page the new rows push the others down, as a feed does; scrolled down,
+  // the window follows the rows so that what the reader looks at stays put.
+  if (anchor && anchor.isConnected && window.scrollY > 0) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
   return fresh.length;
 }
