@@ -266,6 +266,7 @@ def test_dataset_records_link_to_their_event_or_span_and_back(page, emulator, ar
     from_span = next(r for r in records if r["properties"].get("span_id") == chat)
     from_event = next(r for r in records if r["properties"].get("event_id") == event_id)
     # The dataset's records say where they came from.
+    page.resize(1440, 900)
     show(page, f"#/datasets/{dataset['id']}?token={token}", "document.querySelectorAll('.record-source').length === 2")
     hrefs = sorted(page.eval("[...document.querySelectorAll('.record-source a')].map(a => a.getAttribute('href'))"))
     assert hrefs == sorted([f"#/traces/{trace}/{chat}", f"#/events/{event_id}"])
