@@ -62,6 +62,9 @@ export function display(value) {
 
 export function code(text) { return h("code", {}, text); }
 
+/** "a: 1; b: 2" from a map (a judge's labels or scores), "—" when empty. */
+export function pairs(map) { return Object.entries(map || {}).map(([k, v]) => `${k}: ${v}`).join("; ") || "—"; }
+
 export function link(href, text, attrs = {}) { return h("a", { href, ...attrs }, text); }
 
 /** A status pill: ok / error / running / neutral. */

@@ -1,7 +1,7 @@
 // Online pipelines with their results, and offline evaluation runs with their statistics. Both
 // APIs may be missing from this emulator build: the shell hides these sections then (api.js).
 import { api, V1 } from "./api.js";
-import { h, fill, table, fields, link, when, errorBox, loading, pageHeader, badge, shortID, durationNs, notice, idRef, withJSON } from "./dom.js";
+import { h, fill, table, fields, link, when, errorBox, loading, pageHeader, badge, shortID, durationNs, notice, idRef, withJSON, pairs } from "./dom.js";
 
 export async function pipelinesPage(view) {
   const header = pageHeader("Pipelines", "Online evaluation pipelines: spans matching a selector are judged as they arrive.");
@@ -37,8 +37,8 @@ export async function pipelinePage(view, id) {
       results.error ? errorBox(results.error, "Could not read the results")
         : table("Pipeline results", ["Span", "Trace", "Evaluated (UTC)", "Duration", "Labels", "Scores"], results.pipeline_results.results.map((r) => [
           r.span_name, idRef(r.trace_id, `#/traces/${r.trace_id}/${r.span_id}`), when(r.evaluated_at), durationNs(r.duration_ns),
-          Object.entries(r.judge_labels || {}).map(([k, v]) => `${k}: ${v}`).join("; ") || "—",
-          Object.entries(r.judge_scores || {}).map(([k, v]) => `${k}: ${v}`).join("; ") || "—",
+          pairs(r.judge_labels),
+          pairs(r.judge_scores),
         ]), { empty: "No span judged yet." }));
   } catch (error) {
     fill(view, pageHeader("Pipeline", id), errorBox(error, "Could not load the pipeline"));

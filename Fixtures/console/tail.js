@@ -25,8 +25,11 @@ export function liveTail(prefix, on, results, { fetchFirst, keyOf, timeOf, cells
       const rows = await fetchFirst();
       const tbody = results.querySelector("tbody");
       if (running && tbody && document.contains(results)) {
-        added += prepend(tbody, rows, { keyOf, timeOf, cellsOf });
-        fill(status, `live · ${added} new since switched on · checked ${new Date().toISOString().slice(11, 19)} UTC`);
+        // The status line is above the table: its change is kept in place with the new rows.
+        keepInPlace(tbody.rows[0], () => {
+          added += prepend(tbody, rows, { keyOf, timeOf, cellsOf });
+          fill(status, `live · ${added} new since switched on · checked ${new Date().toISOString().slice(11, 19)} UTC`);
+        });
       }
     } catch (error) {
       fill(status, `live · the last check failed: ${error.message}`);
@@ -52,23 +55,33 @@ export function liveTail(prefix, on, results, { fetchFirst, keyOf, timeOf, cells
   };
 }
 
-/** Puts the rows not shown yet, and not older than the newest shown, on top. */
+/** Puts the rows not shown yet, and not older than the newest shown, on top of `tbody`. */
 function prepend(tbody, rows, { keyOf, timeOf, cellsOf }) {
   const shown = [...tbody.querySelectorAll("tr[data-key]")];
   const keys = new Set(shown.map((tr) => tr.dataset.key));
   const newest = shown.reduce((max, tr) => tr.dataset.time > max ? tr.dataset.time : max, "");
   const fresh = rows.filter((r) => !keys.has(keyOf(r)) && (timeOf(r) || "") >= newest);
   if (!fresh.length) return 0;
-  const anchor = tbody.rows[0];
-  const before = anchor ? anchor.getBoundingClientRect().top : 0;
   tbody.querySelector("td.empty")?.closest("tr").remove();
   tbody.prepend(...fresh.map((r) => {
     const tr = tableRow(cellsOf(r), { key: keyOf(r), time: timeOf(r) || "" });
     tr.classList.add("live-new");
     return tr;
   }));
-  // At the top of the page the new rows push the others down, as a feed does; scrolled down,
-  // the window follows the rows so that what the reader looks at stays put.
-  if (anchor && anchor.isConnected && window.scrollY > 0) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
   return fresh.length;
+}
+
+/**
+ * Runs `change` (content added above `anchor`) so that `anchor` stays where it is on screen
+ * when the reader has scrolled down; at the top of the page the new content pushes the rest
+ * down, as a feed does. The browser's own scroll anchoring (Chromium's) would move the window
+ * too, or not, by its own choice of anchor: it is off during the change.
+ */
+function keepInPlace(anchor, change) {
+  const before = anchor ? anchor.getBoundingClientRect().top : 0;
+  const root = document.documentElement;
+  root.style.overflowAnchor = "none";
+  change();
+  if (anchor && anchor.isConnected && window.scrollY > 0) window.scrollBy(0, anchor.getBoundingClientRect().top - before);
+  requestAnimationFrame(() => { root.style.overflowAnchor = ""; });
 }

@@ -1,7 +1,7 @@
 // Traces: a search expression box that marks a parse error where it is, results, and a trace
 // as a span tree with a timeline; a span's attributes, messages and evaluations.
 import { api, allPages, V1 } from "./api.js";
-import { h, fill, table, fields, link, when, durationNs, errorBox, loading, control, pageHeader, conversation, badge, notice, idRef, withJSON, copyButton } from "./dom.js";
+import { h, fill, table, fields, link, when, durationNs, errorBox, loading, control, pageHeader, conversation, badge, notice, idRef, withJSON, copyButton, pairs } from "./dom.js";
 import { filtersOf, finderControls, expressionFor, timeWindow } from "./finder.js";
 import { currentRoute, withParams, go } from "./route.js";
 import { childrenOf, treeRows, criticalPath } from "./spantree.js";
@@ -328,8 +328,8 @@ function pipelineTable(results) {
   const slot = h("div", { class: "pipeline-results" });
   results.then((list) => list.length && fill(slot, table("Pipeline results of this span", ["Pipeline", "Evaluated (UTC)", "Labels", "Scores"], list.map((r) => [
     r.pipeline ? link(`#/pipelines/${r.pipeline.id}`, r.pipeline.name, { class: "pipeline-link" }) : "—", when(r.evaluated_at),
-    Object.entries(r.judge_labels || {}).map(([k, v]) => `${k}: ${v}`).join("; ") || "—",
-    Object.entries(r.judge_scores || {}).map(([k, v]) => `${k}: ${v}`).join("; ") || "—",
+    pairs(r.judge_labels),
+    pairs(r.judge_scores),
   ]), { showCaption: true })));
   return slot;
 }
