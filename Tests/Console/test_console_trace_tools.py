@@ -143,15 +143,19 @@ def test_the_traces_list_tails_new_traces_with_its_filters_and_scroll_kept(page,
     assert page.eval("document.querySelector('#find-live').checked") is False
 
 
-def test_the_spans_logs_and_events_lists_tail_too(page, emulator):
+def test_the_spans_logs_and_events_lists_tail_too(page, emulator, artefacts):
     token = fresh_token("tails")
     trace, root = uuid.uuid4().hex, span_ids(1)[0]
-    # Spans.
+    # Spans, at 390 px.
+    page.resize(390, 844, mobile=True)
     show(page, f"#/traces?token={token}&view=spans&live=1", "document.querySelector('main td.empty')")
     send_spans(emulator.url, token, [span(trace, root, "POST /late")])
     page.wait_for(f"document.querySelector('main tbody tr[data-key]') && document.querySelector('main tbody tr[data-key]').dataset.key === {json.dumps(trace + '/' + root)}",
                   timeout=10, what="the new span")
     assert not page.eval("document.querySelector('main td.empty')"), "the 'nothing' row goes"
+    assert page.eval("document.documentElement.scrollWidth") <= 390
+    page.screenshot(str(artefacts / "390-spans-live.png"), full_page=True)
+    page.resize(1440, 900)
     # Logs.
     show(page, f"#/logs?token={token}&live=1", "document.querySelector('#logs-live') && document.querySelector('#logs-live').checked && !document.querySelector('main .loading')")
     now = time.time_ns()
@@ -166,6 +170,7 @@ def test_the_spans_logs_and_events_lists_tail_too(page, emulator):
     event_id = events["completion_events"]["results"][0]["event_id"]
     page.wait_for(f"document.querySelector('main tbody tr.live-new') && document.querySelector('main tbody tr.live-new').dataset.key === {json.dumps(event_id)}",
                   timeout=10, what="the new event")
+    page.screenshot(str(artefacts / "1440-events-live.png"))
     page.click("#events-live")
 
 
@@ -202,6 +207,11 @@ def test_an_event_links_to_its_chat_span_and_the_span_back(page, emulator, artef
     page.wait_for(f"document.querySelector('.span-row.selected') && document.querySelector('.span-row.selected').dataset.span === {json.dumps(chat)}")
     page.wait_for(f"document.querySelector(\".span-detail a[href='#/events/{event_id}']\")", what="the span's link back to its event")
     page.wait_for(f"document.querySelector(\".summary a[href='#/events/{event_id}']\")", what="the trace's link to its event")
+    page.resize(390, 844, mobile=True)
+    page.eval("document.querySelector('.span-detail').scrollIntoView()")
+    assert page.eval("document.documentElement.scrollWidth") <= 390
+    page.screenshot(str(artefacts / "390-span-event-link.png"))
+    page.resize(1440, 900)
     # No tie, no link.
     show(page, f"#/events/{lonely_id}", "document.querySelector('.lookup') && ![...document.querySelectorAll('.lookup')].some(s => s.innerText === 'looking…')")
     assert not page.eval("document.querySelector('.event-span-link')")
