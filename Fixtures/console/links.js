@@ -4,7 +4,9 @@
 //     gen_ai.response.id has nothing to be compared with);
 //   a span and the pipeline results (online evaluations) that judged it;
 //   a dataset record and the event or span it was imported from (its event_id, or trace_id and
-//     span_id, properties), and back by reading the workspace's datasets.
+//     span_id, properties), and back by reading the workspace's datasets;
+//   an offline evaluation run's record and the dataset record it evaluated (dataset_record_id),
+//     and back by reading the workspace's runs.
 import { api, allPages, isAvailable, V1 } from "./api.js";
 import { h, fill, idRef, link, shortID } from "./dom.js";
 import { quote } from "./finder.js";
@@ -121,4 +123,40 @@ export function lookup(promise, render, none = "none") {
 /** Links to events, for a detail field. */
 export function eventLinks(events) {
   return events.map((e, i) => [i ? ", " : "", idRef(e.event_id, `#/events/${e.event_id}`)]);
+}
+
+/** Where a dataset record is shown: its dataset's page with the record opened. */
+export async function recordHref(recordID) {
+  const record = await api("GET", `${V1}/dataset-records/${encodeURIComponent(recordID)}`);
+  return `#/datasets/${record.dataset_id}?record=${record.id}`;
+}
+
+/** The 1-based page (of `perPage`) of a dataset's records that holds `recordID`, or null. */
+export async function recordPage(datasetID, recordID, perPage) {
+  let index = 0;
+  for (let page = 1; page <= 10; page += 1) {
+    const batch = (await api("GET", `${V1}/datasets/${encodeURIComponent(datasetID)}/records`, { query: { page, page_size: 100 } })).records;
+    const at = batch.results.findIndex((r) => r.id === recordID);
+    if (at !== -1) return Math.floor((index + at) / perPage) + 1;
+    index += batch.results.length;
+    if (!batch.next) break;
+  }
+  return null;
+}
+
+/** The offline evaluation runs' records by the dataset record they evaluated, read from the
+ * workspace's runs (at most 50 runs, 100 records each); empty when runs are not served. */
+export async function runRecordsByDatasetRecord() {
+  const byRecord = new Map();
+  if (!(await isAvailable("evaluations"))) return byRecord;
+  const runs = (await api("POST", `${V1}/evaluation-runs_v2/search`, { query: { page_size: 50 }, body: {} })).runs.results;
+  await Promise.all(runs.map(async (run) => {
+    const data = await api("POST", `${V1}/evaluation-runs_v2/${encodeURIComponent(run.id)}/records/search`, { query: { page_size: 100 }, body: {} });
+    for (const r of data.records.results) {
+      if (!r.dataset_record_id) continue;
+      if (!byRecord.has(r.dataset_record_id)) byRecord.set(r.dataset_record_id, []);
+      byRecord.get(r.dataset_record_id).push({ run, record: r });
+    }
+  }));
+  return byRecord;
 }

@@ -293,3 +293,33 @@ def test_dataset_records_link_to_their_event_or_span_and_back(page, emulator, ar
     show(page, f"#/traces/{trace}/{plain}", "document.querySelector('#span-h') && document.querySelector('#span-h').innerText === 'POST /ask'")
     page.wait_for("![...document.querySelectorAll('.span-detail .lookup')].some(s => s.innerText === 'looking…')")
     assert not page.eval("document.querySelector('.span-detail .record-link')")
+
+
+def test_an_offline_run_record_links_to_its_dataset_record_and_back(page, emulator):
+    token = fresh_token("offline")
+    status, _ = call(emulator.url, "POST", f"{V1}/evaluation-runs_v2/search?page_size=1", {}, token=token)
+    if status in (404, 405):
+        pytest.skip("this emulator build does not serve evaluation runs")
+    status, dataset = call(emulator.url, "POST", f"{V1}/datasets", {"name": "Console graded", "description": ""}, token=token)
+    assert status == 201
+    for n in range(27):
+        assert call(emulator.url, "POST", f"{V1}/datasets/{dataset['id']}/records",
+                    {"payload": {"messages": [{"role": "user", "content": f"question {n}"}]}, "properties": {}}, token=token)[0] == 201
+    # A record of the second page: the link must find its page.
+    _, second = call(emulator.url, "GET", f"{V1}/datasets/{dataset['id']}/records?page=2&page_size=25", token=token)
+    graded = second["records"]["results"][0]
+    status, run = call(emulator.url, "POST", "/__emulator/evaluation-runs", {
+        "project": "Console links", "evaluation": "Graded answers", "name": "console graded run",
+        "evaluators": [{"name": "accuracy"}],
+        "records": [{"input": {"question": "graded"}, "dataset_record_id": graded["id"], "generations": [{"output": "yes", "scores": {"accuracy": 1}}]},
+                    {"input": {"question": "free"}, "generations": [{"output": "no", "scores": {"accuracy": 0}}]}]}, token=token)
+    assert status == 201, run
+    show(page, f"#/evaluations/{run['run_id']}?token={token}", "document.querySelector('.dataset-record-link')", what="the run record's dataset record")
+    assert page.eval("document.querySelectorAll('.dataset-record-link').length") == 1, "the record without a dataset record has no link"
+    assert page.eval("document.querySelector('.dataset-record-link').getAttribute('href')") == f"#/datasets/{dataset['id']}?record={graded['id']}"
+    page.click(".dataset-record-link")
+    page.wait_for(f"document.querySelector('#record-{graded['id']} details') && document.querySelector('#record-{graded['id']} details').open",
+                  what="the record opened on its page")
+    assert "Page 2" in page.text(".pager")
+    page.wait_for(f"document.querySelector(\"#record-{graded['id']} a.run-link[href='#/evaluations/{run['run_id']}']\")", what="the record's link back to the run")
+    assert page.eval("document.querySelectorAll('.run-link').length") == 1
