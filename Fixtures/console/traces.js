@@ -2,7 +2,7 @@
 // as a span tree with a timeline; a span's attributes, messages and evaluations.
 import { api, allPages, V1 } from "./api.js";
 import { h, fill, table, fields, link, when, durationNs, errorBox, loading, control, pageHeader, conversation, badge, notice, idRef, withJSON, copyButton, pairs } from "./dom.js";
-import { filtersOf, finderControls, expressionFor, timeWindow } from "./finder.js";
+import { filtersOf, finderControls, expressionFor, timeWindow, quote } from "./finder.js";
 import { currentRoute, withParams, go } from "./route.js";
 import { childrenOf, treeRows, criticalPath } from "./spantree.js";
 import { liveTail } from "./tail.js";
@@ -296,7 +296,7 @@ export async function tracePage(view, traceID, spanID) {
   const status = traceStatus(spans, trace.status_code);
   fill(view,
     pageHeader("Trace", h("span", { class: "id-ref" }, h("span", { class: "mono" }, traceID), copyButton(traceID, "Copy trace id")),
-      link("#/traces", "← Traces", { class: "button secondary" })),
+      previousRun(trace), link("#/traces", "← Traces", { class: "button secondary" })),
     h("section", { class: "panel summary", "aria-label": "Trace summary" }, withJSON(trace, fields([
       ["Root span", trace.root_span_name], ["Service", `${trace.service_name}${trace.environment ? " · " + trace.environment : ""}`],
       ["Started (UTC)", when(trace.start_time)], ["Duration", durationNs(trace.duration_ns)],
@@ -316,6 +316,19 @@ export async function tracePage(view, traceID, spanID) {
       span ? spanPanel(span, evalsBySpan.get(span.span_id) || [], logsBySpan.get(span.span_id) || [], start,
         pipelineResults.then((results) => results.filter((r) => r.span_id === span.span_id)))
         : h("section", { class: "panel" }, notice("No span selected."))));
+}
+
+/** A link comparing this trace with the one before it of the same root span and service (a
+ * slower run beside the last good one), when there is one. */
+function previousRun(trace) {
+  const slot = h("span", { class: "previous-run" });
+  const expression = `root_span_name = ${quote(trace.root_span_name)} AND service_name = ${quote(trace.service_name)} AND NOT trace_id = ${quote(trace.trace_id)}`;
+  api("POST", `${V1}/traces/search`, { query: { page_size: 1, to: trace.start_time }, body: { search_expression: expression } }).then((data) => {
+    const before = data.traces.results[0];
+    if (before) fill(slot, link(`#/compare/${before.trace_id}/${trace.trace_id}`, "Compare with the run before", { class: "button secondary", id: "compare-previous", title: `${trace.root_span_name}, ${before.start_time}` }));
+    slot.dataset.looked = "1";
+  }, () => { slot.dataset.looked = "1"; });
+  return slot;
 }
 
 /** Events found for several spans, each once. */

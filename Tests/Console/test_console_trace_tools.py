@@ -92,6 +92,11 @@ def test_two_traces_picked_in_the_list_are_compared_span_by_span(page, emulator,
     links = page.eval("[...document.querySelectorAll('.compare-row')].filter(r => r.dataset.name.startsWith('chat')).map(r => [...r.querySelectorAll('a')].map(a => a.getAttribute('href')))[0]")
     assert links == [f"#/traces/{first}/{chat_a}", f"#/traces/{second}/{chat_b}"]
     page.screenshot(str(artefacts / "1440-compare.png"))
+    # The later trace offers the comparison with the run before it (same root span and service).
+    show(page, f"#/traces/{second}", "document.querySelector('#compare-previous')", what="the link to the run before")
+    assert page.eval("document.querySelector('#compare-previous').getAttribute('href')") == f"#/compare/{first}/{second}"
+    show(page, f"#/traces/{first}", "document.querySelector('.previous-run[data-looked]')")
+    assert not page.eval("document.querySelector('#compare-previous')"), "the first run has none before it"
     # The comparison is a link too: the same page from the URL alone, at 390 px.
     page.resize(390, 844, mobile=True)
     page.goto("about:blank")
