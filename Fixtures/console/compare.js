@@ -4,7 +4,7 @@
 import { api, allPages, V1 } from "./api.js";
 import { h, fill, fields, link, when, durationNs, errorBox, loading, pageHeader, badge, idRef, notice } from "./dom.js";
 import { childrenOf } from "./spantree.js";
-import { traceStatus, statusKind } from "./traces.js";
+import { traceStatus, statusKind } from "./trace.js";
 
 const STEP = "\u0001";
 

@@ -2,7 +2,8 @@
 import { api, control, session, isAvailable, V1 } from "./api.js";
 import { h, fill, fields, errorBox, loading, pageHeader, link, notice } from "./dom.js";
 import { eventsPage, eventPage } from "./events.js";
-import { tracesPage, tracePage } from "./traces.js";
+import { tracesPage } from "./traces.js";
+import { tracePage } from "./trace.js";
 import { comparePage } from "./compare.js";
 import { judgesPage, judgePage, campaignsPage, campaignPage } from "./judges.js";
 import { datasetsPage, datasetPage } from "./datasets.js";
