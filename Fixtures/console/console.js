@@ -2,7 +2,9 @@
 import { api, control, session, isAvailable, V1 } from "./api.js";
 import { h, fill, fields, errorBox, loading, pageHeader, link, notice } from "./dom.js";
 import { eventsPage, eventPage } from "./events.js";
-import { tracesPage, tracePage } from "./traces.js";
+import { tracesPage } from "./traces.js";
+import { tracePage } from "./trace.js";
+import { comparePage } from "./compare.js";
 import { judgesPage, judgePage, campaignsPage, campaignPage } from "./judges.js";
 import { datasetsPage, datasetPage } from "./datasets.js";
 import { pipelinesPage, pipelinePage, runsPage, runPage } from "./evaluations.js";
@@ -11,11 +13,13 @@ import { logsPage } from "./logs.js";
 import { currentRoute, hashFor, withParams, go } from "./route.js";
 import { ownCounts } from "./finder.js";
 
-/** Sections in the navigation; `probe` names an API that may not be served by this build. */
+/** Sections in the navigation; `probe` names an API that may not be served by this build;
+ * `under` is a page reached from another section, not listed itself. */
 const SECTIONS = [
   { id: "overview", label: "Overview", list: overviewPage },
   { id: "events", label: "Events", list: eventsPage, item: eventPage },
   { id: "traces", label: "Traces", list: tracesPage, item: tracePage },
+  { id: "compare", label: "Compare traces", list: (target) => comparePage(target), item: comparePage, under: "traces" },
   { id: "logs", label: "Logs", list: logsPage },
   { id: "judges", label: "Judges", list: judgesPage, item: judgePage },
   { id: "campaigns", label: "Campaigns", list: campaignsPage, item: campaignPage },
@@ -33,7 +37,7 @@ let renderCount = 0;
 function buildNav() {
   const item = (s) => h("li", { id: `nav-${s.id}`, hidden: s.probe ? true : null }, h("a", { href: `#/${s.id}` }, s.label));
   fill(nav,
-    h("ul", { class: "nav-list" }, SECTIONS.filter((s) => !s.group).map(item)),
+    h("ul", { class: "nav-list" }, SECTIONS.filter((s) => !s.group && !s.under).map(item)),
     h("p", { class: "nav-heading", id: "nav-control-h" }, "Control plane"),
     h("ul", { class: "nav-list", "aria-labelledby": "nav-control-h" }, SECTIONS.filter((s) => s.group).map(item)));
   refreshAvailability();
@@ -61,7 +65,7 @@ async function render() {
   const { path, parts, params } = currentRoute();
   adoptToken(params, parts);
   const section = SECTIONS.find((s) => s.id === (parts[0] || "overview"));
-  markCurrent(section ? section.id : "");
+  markCurrent(section ? section.under || section.id : "");
   document.body.classList.remove("nav-open");
   if (!section) {
     fill(view, pageHeader("Not found"), notice(`There is no page “${path}”.`), link("#/overview", "Go to the overview"));

@@ -29,14 +29,20 @@ export function fill(el, ...children) {
   return el;
 }
 
-/** A table with a caption (for screen readers), headers and rows of cells (strings or nodes). */
+/** A table row of cells (strings or nodes); `data` goes to its dataset (a live list's keys). */
+export function tableRow(cells, data) {
+  return h("tr", { dataset: data || null }, cells.map((cell) => h("td", {}, cell)));
+}
+
+/** A table with a caption (for screen readers), headers and rows of cells (strings or nodes);
+ * `options.data(index)` gives each row's dataset. */
 export function table(caption, headers, rows, options = {}) {
   return h("div", { class: "table-wrap", tabindex: 0, role: "region", "aria-label": caption },
     h("table", { class: options.class || "" },
       h("caption", { class: options.showCaption ? "" : "visually-hidden" }, caption),
       h("thead", {}, h("tr", {}, headers.map((text) => h("th", { scope: "col" }, text)))),
       h("tbody", {}, rows.length
-        ? rows.map((cells) => h("tr", {}, cells.map((cell) => h("td", {}, cell))))
+        ? rows.map((cells, index) => tableRow(cells, options.data ? options.data(index) : null))
         : h("tr", {}, h("td", { colspan: headers.length, class: "empty" }, options.empty || "Nothing to show.")))));
 }
 
@@ -55,6 +61,9 @@ export function display(value) {
 }
 
 export function code(text) { return h("code", {}, text); }
+
+/** "a: 1; b: 2" from a map (a judge's labels or scores), "—" when empty. */
+export function pairs(map) { return Object.entries(map || {}).map(([k, v]) => `${k}: ${v}`).join("; ") || "—"; }
 
 export function link(href, text, attrs = {}) { return h("a", { href, ...attrs }, text); }
 

@@ -1,7 +1,8 @@
 // Online pipelines with their results, and offline evaluation runs with their statistics. Both
 // APIs may be missing from this emulator build: the shell hides these sections then (api.js).
 import { api, V1 } from "./api.js";
-import { h, fill, table, fields, link, when, errorBox, loading, pageHeader, badge, shortID, durationNs, notice, idRef, withJSON } from "./dom.js";
+import { recordHref, lookup } from "./links.js";
+import { h, fill, table, fields, link, when, errorBox, loading, pageHeader, badge, shortID, durationNs, notice, idRef, withJSON, pairs } from "./dom.js";
 
 export async function pipelinesPage(view) {
   const header = pageHeader("Pipelines", "Online evaluation pipelines: spans matching a selector are judged as they arrive.");
@@ -37,8 +38,8 @@ export async function pipelinePage(view, id) {
       results.error ? errorBox(results.error, "Could not read the results")
         : table("Pipeline results", ["Span", "Trace", "Evaluated (UTC)", "Duration", "Labels", "Scores"], results.pipeline_results.results.map((r) => [
           r.span_name, idRef(r.trace_id, `#/traces/${r.trace_id}/${r.span_id}`), when(r.evaluated_at), durationNs(r.duration_ns),
-          Object.entries(r.judge_labels || {}).map(([k, v]) => `${k}: ${v}`).join("; ") || "—",
-          Object.entries(r.judge_scores || {}).map(([k, v]) => `${k}: ${v}`).join("; ") || "—",
+          pairs(r.judge_labels),
+          pairs(r.judge_scores),
         ]), { empty: "No span judged yet." }));
   } catch (error) {
     fill(view, pageHeader("Pipeline", id), errorBox(error, "Could not load the pipeline"));
@@ -63,19 +64,37 @@ export async function runsPage(view) {
 export async function runPage(view, id) {
   fill(view, pageHeader("Evaluation run", id), loading());
   try {
-    const [run, stats] = await Promise.all([
+    const [run, stats, records] = await Promise.all([
       api("GET", `${V1}/evaluation-runs_v2/${encodeURIComponent(id)}`),
       api("GET", `${V1}/evaluation-runs_v2/${encodeURIComponent(id)}/statistics`).catch((e) => ({ error: e })),
+      api("POST", `${V1}/evaluation-runs_v2/${encodeURIComponent(id)}/records/search`, { query: { page_size: 50 }, body: {} }).catch((e) => ({ error: e })),
     ]);
     fill(view, pageHeader(run.name || "Evaluation run", run.description, link("#/evaluations", "← Evaluation runs", { class: "button secondary" })),
       h("section", { class: "panel" }, withJSON(run, fields([["Id", idRef(run.id, null, { full: true })], ["Status", badge(run.status)],
         ["Passed", run.passed == null ? null : String(run.passed)], ["Generations", run.num_generations], ["Created (UTC)", when(run.created_at)],
         ["Goals", run.goal_results && Object.keys(run.goal_results).length ? run.goal_results : null], ["Run scores", run.run_scores && Object.keys(run.run_scores).length ? run.run_scores : null]]), "evaluation run")),
       h("h2", {}, "Statistics"),
-      stats.error ? errorBox(stats.error, "Could not read the statistics") : statistics(stats.statistics || {}));
+      stats.error ? errorBox(stats.error, "Could not read the statistics") : statistics(stats.statistics || {}),
+      h("h2", {}, "Records"),
+      records.error ? errorBox(records.error, "Could not read the records") : runRecords(records.records));
   } catch (error) {
     fill(view, pageHeader("Evaluation run", id), errorBox(error, "Could not load the run"));
   }
+}
+
+/** A run's records: input, generations with their scores, and the dataset record evaluated
+ * (a link to it in its dataset, where the record names one). */
+function runRecords(page) {
+  const text = (value) => typeof value === "string" ? value : JSON.stringify(value);
+  return table("Records of this run", ["Input", "Generations", "Scores", "Dataset record"], page.results.map((r) => {
+    const generations = (r.output_record && r.output_record.generations) || [];
+    const scores = generations.map((g) => pairs(Object.fromEntries(Object.entries(g.scores || {}).map(([k, list]) => [k, (Array.isArray(list) ? list : [list]).map((s) => s && s.value).join(", ")]))));
+    return [
+      h("span", { class: "attr-value" }, text(r.input).slice(0, 160)), String(generations.length), scores.join(" | ") || "—",
+      r.dataset_record_id ? lookup(recordHref(r.dataset_record_id).then((href) => [href]), ([href]) => link(href, shortID(r.dataset_record_id), { class: "dataset-record-link", title: r.dataset_record_id }), "—")
+        : h("span", { class: "muted" }, "—"),
+    ];
+  }), { empty: "No record." });
 }
 
 /** One card per evaluator: numbers for numeric ones, frequency bars for categorical ones. */

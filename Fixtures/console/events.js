@@ -1,9 +1,15 @@
 // Chat-completion events: a filter builder over the fields API, extra fields, cursor paging,
 // and an event's detail with its conversation and similar events.
 import { api, V1 } from "./api.js";
-import { h, fill, table, fields, link, code, when, errorBox, loading, control, select, pageHeader, conversation, idRef, notice, withJSON } from "./dom.js";
+import { h, fill, table, fields, link, code, when, errorBox, loading, control, select, pageHeader, conversation, idRef, notice, withJSON, shortID } from "./dom.js";
 import { PRESETS, timeWindow } from "./finder.js";
 import { currentRoute, withParams, go } from "./route.js";
+import { liveTail } from "./tail.js";
+import { spansOfEvent, recordsFrom, recordLinks, lookup } from "./links.js";
+
+/** Links to the spans that made an event, each in its trace. */
+const spanLinks = (spans) => spans.map((s, i) => [i ? ", " : "",
+  link(`#/traces/${s.trace_id}/${s.span_id}`, `${s.span_name} · trace ${shortID(s.trace_id)}`, { class: "event-span-link", title: `${s.trace_id} / ${s.span_id}` })]);
 
 const DEFAULT_EXTRA = ["model_name", "total_time_elapsed"];
 const state = { conditions: [], combinator: "AND", extra: DEFAULT_EXTRA, pageSize: 20, model: "", range: "all", from: "", to: "", cursors: [null], page: 0 };
@@ -17,7 +23,7 @@ function readState(params) {
     extra: params.has("extra") ? params.get("extra").split(",").filter(Boolean) : [...DEFAULT_EXTRA],
     pageSize: Number(params.get("size")) || 20, model: params.get("model") || "",
     range: params.get("range") || (params.get("from") || params.get("to") ? "custom" : "all"), from: params.get("from") || "", to: params.get("to") || "",
-    cursors: [null], page: 0,
+    cursors: [null], page: 0, live: params.get("live") === "1",
   });
 }
 
@@ -27,6 +33,7 @@ function stateHash() {
     extra: state.extra.join(",") === DEFAULT_EXTRA.join(",") ? null : state.extra.join(","), size: state.pageSize === 20 ? null : String(state.pageSize),
     model: state.model || null, range: state.range === "all" ? null : state.range,
     from: state.range === "custom" ? state.from || null : null, to: state.range === "custom" ? state.to || null : null,
+    live: currentRoute().params.get("live"),
   });
 }
 let catalogue = null;
@@ -70,6 +77,12 @@ export async function eventsPage(view, params) {
   const defs = cat.field_definitions;
   const groups = new Map((cat.field_groups || []).map((g) => [g.name, g.label]));
   const results = h("section", { class: "results", "aria-live": "polite", "aria-label": "Search results" });
+  const labels = new Map(defs.map((d) => [d.name, d.label || d.name]));
+  // Only the first page takes new rows; the tail reads the filters applied last (in `state`).
+  const tail = liveTail("events", state.live, results, {
+    fetchFirst: async () => state.page === 0 ? (await searchEvents(defs, null)).results : [],
+    keyOf: (e) => e.event_id, timeOf: (e) => e.created_at, cellsOf: eventCells,
+  });
   const builder = h("div", { class: "conditions" });
 
   const renderBuilder = () => fill(builder, state.conditions.length ? null : h("p", { class: "muted" }, "No condition: every event matches."),
@@ -100,7 +113,7 @@ export async function eventsPage(view, params) {
       state.to = toInput.value ? new Date(toInput.value).toISOString() : "";
       const target = stateHash();
       state.cursors = [null]; state.page = 0;
-      if (location.hash === target) search(results, defs); else go(target);
+      if (location.hash === target) search(results, defs, labels, tail); else go(target);
     } },
     h("div", { class: "row" },
       control("Model", modelInput), modelList,
@@ -110,11 +123,11 @@ export async function eventsPage(view, params) {
     builder,
     h("div", { class: "row buttons" },
       h("button", { type: "button", class: "secondary", onclick: () => { state.conditions.push({ field: defs[0].name, op: defs[0].supported_operators[0], value: "" }); renderBuilder(); builder.querySelector(".condition:last-child select")?.focus(); } }, "+ Add condition"),
-      h("button", { type: "submit", class: "primary", id: "events-search" }, "Search")),
+      h("button", { type: "submit", class: "primary", id: "events-search" }, "Search"), tail.node),
     h("details", {}, h("summary", {}, "Extra fields"), extraBox));
   renderBuilder();
   fill(view, pageHeader("Events", "Chat-completion events as the explorer shows them: filter, pick extra fields, page through, open one."), form, results);
-  search(results, defs);
+  search(results, defs, labels, tail);
 }
 
 function conditionRow(c, index, defs, groups, rerender) {
@@ -152,26 +165,35 @@ function conditionRow(c, index, defs, groups, rerender) {
     h("button", { type: "button", class: "icon", "aria-label": `Remove condition ${index + 1}`, title: "Remove", onclick: () => { state.conditions.splice(index, 1); rerender(); } }, "✕"));
 }
 
-async function search(results, defs) {
-  fill(results, loading("Searching…"));
+/** One page of events with the applied filters (first page: `cursor` null). */
+async function searchEvents(defs, cursor) {
   const body = { search_params: { filters: filters(defs) }, extra_fields: state.extra };
+  const data = await api("POST", `${V1}/chat-completion-events/search`, { query: { page_size: state.pageSize, cursor }, body });
+  return data.completion_events;
+}
+
+function eventCells(e) {
+  return [
+    idRef(e.event_id, `#/events/${e.event_id}`),
+    when(e.created_at),
+    ...state.extra.map((name) => formatExtra(e.extra_fields[name])),
+    String(e.nb_input_tokens), String(e.nb_output_tokens),
+  ];
+}
+
+async function search(results, defs, labels, tail) {
+  fill(results, loading("Searching…"));
   try {
-    const data = await api("POST", `${V1}/chat-completion-events/search`, { query: { page_size: state.pageSize, cursor: state.cursors[state.page] }, body });
-    const page = data.completion_events;
+    const page = await searchEvents(defs, state.cursors[state.page]);
     state.cursors[state.page + 1] = page.cursor;
-    const labels = new Map(defs.map((d) => [d.name, d.label || d.name]));
-    const rows = page.results.map((e) => [
-      idRef(e.event_id, `#/events/${e.event_id}`),
-      when(e.created_at),
-      ...state.extra.map((name) => formatExtra(e.extra_fields[name])),
-      String(e.nb_input_tokens), String(e.nb_output_tokens),
-    ]);
+    const again = () => search(results, defs, labels, tail);
     fill(results,
-      table("Matching events", ["Event", "Created (UTC)", ...state.extra.map((n) => labels.get(n) || n), "In tokens", "Out tokens"], rows, { empty: "No event matches these conditions." }),
+      table("Matching events", ["Event", "Created (UTC)", ...state.extra.map((n) => labels.get(n) || n), "In tokens", "Out tokens"], page.results.map(eventCells),
+        { empty: "No event matches these conditions.", data: (index) => tail.rowData(page.results[index]) }),
       h("nav", { class: "pager", "aria-label": "Result pages" },
-        h("button", { type: "button", class: "secondary", disabled: state.page === 0, onclick: () => { state.page -= 1; search(results, defs); } }, "← Newer"),
+        h("button", { type: "button", class: "secondary", disabled: state.page === 0, onclick: () => { state.page -= 1; again(); } }, "← Newer"),
         h("span", { class: "muted" }, `Page ${state.page + 1} · ${page.results.length} shown`),
-        h("button", { type: "button", class: "secondary", id: "events-next", disabled: !page.cursor, onclick: () => { state.page += 1; search(results, defs); } }, "Older →")));
+        h("button", { type: "button", class: "secondary", id: "events-next", disabled: !page.cursor, onclick: () => { state.page += 1; again(); } }, "Older →")));
   } catch (error) {
     fill(results, errorBox(error, "Search rejected"));
   }
@@ -201,6 +223,8 @@ export async function eventPage(view, id) {
         h("section", { class: "panel", "aria-labelledby": "props-h" }, h("h2", { id: "props-h" }, "Properties"),
           withJSON(event, fields([
             ["Correlation ID", idRef(event.correlation_id, null, { full: true })],
+            ["Trace", lookup(spansOfEvent(event), spanLinks, "none found (no chat span with this answer and model within a minute)")],
+            ["In datasets", lookup(recordsFrom({ event_id: event.event_id }), recordLinks)],
             ["Created (UTC)", when(event.created_at)],
             ["Tokens in / out", `${event.nb_input_tokens} / ${event.nb_output_tokens}`],
             ["Messages", event.nb_messages],

@@ -70,6 +70,8 @@ RUN = {"id": "5f0c2b8e-1111-4c1a-9a56-3d2f3b6c9a10", "created_at": "2026-11-03T0
        "run_evaluators": [], "system": None, "statistics": {}, "goal_results": {"accuracy": {"passed": True}}, "passed": True,
        "run_scores": {"accuracy": 0.82}, "optimization": None, "evaluation": {"id": "e1", "name": "Support answers", "slug": "support-answers"},
        "project": {"id": "p1", "name": "Support bot", "slug": "support-bot"}}
+RUN_RECORD = {"id": "r1", "input": {"question": "Where is my parcel?"}, "dataset_record_id": None,
+              "output_record": {"generations": [{"output": "On its way.", "scores": {"accuracy": [{"value": 1}]}}]}}
 STATISTICS = {"run_id": RUN["id"], "passed": True, "goal_results": {}, "statistics": {
     "accuracy": {"type": "numeric", "sample_count": 50, "count": 50, "avg": 0.82, "min": 0.1, "max": 1.0, "std": 0.21, "values": None},
     "verdict": {"type": "categorical", "frequencies": {"pass": 41, "fail": 9}, "mode": ["pass"], "count": 50, "values": None, "excluded_count": 0},
@@ -97,6 +99,8 @@ def answers(method, url, body):
         return 200, RUN
     if path == f"{V1}/evaluation-runs_v2/{RUN['id']}/statistics":
         return 200, STATISTICS
+    if path == f"{V1}/evaluation-runs_v2/{RUN['id']}/records/search":
+        return 200, {"records": {"count": 1, "results": [RUN_RECORD], "next": None, "previous": None}}
     return 404, {"detail": {"message": f"not mocked: {method} {path}", "error_code": None}}
 
 
@@ -133,6 +137,8 @@ def test_evaluation_runs_and_their_statistics_show_once_the_api_answers(served_l
     page.wait_for("document.querySelectorAll('.cards .card').length === 2", what="two evaluator cards")
     cards = page.text(".cards")
     assert "0.820" in cards and "pass: 41" in cards and "fail: 9" in cards
+    page.wait_for("document.querySelector('main').innerText.includes('Where is my parcel?')", what="the run's records")
+    assert "accuracy: 1" in page.text("main")
     widths = page.eval("[...document.querySelectorAll('.freq-bar')].map(b => b.style.width)")
     assert widths == ["82%", "18%"]
 

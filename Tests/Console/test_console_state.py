@@ -5,14 +5,12 @@ span logs and a status taken from its spans."""
 from __future__ import annotations
 
 import json
-import time
-import urllib.request
 import uuid
 
 import pytest
 
 from conftest import show
-from helpers import V1, call
+from helpers import V1, call, send_spans, span
 
 PAGES = [
     ("#/overview", "document.querySelector('.stats')"),
@@ -26,23 +24,6 @@ PAGES = [
     ("#/faults", "document.querySelector('#fault-path')"),
 ]
 SEEDED_TRACE = "6c576300355c052cc481db3fedfad1d8"  # rag-search, five spans, logs on its spans
-
-
-def send_spans(base: str, token: str, spans: list[dict], service: str = "checkout"):
-    """Sends spans over OTLP/HTTP JSON, as an exporter would, under `token`."""
-    body = {"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": service}}]},
-                               "scopeSpans": [{"scope": {"name": "console-tests"}, "spans": spans}]}]}
-    request = urllib.request.Request(base + "/telemetry/v1/traces", data=json.dumps(body).encode(), method="POST",
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        assert response.status == 200
-
-
-def span(trace_id: str, span_id: str, name: str, status: int = 1, parent: str = "", attributes: dict | None = None, offset_ms: int = 0, ms: int = 40):
-    start = time.time_ns() - 60_000_000_000 + offset_ms * 1_000_000
-    return {"traceId": trace_id, "spanId": span_id, "parentSpanId": parent, "name": name, "kind": 3,
-            "startTimeUnixNano": str(start), "endTimeUnixNano": str(start + ms * 1_000_000), "status": {"code": status},
-            "attributes": [{"key": k, "value": {"stringValue": v}} for k, v in (attributes or {}).items()]}
 
 
 def reload(page):
@@ -125,6 +106,8 @@ def test_find_mine_hides_the_demo_data_and_the_sdks_own_calls(page, emulator, ow
     page.click("#find-sdk")
     page.click("#traces-search")
     page.wait_for(f"location.hash.includes('sdk=1')")
+    # The list is drawn again after the URL changes: wait for the new one, not the old.
+    page.wait_for("document.querySelectorAll('main tbody tr').length === 2", what="both own traces")
     assert sorted(rows_of(page, "both own traces")) == sorted([app, sdk])
     # All workspace data: the seeded traces too, newest first (own traces are the newest).
     page.click("#find-mine")
