@@ -43,9 +43,14 @@ def test_my_code_made_exactly_these_calls(mistral_workspace, mistral_client):
     assert mistral_workspace.calls() == [("GET", "/v1/models"), ("POST", "/v1/chat/completions")]
 
 
-def test_a_503_is_retried_once(mistral_workspace, mistral_client):
-    # A fault rule matches every workspace's requests; the fixture removes it after the test.
+def test_a_503_is_retried_once(mistral_emulator, mistral_workspace, mistral_client):
+    # The rule faults this workspace's requests only; the fixture removes it after the test.
     mistral_workspace.inject_fault("/v1/chat/completions", 503, method="POST", count=1)
+
+    # Another workspace (a test running beside this one) is not faulted.
+    neighbour = Workspace(mistral_emulator)
+    assert support_bot.answer(neighbour.client, "Where is my parcel?")
+    assert [entry["status"] for entry in neighbour.requests(path_prefix="/v1/chat/completions")] == [200]
 
     assert support_bot.answer(mistral_client, "Can I change my address?")
     chats = mistral_workspace.requests(path_prefix="/v1/chat/completions")

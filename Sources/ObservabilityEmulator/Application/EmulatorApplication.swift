@@ -185,7 +185,7 @@ public final class EmulatorApplication: @unchecked Sendable {
                 return
             }
         } else if !isControl {
-            directive = faults.match(method: request.method, path: request.path)
+            directive = faults.match(method: request.method, path: request.path, workspaceID: caller?.workspace.id)
         }
         // A fault (a delay, a drop, an error status) is for callers the route would serve: an
         // unauthenticated request is refused as it would be without it.
@@ -546,6 +546,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         try store.resetWorkspace(workspace.id)
         forgetWorkspaces(workspace.id)
         tasks.setPace(nil, for: workspace.id)
+        faults.clear(workspaceID: workspace.id)
     }
 }
 

@@ -159,16 +159,16 @@ enum ControlRoutes {
             guard let p = value.doubleValue, value.boolValue == nil, p > 0, p <= 1 else { throw APIError.validation("probability: expected a number in (0, 1], or null") }
             probability = p
         }
-        let rule = call.app.faults.add(method: method, path: path, directive: directive, count: count, probability: probability)
+        let rule = call.app.faults.add(workspaceID: call.hasBearer ? call.workspace.id : nil, method: method, path: path, directive: directive, count: count, probability: probability)
         return .json(["id": .string(rule.id)], status: 201)
     }
 
     static func listFaults(_ call: Call) throws -> HTTPResponseBox {
-        .json(["faults": .array(call.app.faults.list().map(\.json))])
+        .json(["faults": .array(call.app.faults.list(visibleTo: call.hasBearer ? call.workspace.id : nil).map(\.json))])
     }
 
     static func clearFaults(_ call: Call) throws -> HTTPResponseBox {
-        call.app.faults.clear()
+        if call.hasBearer { call.app.faults.clear(workspaceID: call.workspace.id) } else { call.app.faults.clear() }
         return .noContent
     }
 

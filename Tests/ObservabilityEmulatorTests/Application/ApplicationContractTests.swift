@@ -185,6 +185,33 @@ final class ApplicationContractTests: ApplicationTestCase {
         XCTAssertEqual(journal.json["requests"]?.arrayValue?.compactMap { $0["status"]?.intValue }, [200, 429, 429], journal.text)
     }
 
+    /// A rule added under a Bearer token faults only that workspace's requests; its list and
+    /// clear see that workspace's rules and everyone's; a workspace reset drops its own.
+    func testFaultRuleUnderATokenIsThatWorkspacesOnly() throws {
+        let other = "other-\(UUID().uuidString)"
+        let mine = try call("POST", "/__emulator/faults", json: ["path": "/v1/observability/judges", "status": 503])
+        XCTAssertEqual(mine.status, 201, mine.text)
+        let everyone = try call("POST", "/__emulator/faults", auth: Auth.none, json: ["path": "/v1/observability/campaigns", "status": 429])
+        XCTAssertEqual(everyone.status, 201, everyone.text)
+        XCTAssertEqual(try call("GET", "\(v1)/judges").status, 503)
+        XCTAssertEqual(try call("GET", "\(v1)/judges", auth: .token(other)).status, 200, "another workspace is not faulted")
+        XCTAssertEqual(try call("GET", "\(v1)/campaigns", auth: .token(other)).status, 429, "a rule without a token is everyone's")
+
+        let listed = try call("GET", "/__emulator/faults", auth: .token(other)).json["faults"]?.arrayValue ?? []
+        XCTAssertEqual(listed.compactMap { $0["id"]?.stringValue }, [everyone.json["id"]?.stringValue].compactMap { $0 })
+        XCTAssertEqual(listed.first?["workspace_id"], .null)
+        let all = try call("GET", "/__emulator/faults", auth: Auth.none).json["faults"]?.arrayValue ?? []
+        XCTAssertEqual(all.first?["workspace_id"]?.stringValue, Workspace(token: token).id)
+        XCTAssertEqual(all.count, 2)
+
+        // Clearing under another token leaves this workspace's rule and everyone's.
+        XCTAssertEqual(try call("DELETE", "/__emulator/faults", auth: .token(other)).status, 204)
+        XCTAssertEqual(try call("GET", "/__emulator/faults", auth: Auth.none).json["faults"]?.arrayValue?.count, 2)
+        XCTAssertEqual(try call("POST", "/__emulator/reset", json: ["scope": "workspace"]).status, 204)
+        XCTAssertEqual(try call("GET", "\(v1)/judges").status, 200, "a workspace reset drops its rules")
+        XCTAssertEqual(try call("GET", "/__emulator/faults", auth: Auth.none).json["faults"]?.arrayValue?.count, 1)
+    }
+
     // MARK: Reproducibility
 
     func createJudge(named name: String = "Seeded id judge") throws -> JSON {

@@ -32,9 +32,8 @@ def mistral_class() -> type:
 class Workspace:
     """The control-plane helpers of one workspace, and `client`, an SDK client under its token.
 
-    Faults are the one thing that is not per workspace (a rule matches a method and a path for
-    every caller); the rules added here are removed by `close`, which the pytest fixture calls
-    after each test."""
+    Fault rules added here are this workspace's (sent under its token, they match only its
+    requests) and are removed by `close`, which the pytest fixture calls after each test."""
 
     def __init__(self, emulator: Emulator, token: Optional[str] = None):
         self.emulator = emulator
@@ -114,12 +113,13 @@ class Workspace:
                      count: Optional[int] = None, probability: Optional[float] = None, delay_ms: Optional[int] = None,
                      drop: bool = False, error_code: Optional[str] = None, message: Optional[str] = None) -> str:
         """A fault rule: requests matching `method` (any when None) and `path` (exact, or with
-        `*` wildcards) get `status`, extra latency or a dropped connection, for the next `count`
-        matches (all when None) or with `probability`. Its id; removed at the end of the test."""
+        `*` wildcards) under this workspace's token get `status`, extra latency or a dropped
+        connection, for the next `count` matches (all when None) or with `probability`. Its id;
+        removed at the end of the test."""
         rule = {"path": path, "method": method, "status": status, "count": count, "probability": probability,
                 "delay_ms": delay_ms, "drop": drop or None, "error_code": error_code, "message": message}
         body = {k: v for k, v in rule.items() if v is not None}
-        fault_id = call("POST", self.url + "/__emulator/faults", json=body, headers=self.emulator.control_headers)["id"]
+        fault_id = call("POST", self.url + "/__emulator/faults", json=body, headers=self.headers)["id"]
         self._faults.append(fault_id)
         return fault_id
 
