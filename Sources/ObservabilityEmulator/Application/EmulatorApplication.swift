@@ -536,6 +536,8 @@ public final class EmulatorApplication: @unchecked Sendable {
     /// the snapshot has them).
     func restoreSnapshot(_ name: String) throws -> Bool {
         tasks.waitUntilIdle(timeout: 10)
+        // The start-up indexing writes into the database it began with: it finishes first.
+        _ = store.searchIndexGate.wait(timeout: .now() + 30)
         guard try snapshots.restore(name, store: store) else { return false }
         forgetWorkspaces()
         return true
