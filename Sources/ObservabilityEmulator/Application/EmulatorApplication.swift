@@ -329,6 +329,8 @@ public final class EmulatorApplication: @unchecked Sendable {
                 return (try route.handler(call).response, workspaceID)
             } catch let error as StoreError {
                 return (errorResponse(APIError(error), path: route.path, request), workspaceID)
+            } catch let error as QueryError {
+                return (errorResponse(APIError(error), path: route.path, request), workspaceID)
             } catch let error as APIError {
                 return (errorResponse(error, path: route.path, request), workspaceID)
             } catch let error as DatabaseError where error.isStorageFailure {

@@ -22,7 +22,7 @@ extension ObservabilityStore {
     func freeSlug(for name: String, table: String = "datasets", fallback: String = "dataset", includingSeeded: Bool = false,
                   workspaceID: String, db: Database) throws -> String {
         let base = DatasetSlug.base(from: name, fallback: fallback)
-        let scope = includingSeeded ? "workspace_id IN ('', ?)" : "workspace_id = ?"
+        let scope = includingSeeded ? QuerySQL.visible() : "workspace_id = ?"
         var n = 1
         while true {
             let candidate = DatasetSlug.candidate(base, n)

@@ -16,7 +16,7 @@ enum PipelineResults {
         let pageSize = try call.queryInt("page_size", default: 50, min: 0, max: 100)
         let window = try TimeWindow(call)
         let tenant = TelemetryTenant(call.workspace)
-        let filter = try ExpressionCompiler(.spans, tenant: tenant).compile(text: expression)
+        let filter = try QueryCompiler(.telemetry(.spans, tenant: tenant)).compile(expression: expression)
         let request = [slugs.joined(separator: "\u{1E}"), expression ?? "", window.from.map(String.init) ?? "",
                        window.to.map(String.init) ?? "", String(pageSize)].joined(separator: "\u{1F}")
         var after: [DatabaseValue]?

@@ -90,9 +90,9 @@ struct PipelineRunner {
         // Each distinct filter runs once over the export's rows: the rowid range (the primary
         // key), never an index (the workspace's would walk every span the workspace has).
         var matches: [String?: Set<String>] = [:]
-        let compiler = ExpressionCompiler(.spans, tenant: tenant)
+        let compiler = QueryCompiler(.telemetry(.spans, tenant: tenant))
         for filter in Set(judges.flatMap(\.filters)) {
-            let compiled = try compiler.compile(text: filter)
+            let compiled = try compiler.compile(expression: filter)
             var keys = Set<String>()
             try db.forEach("SELECT t.trace_id, t.span_id FROM spans AS t NOT INDEXED WHERE t.rowid > ? AND t.workspace_id = ? AND \(compiled.sql)",
                            [DatabaseValue.integer(rowid), .text(workspaceID)] + compiled.arguments,

@@ -80,7 +80,7 @@ extension ObservabilityStore {
             for reference in references {
                 guard let (spanAttributes, resourceAttributes) = try db.queryOne("""
                     SELECT span_attributes, resource_attributes FROM spans
-                    WHERE workspace_id IN ('', ?) AND trace_id = ? AND span_id = ? ORDER BY workspace_id DESC LIMIT 1
+                    WHERE \(QuerySQL.visible()) AND trace_id = ? AND span_id = ? ORDER BY workspace_id DESC LIMIT 1
                     """, [workspaceID, reference.traceID, reference.spanID], { row in
                         let span = try row.string("span_attributes"), resource = try row.string("resource_attributes")
                         return ((try? JSON.parse(span))?.objectValue ?? JSONObject(), (try? JSON.parse(resource))?.objectValue ?? JSONObject())

@@ -15,8 +15,8 @@ enum TelemetryAggregateRoutes {
         guard let metric = try body.object("metric") else { throw APIError.validation("metric: field required") }
         let measureName = try metric.requiredString("measure")
         let aggregation = try metric.requiredString("aggregation")
-        guard OtelFieldType.allAggregations.contains(aggregation) else {
-            throw APIError.validation("metric.aggregation: '\(aggregation.prefix(40))' is not one of \(OtelFieldType.allAggregations.joined(separator: ", "))")
+        guard FieldType.allAggregations.contains(aggregation) else {
+            throw APIError.validation("metric.aggregation: '\(aggregation.prefix(40))' is not one of \(FieldType.allAggregations.joined(separator: ", "))")
         }
         let dimensionNames = try body.stringArray("dimensions", required: false, nullable: true) ?? []
         var granularity: String?
@@ -41,85 +41,68 @@ enum TelemetryAggregateRoutes {
         let window = try TimeWindow(call)
         let tenant = TelemetryTenant(call.workspace)
 
-        let measure = try AggregateOperand(measureName, resource, tenant: tenant, role: "metric.measure")
+        let catalogue = FieldCatalogue.telemetry(resource, tenant: tenant)
+        let measure = try AggregateOperand(measureName, catalogue, role: "metric.measure")
         guard measure.type.aggregations.contains(aggregation) else {
-            throw APIError.searchBadRequest("metric.aggregation: \(aggregation) is not supported by \(measureName) (\(measure.type.rawValue)); supported: \(measure.type.aggregations.joined(separator: ", "))")
+            throw QueryError.refused("metric.aggregation: \(aggregation) is not supported by \(measureName) (\(measure.type.rawValue)); supported: \(measure.type.aggregations.joined(separator: ", "))")
         }
         let dimensions = try dimensionNames.enumerated().map { index, name in
-            let operand = try AggregateOperand(name, resource, tenant: tenant, role: "dimensions[\(index)]")
+            let operand = try AggregateOperand(name, catalogue, role: "dimensions[\(index)]")
             guard operand.type != .ARRAY, !(operand.type == .MAP && !operand.isEntry) else {
-                throw APIError.searchBadRequest("dimensions[\(index)]: cannot group by \(name) (\(operand.type.rawValue)); use a scalar field or a map entry")
+                throw QueryError.refused("dimensions[\(index)]: cannot group by \(name) (\(operand.type.rawValue)); use a scalar field or a map entry")
             }
             return operand
         }
         for (index, clause) in orderBy.enumerated() where clause.field != "metric_value" && clause.field != "time_bucket" && !dimensionNames.contains(clause.field) {
-            throw APIError.searchBadRequest("order_by[\(index)].field: '\(clause.field.prefix(100))' is neither a dimension, metric_value nor time_bucket")
+            throw QueryError.refused("order_by[\(index)].field: '\(clause.field.prefix(100))' is neither a dimension, metric_value nor time_bucket")
         }
-        let filter = try ExpressionCompiler(resource, tenant: tenant).compile(text: expression)
+        let filter = try QueryCompiler(catalogue).compile(expression: expression)
         let request = AggregateRequest(resource: resource, measure: measure, aggregation: aggregation, dimensions: dimensions,
                                        granularity: granularity, filter: filter, window: window, orderBy: orderBy, limit: limit)
         return .json(try call.store.aggregate(request, tenant: tenant))
     }
 }
 
-/// A field or map entry named in an aggregate (`duration_ns`, `span_attributes['k']`), with the
-/// SQL that reads it.
+/// A field or map entry named in an aggregate (`duration_ns`, `span_attributes['k']`), read as
+/// the query compiler reads it.
 struct AggregateOperand {
     let written: String
-    let type: OtelFieldType
+    let type: FieldType
     let isEntry: Bool
-    let storage: TelemetryField.Storage
-    private let key: String?
+    let operand: Operand
 
-    init(_ written: String, _ resource: TelemetryResource, tenant: TelemetryTenant, role: String) throws {
+    init(_ written: String, _ catalogue: FieldCatalogue, role: String) throws {
         self.written = written
         var name = written
         var key: String?
         if let open = written.firstIndex(of: "["), written.hasSuffix("']") {
             name = String(written[..<open])
             let inside = written[written.index(after: open)..<written.index(before: written.endIndex)]
-            guard inside.hasPrefix("'"), inside.count >= 2 else { throw APIError.searchBadRequest("\(role): write a map entry as field['key']") }
+            guard inside.hasPrefix("'"), inside.count >= 2 else { throw QueryError.refused("\(role): write a map entry as field['key']") }
             key = String(inside.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'")
         }
-        guard let field = resource.field(name) else {
-            throw APIError.searchBadRequest("\(role): unknown field '\(name.prefix(100))'; the fields are listed by \(resource.fieldsPath)")
+        guard let field = catalogue.resolve(name) else {
+            throw QueryError.refused("\(role): unknown field '\(name.prefix(100))'; \(catalogue.listing)")
         }
-        if case .anySpan = field.storage {
-            throw APIError.searchBadRequest("\(role): \(name) is matched over a trace's spans and cannot be aggregated on traces; aggregate spans instead")
+        if case .anySpan = field.source {
+            throw QueryError.refused("\(role): \(name) is matched over a trace's spans and cannot be aggregated on traces; aggregate spans instead")
         }
-        if key != nil, field.type != .MAP { throw APIError.searchBadRequest("\(role): \(name) is not a map; only maps take a ['key']") }
+        if key != nil, field.type != .MAP { throw QueryError.refused("\(role): \(name) is not a map; only maps take a ['key']") }
         type = field.type
         isEntry = key != nil
-        storage = field.storage
-        self.key = key
+        operand = catalogue.operand(field, key: key)
     }
 
     /// The SQL value (NULL for an absent map entry); bound values go to `args`.
-    func sql(_ args: inout [DatabaseValue], tenant: TelemetryTenant) -> String {
-        switch storage {
-        case .text(let c), .integer(let c), .real(let c, _), .instant(let c), .array(let c):
-            return "t.\(c)"
-        case .map(let c):
-            guard let key else { return "t.\(c)" }
-            args.append(.text(key))
-            return "(SELECT value FROM json_each(t.\(c)) WHERE key = ?)"
-        case .tenant(let column):
-            args.append(.text(tenant.value(column)))
-            return "?"
-        case .anySpan:
-            return "NULL"
-        }
-    }
+    func sql(_ args: inout [DatabaseValue]) -> String { operand.valueSQL(&args) }
 
     /// A value read from a result row, as JSON.
     func json(_ value: DatabaseValue) -> JSON {
-        switch (value, storage) {
-        case (.null, _): return .null
-        case (.integer(let n), .instant): return .string(Timestamp.formatNanos(n))
-        case (.integer(let n), _): return .int(n)
-        case (.real(let d), _): return .double(d)
-        case (.text(let s), _): return .string(s)
-        case (.blob, _): return .null
+        switch value {
+        case .null, .blob: return .null
+        case .integer(let n): return type == .TIMESTAMP ? .string(Timestamp.formatNanos(n)) : .int(n)
+        case .real(let d): return .double(d)
+        case .text(let s): return .string(s)
         }
     }
 }
@@ -189,7 +172,7 @@ extension ObservabilityStore {
         let resource = request.resource
         let timeColumn = "t.\(resource.timeColumn)"
         var whereArgs: [DatabaseValue] = [.text(tenant.workspaceID)]
-        let whereSQL = "\(Self.telemetryVisible("t")) AND \(request.window.sql(timeColumn, &whereArgs)) AND \(request.filter.sql)"
+        let whereSQL = "\(QuerySQL.visible("t")) AND \(request.window.sql(timeColumn, &whereArgs)) AND \(request.filter.sql)"
         whereArgs += request.filter.arguments
         // The rows' extent: the window when given, else the matching rows' first and last instants.
         var from = request.window.from, to = request.window.to
@@ -210,8 +193,8 @@ extension ObservabilityStore {
 
         var selectArgs: [DatabaseValue] = []
         var columns = [granularity.map { TimeBuckets.sql($0, column: timeColumn) } ?? "NULL"]
-        for dimension in request.dimensions { columns.append(dimension.sql(&selectArgs, tenant: tenant)) }
-        let measureSQL = request.measure.sql(&selectArgs, tenant: tenant)
+        for dimension in request.dimensions { columns.append(dimension.sql(&selectArgs)) }
+        let measureSQL = request.measure.sql(&selectArgs)
         let groupCount = columns.count
         var groups: [(key: [DatabaseValue], value: DatabaseValue)] = []
         if request.aggregation == "count_distinct" {

@@ -130,10 +130,6 @@ struct TelemetryRenderer {
 }
 
 extension ObservabilityStore {
-    /// The condition that limits a telemetry table to what a workspace sees: its own rows and
-    /// the seeded fixtures.
-    static func telemetryVisible(_ alias: String) -> String { "\(alias).workspace_id IN ('', ?)" }
-
     /// One page of a feed: the rows as JSON, the position of the last one, and whether more follow.
     func telemetryFeed(_ query: FeedQuery, tenant: TelemetryTenant) throws -> (rows: [[UInt8]], last: [DatabaseValue]?, hasMore: Bool) {
         let resource = query.resource
@@ -143,7 +139,7 @@ extension ObservabilityStore {
         var sql = "SELECT \(renderer.selectList(alias: "t")), \(orderColumns.map { "t.\($0)" }.joined(separator: ", ")) FROM \(resource.table) AS t"
         // A plain feed walks the time index newest first and stops at the page; the workspace
         // test must not tempt the planner into the (workspace, id) index and a sort of every row.
-        sql += " WHERE " + (query.scope.sql == "1" ? "+" : "") + Self.telemetryVisible("t")
+        sql += " WHERE " + (query.scope.sql == "1" ? "+" : "") + QuerySQL.visible("t")
         sql += " AND \(query.window.sql("t.\(resource.timeColumn)", &args))"
         sql += " AND \(query.scope.sql)"
         args += query.scope.arguments
@@ -153,7 +149,7 @@ extension ObservabilityStore {
             var latestArgs: [DatabaseValue] = [.text(tenant.workspaceID)]
             let latestWindow = query.window.sql("v2.time_ns", &latestArgs)
             sql += """
-                 AND NOT EXISTS (SELECT 1 FROM span_evaluations AS v2 WHERE \(Self.telemetryVisible("v2")) AND v2.trace_id = t.trace_id
+                 AND NOT EXISTS (SELECT 1 FROM span_evaluations AS v2 WHERE \(QuerySQL.visible("v2")) AND v2.trace_id = t.trace_id
                  AND v2.span_id = t.span_id AND v2.evaluation_name = t.evaluation_name AND \(latestWindow)
                  AND (v2.time_ns, v2.eval_key) > (t.time_ns, t.eval_key))
                 """
@@ -190,7 +186,7 @@ extension ObservabilityStore {
     /// One row by a condition (a trace by id, a span by ids), the workspace's own copy first.
     func telemetryRow(_ resource: TelemetryResource, tenant: TelemetryTenant, where condition: CompiledFilter) throws -> [UInt8]? {
         let renderer = TelemetryRenderer(resource: resource, tenant: tenant)
-        let sql = "SELECT \(renderer.selectList(alias: "t")) FROM \(resource.table) AS t WHERE \(Self.telemetryVisible("t")) AND \(condition.sql) ORDER BY t.workspace_id DESC LIMIT 1"
+        let sql = "SELECT \(renderer.selectList(alias: "t")) FROM \(resource.table) AS t WHERE \(QuerySQL.visible("t")) AND \(condition.sql) ORDER BY t.workspace_id DESC LIMIT 1"
         return try pool.read { db in
             try db.queryOne(sql, [DatabaseValue.text(tenant.workspaceID)] + condition.arguments) { renderer.json($0) }
         }
@@ -199,7 +195,7 @@ extension ObservabilityStore {
     /// The distinct values of a field in a window, sorted, at most `limit`.
     func telemetryOptions(_ resource: TelemetryResource, column: String, tenant: TelemetryTenant, window: TimeWindow, limit: Int) throws -> [String] {
         var args: [DatabaseValue] = [.text(tenant.workspaceID)]
-        let sql = "SELECT DISTINCT t.\(column) AS value FROM \(resource.table) AS t WHERE \(Self.telemetryVisible("t")) AND \(window.sql("t.\(resource.timeColumn)", &args)) AND t.\(column) <> '' ORDER BY 1 LIMIT ?"
+        let sql = "SELECT DISTINCT t.\(column) AS value FROM \(resource.table) AS t WHERE \(QuerySQL.visible("t")) AND \(window.sql("t.\(resource.timeColumn)", &args)) AND t.\(column) <> '' ORDER BY 1 LIMIT ?"
         args.append(.integer(Int64(limit)))
         return try pool.read { db in try db.query(sql, args, columns: { try $0.index(of: "value") }) { $0.string($1) } }
     }

@@ -52,7 +52,7 @@ enum TelemetryRoutes {
         let pageSize = try call.queryInt("page_size", default: 50, min: 0, max: 100)
         let window = try TimeWindow(call)
         let tenant = TelemetryTenant(call.workspace)
-        let filter = try ExpressionCompiler(resource, tenant: tenant).compile(text: expression)
+        let filter = try QueryCompiler(.telemetry(resource, tenant: tenant)).compile(expression: expression)
         // What a cursor is bound to: the same expression, window, order and page size.
         let request = [expression ?? "", window.from.map(String.init) ?? "", window.to.map(String.init) ?? "", order, String(pageSize), path]
             .joined(separator: "\u{1F}")
@@ -139,7 +139,7 @@ enum TelemetryRoutes {
             .object(JSONObject([
                 ("name", .string(field.name)), ("label", .string(field.label)), ("type", .string(field.type.rawValue)),
                 ("group", .string(field.group)),
-                ("supported_operators", .array(field.type.operators.map(JSON.string))),
+                ("supported_operators", .array(field.type.searchOperators.map(JSON.string))),
                 ("supported_aggregations", .array(field.type.aggregations.map(JSON.string))),
                 ("source_attribute_key", field.sourceAttributeKey.map(JSON.string) ?? .null),
             ]))
