@@ -28,7 +28,7 @@ enum PipelineResults {
                                                   workspaceID: call.workspace.id)
         var out: [UInt8] = Array("{\"pipeline_results\":{\"results\":".utf8)
         JSON.array(page.rows).write(into: &out)
-        TelemetryRoutes.writeFeedTail(call, path: path, pageSize: pageSize, cursor: page.hasMore ? page.last.map {
+        TelemetryRenderer.writeFeedTail(call, path: path, pageSize: pageSize, cursor: page.hasMore ? page.last.map {
             FeedCursor.encode(resource: "pipeline_results", request: request, position: $0)
         } : nil, into: &out)
         return .bytes(out)
