@@ -8,7 +8,7 @@
 # -sanitize=fuzzer,address` instruments the libraries too; `-enable-testing` lets the filter
 # target reach the filter compiler's internals).
 #   http     Fuzz/HTTPParserFuzz  the HTTP/1.1 request parser
-#   filter   Fuzz/FilterFuzz      JSON -> Filter.parse -> FilterCompiler.compile
+#   filter   Fuzz/FilterFuzz      JSON -> Filter.parse -> QueryCompiler.compile
 #   request  Fuzz/RequestFuzz     whole requests through the router, handlers and store
 #   otlp     Fuzz/OTLPFuzz        the OTLP protobuf decoder (traces, logs, metrics)
 #   expression Fuzz/ExpressionFuzz the search expression parser

@@ -1,5 +1,5 @@
 // libFuzzer target for the search expression parser and compiler (Sources/ObservabilityEmulator/
-// Filters/SearchExpressionParser.swift, Telemetry/Search/ExpressionCompiler.swift). Built by
+// Filters/SearchExpressionParser.swift, Query/QueryCompiler+Expression.swift). Built by
 // Fuzz/run.sh through SwiftPM (`OBS_FUZZ=1`).
 //
 // Properties: no crash, no hang; a rejection is a SearchExpressionError whose column lies within
@@ -36,7 +36,7 @@ public func fuzzExpression(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     for resource in [TelemetryResource.spans, .traces] {
         do {
-            let compiled = try ExpressionCompiler(resource, tenant: tenant).compile(parsed)
+            let compiled = try QueryCompiler(.telemetry(resource, tenant: tenant)).compile(parsed)
             precondition(compiled.sql.filter { $0 == "?" }.count == compiled.arguments.count, "placeholders and arguments differ: \(compiled.sql)")
             do {
                 _ = try store.pool.read { db in
@@ -46,8 +46,8 @@ public func fuzzExpression(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
                 // A regular expression over its time budget is the one refusal SQLite may give.
                 precondition(error.message.contains(BoundedRegex.timeoutMessage), "SQLite refused compiled SQL: \(error) for \(compiled.sql)")
             }
-        } catch let error as APIError {
-            precondition(error.status == 400, "unexpected status \(error.status)")
+        } catch let error as QueryError {
+            precondition(APIError(error).status == 400, "unexpected status \(APIError(error).status)")
         } catch {
             preconditionFailure("unexpected error \(error)")
         }

@@ -33,9 +33,7 @@ enum CampaignRoutes {
 
     static func found(_ call: Call) throws -> (CampaignRecord, JudgeRecord?) {
         let id = try call.pathID("campaign_id")
-        guard let found = try call.store.campaign(id: id, workspaceID: call.workspace.id) else {
-            throw StoreError.notFound(.campaign, id: id)
-        }
+        let found = try call.store.campaign(id: id, workspaceID: call.workspace.id).orNotFound(.campaign, id: id)
         return found
     }
 

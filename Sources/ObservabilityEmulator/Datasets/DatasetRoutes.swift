@@ -20,9 +20,7 @@ enum DatasetRoutes {
 
     static func fetch(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.datasetID()
-        guard let dataset = try call.store.dataset(id: id, workspaceID: call.workspace.id) else {
-            throw StoreError.notFound(.dataset, id: id)
-        }
+        let dataset = try call.store.dataset(id: id, workspaceID: call.workspace.id).orNotFound(.dataset, id: id)
         return .json(dataset)
     }
 
@@ -160,9 +158,7 @@ enum DatasetRoutes {
 
     static func fetchRecord(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("dataset_record_id")
-        guard let record = try call.store.record(id: id, workspaceID: call.workspace.id) else {
-            throw StoreError.notFound(.record, id: id)
-        }
+        let record = try call.store.record(id: id, workspaceID: call.workspace.id).orNotFound(.record, id: id)
         return .json(record)
     }
 
@@ -195,9 +191,7 @@ enum DatasetRoutes {
     static func judgeRecord(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("dataset_record_id")
         let definition = try JudgeDefinition.inline(in: try call.body())
-        guard let record = try call.store.record(id: id, workspaceID: call.workspace.id) else {
-            throw StoreError.notFound(.record, id: id)
-        }
+        let record = try call.store.record(id: id, workspaceID: call.workspace.id).orNotFound(.record, id: id)
         let messages = record["payload"]?["messages"]?.arrayValue ?? []
         let properties = record["properties"]?.objectValue ?? JSONObject()
         let conversation = try JudgedConversation.stored(messages: messages, properties: properties, path: "payload.messages")

@@ -64,77 +64,93 @@ enum FilterGroups {
     }
 }
 
-/// `ContentSearchFilterGroup`: text filters on a record's input or its generations' outputs.
-struct ContentFilterGroup: Sendable {
-    struct Filter: Sendable {
-        var value: String
-        var path: String?
-        var equals: Bool
-    }
+/// One condition of a filter group, read from one object of the group's `filters` and tested
+/// against what the group filters (a record's input, an evaluator's statistics, …).
+protocol GroupCondition: Sendable {
+    associatedtype Subject
+    init(_ filter: BodyReader) throws
+    func holds(_ subject: Subject) -> Bool
+}
 
+/// A `{combinator, filters}` group of the record and run searches: its conditions joined by
+/// `and` (the default) or `or`; an empty group matches.
+struct FilterGroup<Condition: GroupCondition>: Sendable {
     var combinator: String
-    var filters: [Filter]
+    var filters: [Condition]
 
-    static func parse(_ reader: BodyReader) throws -> ContentFilterGroup {
-        ContentFilterGroup(combinator: try FilterGroups.combinator(reader), filters: try FilterGroups.filters(reader).map { filter in
-            Filter(value: try filter.requiredString("value"), path: try filter.string("path", required: false, nullable: true),
-                   equals: try FilterGroups.oneOf(filter, "operator", ["contains", "equals"], default: "contains") == "equals")
-        })
+    static func parse(_ reader: BodyReader) throws -> FilterGroup {
+        FilterGroup(combinator: try FilterGroups.combinator(reader), filters: try FilterGroups.filters(reader).map(Condition.init))
     }
 
-    /// `equals`: the text at the path is the value; `contains`: it holds the value, ignoring case.
-    func matches(_ filter: Filter, _ root: JSON) -> Bool {
-        guard let found = FilterGroups.value(at: filter.path, in: root) else { return false }
+    func matches(_ subject: Condition.Subject) -> Bool {
+        FilterGroups.combine(combinator, filters.map { $0.holds(subject) })
+    }
+}
+
+/// `ContentSearchFilterGroup`: text filters on a record's input or its generations' outputs.
+typealias ContentFilterGroup = FilterGroup<ContentCondition>
+
+/// `equals`: the text at the path is the value; `contains`: it holds the value, ignoring case.
+struct ContentCondition: GroupCondition {
+    var value: String
+    var path: String?
+    var equals: Bool
+
+    init(_ filter: BodyReader) throws {
+        value = try filter.requiredString("value")
+        path = try filter.string("path", required: false, nullable: true)
+        equals = try FilterGroups.oneOf(filter, "operator", ["contains", "equals"], default: "contains") == "equals"
+    }
+
+    func holds(_ root: JSON) -> Bool {
+        guard let found = FilterGroups.value(at: path, in: root) else { return false }
         let text = FilterGroups.text(found)
-        return filter.equals ? text == filter.value : text.lowercased().contains(filter.value.lowercased())
+        return equals ? text == value : text.lowercased().contains(value.lowercased())
     }
+}
 
+extension FilterGroup where Condition == ContentCondition {
     /// Whether the group matches any of the values (a record's outputs: any generation).
     func matches(any values: [JSON]) -> Bool {
-        FilterGroups.combine(combinator, filters.map { filter in values.contains { matches(filter, $0) } })
+        FilterGroups.combine(combinator, filters.map { filter in values.contains { filter.holds($0) } })
     }
 }
 
 /// `ScoreFilterGroup`: conditions on an evaluator's statistics (of a record, or of a run).
-struct ScoreFilterGroup: Sendable {
-    struct Filter: Sendable {
-        var evaluator: String
-        var metric: String
-        var op: String
-        var value: JSON
+typealias ScoreFilterGroup = FilterGroup<ScoreCondition>
+
+/// An evaluator's metric compared with a number, or its mode with a label; an evaluator
+/// without statistics, or a metric they cannot give, does not match.
+struct ScoreCondition: GroupCondition {
+    var evaluator: String
+    var metric: String
+    var op: String
+    var value: JSON
+
+    init(_ filter: BodyReader) throws {
+        evaluator = try filter.requiredString("evaluator_name")
+        metric = try filter.requiredString("metric")
+        op = try FilterGroups.oneOf(filter, "operator", ["gt", "gte", "lt", "lte", "eq"], default: nil)
+        value = filter.value("value") ?? .null
+        switch value {
+        case .int, .double: break
+        case .string:
+            guard op == "eq" else {
+                throw APIError.searchBadRequest("\(filter.fieldPath("operator")): a label can only be compared with eq, got \(op)")
+            }
+        case .null: throw filter.fail("value", "field required")
+        default: throw filter.fail("value", "expected a number or a string, got \(value.typeDescription)")
+        }
+        guard EvaluatorStatistics.isKnownMetric(metric, specs: []) || metric.contains("_") else {
+            throw APIError.searchBadRequest("\(filter.fieldPath("metric")): unknown metric '\(metric.prefix(40))' (avg, min, max, std, sum, count, p<N>, mode or a requested statistic's id)")
+        }
     }
 
-    var combinator: String
-    var filters: [Filter]
-
-    static func parse(_ reader: BodyReader) throws -> ScoreFilterGroup {
-        ScoreFilterGroup(combinator: try FilterGroups.combinator(reader), filters: try FilterGroups.filters(reader).map { filter in
-            let parsed = Filter(evaluator: try filter.requiredString("evaluator_name"), metric: try filter.requiredString("metric"),
-                                op: try FilterGroups.oneOf(filter, "operator", ["gt", "gte", "lt", "lte", "eq"], default: nil),
-                                value: filter.value("value") ?? .null)
-            switch parsed.value {
-            case .int, .double: break
-            case .string:
-                guard parsed.op == "eq" else {
-                    throw APIError.searchBadRequest("\(filter.fieldPath("operator")): a label can only be compared with eq, got \(parsed.op)")
-                }
-            case .null: throw filter.fail("value", "field required")
-            default: throw filter.fail("value", "expected a number or a string, got \(parsed.value.typeDescription)")
-            }
-            guard EvaluatorStatistics.isKnownMetric(parsed.metric, specs: []) || parsed.metric.contains("_") else {
-                throw APIError.searchBadRequest("\(filter.fieldPath("metric")): unknown metric '\(parsed.metric.prefix(40))' (avg, min, max, std, sum, count, p<N>, mode or a requested statistic's id)")
-            }
-            return parsed
-        })
-    }
-
-    /// One filter against statistics keyed by evaluator name; an evaluator without statistics,
-    /// or a metric they cannot give, does not match.
-    static func matches(_ filter: Filter, _ stats: [String: EvaluatorStatistics]) -> Bool {
-        guard let stats = stats[filter.evaluator] else { return false }
-        if case .string(let label) = filter.value { return stats.mode.contains(label) }
-        guard let actual = stats.metric(filter.metric == "value" ? "avg" : filter.metric), let target = filter.value.doubleValue else { return false }
-        switch filter.op {
+    func holds(_ statistics: [String: EvaluatorStatistics]) -> Bool {
+        guard let stats = statistics[evaluator] else { return false }
+        if case .string(let label) = value { return stats.mode.contains(label) }
+        guard let actual = stats.metric(metric == "value" ? "avg" : metric), let target = value.doubleValue else { return false }
+        switch op {
         case "gt": return actual > target
         case "gte": return actual >= target
         case "lt": return actual < target
@@ -142,36 +158,63 @@ struct ScoreFilterGroup: Sendable {
         default: return actual == target
         }
     }
-
-    func matches(_ stats: [String: EvaluatorStatistics]) -> Bool {
-        FilterGroups.combine(combinator, filters.map { Self.matches($0, stats) })
-    }
 }
 
 /// `GoalStatusFilterGroup`: goal statuses, of one evaluator or overall.
-struct GoalFilterGroup: Sendable {
-    struct Filter: Sendable {
-        var values: [String]
-        var evaluator: String?
+typealias GoalFilterGroup = FilterGroup<GoalCondition>
+
+struct GoalCondition: GroupCondition {
+    var values: [String]
+    var evaluator: String?
+
+    init(_ filter: BodyReader) throws {
+        values = try filter.stringArray("values") ?? []
+        for (index, value) in values.enumerated() where !["passed", "failed", "not_evaluated"].contains(value) {
+            throw APIError.validation("\(filter.fieldPath("values"))[\(index)]: '\(value.prefix(40))' is not one of passed, failed, not_evaluated")
+        }
+        evaluator = try filter.string("evaluator_name", required: false, nullable: true)
     }
 
-    var combinator: String
-    var filters: [Filter]
+    func holds(_ verdicts: [String: Bool?]) -> Bool {
+        let status = evaluator.map { RunReport.status(verdicts[$0]) } ?? RunReport.overallStatus(verdicts)
+        return values.contains(status)
+    }
+}
 
-    static func parse(_ reader: BodyReader) throws -> GoalFilterGroup {
-        GoalFilterGroup(combinator: try FilterGroups.combinator(reader), filters: try FilterGroups.filters(reader).map { filter in
-            let values = try filter.stringArray("values") ?? []
-            for (index, value) in values.enumerated() where !["passed", "failed", "not_evaluated"].contains(value) {
-                throw APIError.validation("\(filter.fieldPath("values"))[\(index)]: '\(value.prefix(40))' is not one of passed, failed, not_evaluated")
+/// `SystemParamFilterGroup` and `MetadataFilterGroup`: key, operator, value over an object.
+typealias KeyValueFilterGroup = FilterGroup<KeyValueCondition>
+
+struct KeyValueCondition: GroupCondition {
+    var key: String
+    var op: String
+    var value: JSON
+
+    init(_ filter: BodyReader) throws {
+        let value = filter.value("value") ?? .null
+        guard value.doubleValue != nil || value.stringValue != nil || value.boolValue != nil else {
+            throw filter.fail("value", value.isNull ? "field required" : "expected a number, a string or a boolean, got \(value.typeDescription)")
+        }
+        key = try filter.requiredString("key")
+        op = try FilterGroups.oneOf(filter, "operator", ["eq", "contains", "gt", "gte", "lt", "lte"], default: nil)
+        self.value = value
+    }
+
+    func holds(_ object: JSON) -> Bool {
+        guard let found = object[key], !found.isNull else { return false }
+        switch op {
+        case "eq":
+            if let a = found.doubleValue, let b = value.doubleValue { return a == b }
+            return found == value
+        case "contains":
+            return FilterGroups.text(found).lowercased().contains(FilterGroups.text(value).lowercased())
+        default:
+            guard let a = found.doubleValue, let b = value.doubleValue else { return false }
+            switch op {
+            case "gt": return a > b
+            case "gte": return a >= b
+            case "lt": return a < b
+            default: return a <= b
             }
-            return Filter(values: values, evaluator: try filter.string("evaluator_name", required: false, nullable: true))
-        })
-    }
-
-    func matches(_ verdicts: [String: Bool?]) -> Bool {
-        FilterGroups.combine(combinator, filters.map { filter in
-            let status = filter.evaluator.map { RunReport.status(verdicts[$0]) } ?? RunReport.overallStatus(verdicts)
-            return filter.values.contains(status)
-        })
+        }
     }
 }

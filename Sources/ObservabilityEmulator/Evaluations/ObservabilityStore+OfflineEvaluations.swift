@@ -7,7 +7,7 @@ import EmulatorStore
 /// is computed by `RunReport` from what these return.
 extension ObservabilityStore {
     /// `workspace_id` condition of what a workspace sees.
-    static let offlineVisible = "workspace_id IN ('', ?)"
+    static let offlineVisible = QuerySQL.visible()
 
     static func offlineJSON(_ text: String?) -> JSON {
         guard let text else { return .null }
@@ -189,7 +189,7 @@ extension ObservabilityStore {
             var refs: [String: (id: String, name: String)] = [:]
             try db.forEach("""
                 SELECT o.run_id, z.id, z.name FROM eval_observations o JOIN eval_optimizations z ON z.id = o.optimization_id
-                WHERE o.workspace_id IN ('', ?) AND z.workspace_id IN ('', ?) ORDER BY z.created_ms, z.id
+                WHERE \(QuerySQL.visible("o")) AND \(QuerySQL.visible("z")) ORDER BY z.created_ms, z.id
                 """, [workspaceID, workspaceID]) { row in
                 let runID = try row.string("run_id")
                 if refs[runID] == nil { refs[runID] = (try row.string("id"), try row.string("name")) }

@@ -6,50 +6,6 @@ import EmulatorJSON
 /// and goal filters apply to the run's statistics and goal results; `system` and `metadata`
 /// compare the run's system name and params and its metadata.
 struct RunFilter: Sendable {
-    /// `SystemParamFilterGroup` and `MetadataFilterGroup`: key, operator, value over an object.
-    struct KeyValueGroup: Sendable {
-        struct Filter: Sendable {
-            var key: String
-            var op: String
-            var value: JSON
-        }
-
-        var combinator: String
-        var filters: [Filter]
-
-        static func parse(_ reader: BodyReader) throws -> KeyValueGroup {
-            KeyValueGroup(combinator: try FilterGroups.combinator(reader), filters: try FilterGroups.filters(reader).map { filter in
-                let value = filter.value("value") ?? .null
-                guard value.doubleValue != nil || value.stringValue != nil || value.boolValue != nil else {
-                    throw filter.fail("value", value.isNull ? "field required" : "expected a number, a string or a boolean, got \(value.typeDescription)")
-                }
-                return Filter(key: try filter.requiredString("key"),
-                              op: try FilterGroups.oneOf(filter, "operator", ["eq", "contains", "gt", "gte", "lt", "lte"], default: nil), value: value)
-            })
-        }
-
-        static func matches(_ filter: Filter, _ object: JSON) -> Bool {
-            guard let found = object[filter.key], !found.isNull else { return false }
-            switch filter.op {
-            case "eq":
-                if let a = found.doubleValue, let b = filter.value.doubleValue { return a == b }
-                return found == filter.value
-            case "contains":
-                return FilterGroups.text(found).lowercased().contains(FilterGroups.text(filter.value).lowercased())
-            default:
-                guard let a = found.doubleValue, let b = filter.value.doubleValue else { return false }
-                switch filter.op {
-                case "gt": return a > b
-                case "gte": return a >= b
-                case "lt": return a < b
-                default: return a <= b
-                }
-            }
-        }
-
-        func matches(_ object: JSON) -> Bool { FilterGroups.combine(combinator, filters.map { Self.matches($0, object) }) }
-    }
-
     var runIDs: [String]?
     var evaluationIDs: [String]?
     var creatorIDs: [String]?
@@ -59,8 +15,8 @@ struct RunFilter: Sendable {
     var scores: ScoreFilterGroup?
     var goals: GoalFilterGroup?
     var systemNames: ContentFilterGroup?
-    var systemParams: KeyValueGroup?
-    var metadata: KeyValueGroup?
+    var systemParams: KeyValueFilterGroup?
+    var metadata: KeyValueFilterGroup?
 
     static func parse(_ bytes: [UInt8]) throws -> RunFilter {
         guard let reader = try OptionalBody.parse(bytes) else { return RunFilter() }
@@ -85,9 +41,9 @@ struct RunFilter: Sendable {
         filter.goals = try reader.object("goal_filters", required: false, nullable: true).map(GoalFilterGroup.parse)
         if let system = try reader.object("system", required: false, nullable: true) {
             filter.systemNames = try system.object("name", required: false, nullable: true).map(ContentFilterGroup.parse)
-            filter.systemParams = try system.object("params", required: false, nullable: true).map(KeyValueGroup.parse)
+            filter.systemParams = try system.object("params", required: false, nullable: true).map(KeyValueFilterGroup.parse)
         }
-        filter.metadata = try reader.object("metadata", required: false, nullable: true).map(KeyValueGroup.parse)
+        filter.metadata = try reader.object("metadata", required: false, nullable: true).map(KeyValueFilterGroup.parse)
         return filter
     }
 

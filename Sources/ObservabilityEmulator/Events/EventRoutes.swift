@@ -49,17 +49,13 @@ enum EventRoutes {
 
     static func fetch(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("event_id")
-        guard let bytes = try call.store.eventDetail(eventID: id, workspaceID: call.workspace.id) else {
-            throw StoreError.notFound(.event, id: id)
-        }
+        let bytes = try call.store.eventDetail(eventID: id, workspaceID: call.workspace.id).orNotFound(.event, id: id)
         return .bytes(bytes)
     }
 
     static func similar(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("event_id")
-        guard let previews = try call.store.similarEvents(eventID: id, workspaceID: call.workspace.id) else {
-            throw StoreError.notFound(.event, id: id)
-        }
+        let previews = try call.store.similarEvents(eventID: id, workspaceID: call.workspace.id).orNotFound(.event, id: id)
         return .json(["completion_events": .object(JSONObject([("results", .array(previews)), ("next", .null), ("cursor", .null)]))])
     }
 }

@@ -55,7 +55,7 @@ struct EventRow {
             return (try? JSON.parse(metadata))?[key] ?? .null
         case .annotation(let judgeID):
             return annotations[judgeID] ?? .null
-        case .column:
+        case .column, .optionalColumn, .tenant, .anySpan:
             switch field.name {
             case "event_id": return .string(eventID)
             case "correlation_id": return .string(correlationID)

@@ -111,7 +111,7 @@ extension ObservabilityStore {
     }
 
     func compileFilter(_ filter: Filter, workspaceID: String, db: Database) throws -> CompiledFilter {
-        try FilterCompiler(workspaceID: workspaceID, judgeOutputType: judgeOutputType(workspaceID: workspaceID, db: db)).compile(filter)
+        try QueryCompiler(.events(workspaceID: workspaceID, judgeOutputType: judgeOutputType(workspaceID: workspaceID, db: db))).compile(filter)
     }
 
     func resolveExtraFields(_ names: [String], workspaceID: String, db: Database) throws -> [FieldDefinition] {

@@ -7,7 +7,7 @@ enum FieldRoutes {
         let definitions: [JSON] = fields.map { field in
             .object(JSONObject([
                 ("name", .string(field.name)), ("label", .string(field.label)), ("type", .string(field.type.rawValue)),
-                ("group", .string(field.group)), ("supported_operators", .array(field.type.operators.map { .string($0.rawValue) })),
+                ("group", .string(field.group)), ("supported_operators", .array(field.type.filterOperators.map { .string($0.rawValue) })),
             ]))
         }
         let groups: [JSON] = FieldCatalog.groups.map { ["name": .string($0.name), "label": .string($0.label)] }
@@ -32,7 +32,7 @@ enum FieldRoutes {
             throw APIError.validation("operator: '\(operatorName.prefix(40))' is not one of \(FilterOperator.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let field = try optionField(call)
-        guard field.type.operators.contains(op) else {
+        guard field.type.filterOperators.contains(op) else {
             throw APIError(400, "FIELDS_BAD_REQUEST", "operator: '\(op.rawValue)' is not supported by field \(field.name) (\(field.type.rawValue))")
         }
         return .json(["options": .array(try call.store.fieldOptions(field, workspaceID: call.workspace.id))])

@@ -6,20 +6,20 @@ import Foundation
 /// (`(a+)+`), the classic shape of catastrophic backtracking.
 enum RegexPolicy {
     static func validate(_ pattern: String, path: String) throws {
-        if pattern.count > FilterCompiler.maximumPatternLength {
-            throw APIError.searchBadRequest("\(path): regular expression longer than \(FilterCompiler.maximumPatternLength) characters")
+        if pattern.count > QueryCompiler.maximumPatternLength {
+            throw QueryError.refused("\(path): regular expression longer than \(QueryCompiler.maximumPatternLength) characters")
         }
         // Through the compiled-pattern cache: compiling is costly, and swift-corelibs-foundation
         // leaks 584 bytes compiling some patterns (found by Fuzz/FilterFuzz.swift), so each
         // distinct pattern is compiled at most once while it stays in the cache.
         guard BoundedRegex.compiled(pattern) != nil else {
-            throw APIError.searchBadRequest("\(path): invalid regular expression '\(pattern.prefix(80))'")
+            throw QueryError.refused("\(path): invalid regular expression '\(pattern.prefix(80))'")
         }
         if hasOverlappingQuantifiedAlternation(pattern) {
-            throw APIError.searchBadRequest("\(path): regular expression '\(pattern.prefix(80))' repeats a group whose alternatives can match the same text, which can take exponential time; make the alternatives distinct")
+            throw QueryError.refused("\(path): regular expression '\(pattern.prefix(80))' repeats a group whose alternatives can match the same text, which can take exponential time; make the alternatives distinct")
         }
         if hasNestedQuantifier(pattern) {
-            throw APIError.searchBadRequest("\(path): regular expression '\(pattern.prefix(80))' has a quantified group containing a quantifier, which can take exponential time; rewrite it without nesting")
+            throw QueryError.refused("\(path): regular expression '\(pattern.prefix(80))' has a quantified group containing a quantifier, which can take exponential time; rewrite it without nesting")
         }
     }
 

@@ -21,9 +21,7 @@ enum JudgeRoutes {
 
     static func fetch(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("judge_id")
-        guard let record = try call.store.judge(id: id, workspaceID: call.workspace.id) else {
-            throw StoreError.notFound(.judge, id: id)
-        }
+        let record = try call.store.judge(id: id, workspaceID: call.workspace.id).orNotFound(.judge, id: id)
         return .json(record.json)
     }
 
@@ -50,9 +48,7 @@ enum JudgeRoutes {
         let body = try call.body()
         let messages = try body.array("messages") ?? []
         let properties = try body.object("properties", required: false, nullable: true)?.object ?? JSONObject()
-        guard let record = try call.store.judge(id: id, workspaceID: call.workspace.id) else {
-            throw StoreError.notFound(.judge, id: id)
-        }
+        let record = try call.store.judge(id: id, workspaceID: call.workspace.id).orNotFound(.judge, id: id)
         let conversation = try JudgedConversation.make(messages: messages, properties: properties)
         return output(RuleEngine(definition: record.definition).judge(conversation))
     }
@@ -61,9 +57,7 @@ enum JudgeRoutes {
     static func judgeEvent(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("event_id")
         let definition = try JudgeDefinition.inline(in: try call.body())
-        guard let conversation = try call.store.eventConversation(eventID: id, workspaceID: call.workspace.id) else {
-            throw StoreError.notFound(.event, id: id)
-        }
+        let conversation = try call.store.eventConversation(eventID: id, workspaceID: call.workspace.id).orNotFound(.event, id: id)
         return output(RuleEngine(definition: definition).judge(conversation))
     }
 }

@@ -58,8 +58,8 @@ enum RuleParser {
             }
             guard tokens.isAtEnd() else { throw fail("unexpected text before '->'") }
             if checkPatterns, op == .matches, case .text(let pattern) = operand {
-                do { try RegexPolicy.validate(pattern, path: "pattern") } catch let error as APIError {
-                    throw fail(error.message.replacingOccurrences(of: "pattern: ", with: ""))
+                do { try RegexPolicy.validate(pattern, path: "pattern") } catch let error as QueryError {
+                    throw fail(APIError(error).message.replacingOccurrences(of: "pattern: ", with: ""))
                 }
             }
             rules.append(JudgeRule(condition: (subject, negated, op, operand), answer: answer, line: number, source: line))

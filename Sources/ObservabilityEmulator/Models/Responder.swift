@@ -97,8 +97,8 @@ extension Responder {
         }
         match.contains = try reader.string("contains", required: false, nullable: true, minLength: 1)
         if let pattern = try reader.string("matches", required: false, nullable: true, minLength: 1) {
-            do { try RegexPolicy.validate(pattern, path: reader.fieldPath("matches")) } catch let error as APIError {
-                throw APIError.validation(error.message)
+            do { try RegexPolicy.validate(pattern, path: reader.fieldPath("matches")) } catch let error as QueryError {
+                throw APIError.validation(APIError(error).message)
             }
             match.matches = pattern
         }

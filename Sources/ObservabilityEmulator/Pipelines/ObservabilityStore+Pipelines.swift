@@ -8,14 +8,7 @@ extension ObservabilityStore {
 
     func createPipeline(_ draft: PipelineDraft, workspace: Workspace) throws -> PipelineRecord {
         try pool.writeTransaction { db in
-            let name = draft.name ?? ""
-            if try pipelineNamed(name, workspaceID: workspace.id, except: nil, db: db) {
-                throw StoreError.nameTaken(.pipeline, name: name)
-            }
-            let judges = try freezeJudges(draft.references ?? [], workspaceID: workspace.id, db: db)
-            let id = ids.next()
-            let now = nowMs()
-            let slug = try freeSlug(for: name, table: "pipelines", fallback: "pipeline", workspaceID: workspace.id, db: db)
+            let (name, judges, id, now, slug) = try newEntry(draft, .pipeline, workspace: workspace, db: db)
             let selectors = draft.selectors ?? []
             let enabled = draft.enabled ?? true
             try db.run("""
@@ -52,9 +45,7 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             let current = try existingPipeline(id: id, workspaceID: workspace.id, db: db)
             let name = draft.name ?? current.name
-            if name != current.name, try pipelineNamed(name, workspaceID: workspace.id, except: id, db: db) {
-                throw StoreError.nameTaken(.pipeline, name: name)
-            }
+            if name != current.name { try checkNameFree(name, .pipeline, workspaceID: workspace.id, except: id, db: db) }
             let selectors = draft.selectors ?? current.selectors
             let enabled = draft.enabled ?? current.enabled
             let description = draft.description ?? current.description
@@ -111,22 +102,11 @@ extension ObservabilityStore {
         return pipeline
     }
 
-    private func pipelineNamed(_ name: String, workspaceID: String, except id: String?, db: Database) throws -> Bool {
-        try db.queryOne("SELECT 1 FROM pipelines WHERE workspace_id = ? AND name = ? AND id <> ?", [workspaceID, name, id ?? ""]) { _ in true } ?? false
-    }
-
     // MARK: Standalone pipeline configs (SDK 2.10 – 3.1)
 
     func createPipelineConfig(_ draft: PipelineDraft, workspace: Workspace) throws -> PipelineConfigRecord {
         try pool.writeTransaction { db in
-            let name = draft.name ?? ""
-            if try configNamed(name, workspaceID: workspace.id, except: nil, db: db) {
-                throw StoreError.nameTaken(.pipelineConfig, name: name)
-            }
-            let judges = try freezeJudges(draft.references ?? [], workspaceID: workspace.id, db: db)
-            let id = ids.next()
-            let now = nowMs()
-            let slug = try freeSlug(for: name, table: "pipeline_configs", fallback: "pipeline-config", workspaceID: workspace.id, db: db)
+            let (name, judges, id, now, slug) = try newEntry(draft, .pipelineConfig, workspace: workspace, db: db)
             try db.run("""
                 INSERT INTO pipeline_configs (id, workspace_id, pipeline_id, position, name, slug, pipeline_kind, description, selectors,
                     enabled, definitions, judges, created_ms, updated_ms)
@@ -160,9 +140,7 @@ extension ObservabilityStore {
         try pool.writeTransaction { db in
             _ = try existingConfig(id: id, workspaceID: workspace.id, db: db)
             let name = draft.name ?? ""
-            if try configNamed(name, workspaceID: workspace.id, except: id, db: db) {
-                throw StoreError.nameTaken(.pipelineConfig, name: name)
-            }
+            try checkNameFree(name, .pipelineConfig, workspaceID: workspace.id, except: id, db: db)
             let judges = try freezeJudges(draft.references ?? [], workspaceID: workspace.id, db: db)
             try db.run("""
                 UPDATE pipeline_configs SET name = ?, pipeline_kind = ?, description = ?, selectors = ?, enabled = ?, definitions = ?,
@@ -190,12 +168,31 @@ extension ObservabilityStore {
         return config
     }
 
-    private func configNamed(_ name: String, workspaceID: String, except id: String?, db: Database) throws -> Bool {
-        try db.queryOne("SELECT 1 FROM pipeline_configs WHERE workspace_id = ? AND pipeline_id IS NULL AND name = ? AND id <> ?",
-                        [workspaceID, name, id ?? ""]) { _ in true } ?? false
+    // MARK: Shared
+
+    /// What a new pipeline or standalone config starts with: its name (checked free in the
+    /// workspace), its judges frozen at their current revisions, an id, the time and a free slug.
+    private func newEntry(_ draft: PipelineDraft, _ resource: StoreError.Resource, workspace: Workspace,
+                          db: Database) throws -> (name: String, judges: [FrozenJudge], id: String, now: Int64, slug: String) {
+        let name = draft.name ?? ""
+        try checkNameFree(name, resource, workspaceID: workspace.id, except: nil, db: db)
+        let judges = try freezeJudges(draft.references ?? [], workspaceID: workspace.id, db: db)
+        let id = ids.next()
+        let now = nowMs()
+        let (table, fallback) = resource == .pipeline ? ("pipelines", "pipeline") : ("pipeline_configs", "pipeline-config")
+        let slug = try freeSlug(for: name, table: table, fallback: fallback, workspaceID: workspace.id, db: db)
+        return (name, judges, id, now, slug)
     }
 
-    // MARK: Shared
+    /// Throws `nameTaken` when another pipeline (or standalone config) of the workspace has the name.
+    private func checkNameFree(_ name: String, _ resource: StoreError.Resource, workspaceID: String, except id: String?, db: Database) throws {
+        let sql = resource == .pipeline
+            ? "SELECT 1 FROM pipelines WHERE workspace_id = ? AND name = ? AND id <> ?"
+            : "SELECT 1 FROM pipeline_configs WHERE workspace_id = ? AND pipeline_id IS NULL AND name = ? AND id <> ?"
+        if try db.queryOne(sql, [workspaceID, name, id ?? ""], { _ in true }) ?? false {
+            throw StoreError.nameTaken(resource, name: name)
+        }
+    }
 
     /// The judges the references name, each the newest live revision of the workspace's judge
     /// whose slug (made from its name as dataset slugs are) or id is the reference; unknown:

@@ -137,9 +137,10 @@ struct PipelineDraft {
             let filter = try reader.string("filter", required: false, nullable: true, maxLength: 10_000)
             if kind == "span", let filter, !filter.isEmpty {
                 do {
-                    _ = try ExpressionCompiler(.spans, tenant: tenant).compile(text: filter)
-                } catch let error as APIError {
-                    throw APIError(error.status, error.code, "\(reader.fieldPath("filter")): \(error.message)")
+                    _ = try QueryCompiler(.telemetry(.spans, tenant: tenant)).compile(expression: filter)
+                } catch let error as QueryError {
+                    let refusal = APIError(error)
+                    throw APIError(refusal.status, refusal.code, "\(reader.fieldPath("filter")): \(refusal.message)")
                 }
             }
             return PipelineSelector(sourceKind: kind, filter: filter?.isEmpty == true ? nil : filter)

@@ -7,8 +7,7 @@ enum PipelineRoutes {
     // MARK: Pipelines
 
     static func create(_ call: Call) throws -> HTTPResponseBox {
-        let draft = try PipelineDraft.pipeline(try call.body(), tenant: TelemetryTenant(call.workspace), creating: true)
-        return .json(try call.store.createPipeline(draft, workspace: call.workspace).json, status: 201)
+        .json(try call.store.createPipeline(try draft(call, PipelineDraft.pipeline, creating: true), workspace: call.workspace).json, status: 201)
     }
 
     static func list(_ call: Call) throws -> HTTPResponseBox {
@@ -24,8 +23,7 @@ enum PipelineRoutes {
 
     static func update(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("pipeline_id")
-        let draft = try PipelineDraft.pipeline(try call.body(), tenant: TelemetryTenant(call.workspace), creating: false)
-        return .json(try call.store.updatePipeline(id: id, draft, workspace: call.workspace).json)
+        return .json(try call.store.updatePipeline(id: id, try draft(call, PipelineDraft.pipeline, creating: false), workspace: call.workspace).json)
     }
 
     static func delete(_ call: Call) throws -> HTTPResponseBox {
@@ -36,8 +34,7 @@ enum PipelineRoutes {
     // MARK: Standalone configs
 
     static func createConfig(_ call: Call) throws -> HTTPResponseBox {
-        let draft = try PipelineDraft.config(try call.body(), tenant: TelemetryTenant(call.workspace), creating: true)
-        return .json(try call.store.createPipelineConfig(draft, workspace: call.workspace).json, status: 201)
+        .json(try call.store.createPipelineConfig(try draft(call, PipelineDraft.config, creating: true), workspace: call.workspace).json, status: 201)
     }
 
     static func listConfigs(_ call: Call) throws -> HTTPResponseBox {
@@ -60,13 +57,18 @@ enum PipelineRoutes {
 
     static func replaceConfig(_ call: Call) throws -> HTTPResponseBox {
         let id = try call.pathID("pipeline_config_id")
-        let draft = try PipelineDraft.config(try call.body(), tenant: TelemetryTenant(call.workspace), creating: false)
-        return .json(try call.store.replacePipelineConfig(id: id, draft, workspace: call.workspace).json)
+        return .json(try call.store.replacePipelineConfig(id: id, try draft(call, PipelineDraft.config, creating: false), workspace: call.workspace).json)
     }
 
     static func deleteConfig(_ call: Call) throws -> HTTPResponseBox {
         try call.store.deletePipelineConfig(id: try call.pathID("pipeline_config_id"), workspaceID: call.workspace.id)
         return .noContent
+    }
+
+    /// The body as a pipeline or a config draft, its span filters checked for the caller.
+    private static func draft(_ call: Call, _ make: (BodyReader, TelemetryTenant, Bool) throws -> PipelineDraft,
+                              creating: Bool) throws -> PipelineDraft {
+        try make(try call.body(), TelemetryTenant(call.workspace), creating)
     }
 
     /// The `enabled` query parameter: `true` / `false`, absent or empty for both.

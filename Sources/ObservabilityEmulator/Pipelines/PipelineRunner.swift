@@ -1,13 +1,11 @@
 import EmulatorJSON
-import EmulatorStore
 
-/// Judges incoming spans: every span of an export that an enabled config's span
-/// selector matches and its sampling admits is judged by the config's frozen judges with the
-/// rule engine. The selection runs inside the export's write transaction, after the spans are
-/// stored, so the export's 200 means its spans are already judged. The judging itself is done
-/// ahead, before the write lock, with the configs as they were read then; inside, when the
-/// configs are still the same, the selected spans' verdicts are taken from it (when not, the
-/// spans are judged there). Same span, same config: same row.
+/// Judges incoming spans, as a pure function of an export's span drafts and the workspace's
+/// enabled configs: every span that an enabled config's span selector matches and its sampling
+/// admits is judged by the config's frozen judges with the rule engine. The store
+/// (`ingestSpans`) judges every span before it takes the write lock, then, in the export's
+/// transaction, selects the stored spans with the configs' filters and keeps those verdicts,
+/// so the export's 200 means its spans are already judged. Same span, same config: same row.
 struct PipelineRunner {
     /// One judge of one enabled config, ready to run.
     struct Judge {
@@ -21,10 +19,6 @@ struct PipelineRunner {
     }
 
     let judges: [Judge]
-    let tenant: TelemetryTenant
-    /// The enabled configs as stored (ids, selectors, frozen judges): equal fingerprints, the
-    /// same judging.
-    let fingerprint: [String]
 
     /// Whether any judge maps attributes into properties or samples by an attribute: only then
     /// are a span's attribute maps parsed.
@@ -36,16 +30,8 @@ struct PipelineRunner {
         }
     }
 
-    /// The workspace's enabled configs, as judges to run.
-    static func load(workspace: Workspace, db: Database) throws -> PipelineRunner {
-        var fingerprint: [String] = []
-        let configs = try db.query("""
-            SELECT \(PipelineConfigRecord.columns) FROM pipeline_configs INDEXED BY pipeline_configs_workspace
-            WHERE workspace_id = ? AND enabled = 1 ORDER BY created_ms, id
-            """, [workspace.id]) { row in
-            fingerprint.append([try row.string("id"), try row.string("selectors"), try row.string("judges")].joined(separator: "\u{1F}"))
-            return try PipelineConfigRecord(row)
-        }
+    /// The enabled configs (in creation order), as judges to run.
+    init(_ configs: [PipelineConfigRecord]) {
         var judges: [Judge] = []
         for config in configs {
             let filters = config.selectors.filter { $0.sourceKind == "span" }.map(\.filter)
@@ -55,15 +41,18 @@ struct PipelineRunner {
                                     frozen: frozen, engine: RuleEngine(definition: frozen.definition), filters: filters))
             }
         }
-        return PipelineRunner(judges: judges, tenant: TelemetryTenant(workspace), fingerprint: fingerprint)
+        self.judges = judges
     }
+
+    /// The distinct span filters the judges select by (nil: every span).
+    var filters: Set<String?> { Set(judges.flatMap(\.filters)) }
 
     /// Every judge's verdict on every span of an export, whatever the selectors (they are
     /// applied later, in the transaction): by span key, one entry per judge, nil where the span
     /// has nothing to judge or the sampling leaves it out.
     typealias Verdicts = [String: [EvaluationDraft?]]
 
-    func judgeAhead(_ drafts: [SpanDraft]) -> Verdicts {
+    func judge(_ drafts: [SpanDraft]) -> Verdicts {
         var verdicts: Verdicts = [:]
         for draft in drafts { verdicts[Self.key(draft)] = judgeAll(draft) }
         return verdicts
@@ -81,33 +70,17 @@ struct PipelineRunner {
 
     static func key(_ draft: SpanDraft) -> String { draft.traceID + "/" + draft.spanID }
 
-    /// The evaluations of the spans stored after `rowid` (this export's), in a stable order;
-    /// `ahead`, this runner's verdicts judged before the transaction, when there are some.
-    func evaluate(_ drafts: [SpanDraft], storedAfter rowid: Int64, workspaceID: String, ahead: Verdicts?, db: Database) throws -> [EvaluationDraft] {
-        guard !judges.isEmpty, !drafts.isEmpty else { return [] }
-        var byKey: [String: SpanDraft] = [:]
-        for draft in drafts { byKey[Self.key(draft)] = draft }
-        // Each distinct filter runs once over the export's rows: the rowid range (the primary
-        // key), never an index (the workspace's would walk every span the workspace has).
-        var matches: [String?: Set<String>] = [:]
-        let compiler = ExpressionCompiler(.spans, tenant: tenant)
-        for filter in Set(judges.flatMap(\.filters)) {
-            let compiled = try compiler.compile(text: filter)
-            var keys = Set<String>()
-            try db.forEach("SELECT t.trace_id, t.span_id FROM spans AS t NOT INDEXED WHERE t.rowid > ? AND t.workspace_id = ? AND \(compiled.sql)",
-                           [DatabaseValue.integer(rowid), .text(workspaceID)] + compiled.arguments,
-                           columns: { row in (trace: try row.index(of: "trace_id"), span: try row.index(of: "span_id")) }) { row, columns in
-                keys.insert(row.string(columns.trace) + "/" + row.string(columns.span))
-            }
-            matches[filter] = keys
-        }
+    /// The evaluations of an export, in a stable order: for each span (by key), the verdicts of
+    /// the judges one of whose filters selected it (`selected`: span keys by filter).
+    func evaluations(_ drafts: [SpanDraft], verdicts: Verdicts, selected: [String?: Set<String>]) -> [EvaluationDraft] {
+        guard !judges.isEmpty else { return [] }
+        var keys = Set<String>()
+        for draft in drafts { keys.insert(Self.key(draft)) }
         var evaluations: [EvaluationDraft] = []
-        for key in byKey.keys.sorted() {
-            guard let draft = byKey[key] else { continue }
-            let selected = judges.indices.filter { index in judges[index].filters.contains { matches[$0]?.contains(key) == true } }
-            guard !selected.isEmpty else { continue }
-            let verdicts = ahead?[key] ?? judgeAll(draft)
-            evaluations += selected.compactMap { verdicts[$0] }
+        for key in keys.sorted() {
+            let chosen = judges.indices.filter { index in judges[index].filters.contains { selected[$0]?.contains(key) == true } }
+            guard !chosen.isEmpty, let verdicts = verdicts[key] else { continue }
+            evaluations += chosen.compactMap { verdicts[$0] }
         }
         return evaluations
     }
@@ -198,30 +171,6 @@ struct JudgedSpan {
             var converted = JSONObject([("role", .string(role)), ("content", .string(texts.joined(separator: "\n")))])
             if !toolCalls.isEmpty { converted["tool_calls"] = .array(toolCalls) }
             return .object(converted)
-        }
-    }
-}
-
-extension ObservabilityStore {
-    /// Stores an export's spans and, in the same transaction, judges those the workspace's
-    /// enabled pipelines select.
-    func ingestSpans(_ drafts: [SpanDraft], workspace: Workspace) throws {
-        guard !drafts.isEmpty else { return }
-        let batch = SpanBatch(drafts, workspaceKey: workspace.id)
-        let early = try pool.read { db in try PipelineRunner.load(workspace: workspace, db: db) }
-        let ahead = early.judges.isEmpty ? nil : early.judgeAhead(drafts)
-        try pool.writeTransaction { db in
-            let runner = try PipelineRunner.load(workspace: workspace, db: db)
-            guard !runner.judges.isEmpty else {
-                try retainSpans(added: try insertSpans(batch, db: db), batch: batch, db: db)
-                return
-            }
-            let lastRowid = try db.scalarInt64("SELECT coalesce(max(rowid), 0) FROM spans") ?? 0
-            let added = try insertSpans(batch, db: db)
-            let evaluations = try runner.evaluate(drafts, storedAfter: lastRowid, workspaceID: workspace.id,
-                                                  ahead: runner.fingerprint == early.fingerprint ? ahead : nil, db: db)
-            try insertEvaluations(evaluations, workspaceKey: workspace.id, db: db)
-            try retainSpans(added: added, batch: batch, db: db)
         }
     }
 }

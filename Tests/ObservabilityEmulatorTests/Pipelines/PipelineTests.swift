@@ -199,7 +199,7 @@ final class PipelineRunTests: ApplicationTestCase {
     func testVerdictsJudgedAheadAreUsedOnlyForTheSameConfigs() throws {
         let workspace = Workspace(token: token)
         func fingerprint() throws -> [String] {
-            try app.store.pool.read { db in try PipelineRunner.load(workspace: workspace, db: db).fingerprint }
+            try app.store.enabledPipelineConfigs(workspaceID: workspace.id).fingerprint
         }
         let empty = try fingerprint()
         XCTAssertEqual(empty, [])

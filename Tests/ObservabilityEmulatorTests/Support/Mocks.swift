@@ -128,6 +128,8 @@ func assertAPIError<T>(
         } catch let error as StoreError {
             // What the request edge answers for a store refusal.
             throw APIError(error)
+        } catch let error as QueryError {
+            throw APIError(error)
         }
     } catch let error as APIError {
         XCTAssertEqual(error.status, status, error.message, file: file, line: line)

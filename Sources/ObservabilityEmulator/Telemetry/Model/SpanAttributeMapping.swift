@@ -21,7 +21,7 @@ enum SpanAttributeMapping {
         /// Older spellings read when the attribute is absent.
         let fallbacks: [String]
         let kind: Kind
-        let type: OtelFieldType
+        let type: FieldType
         let group: String
 
         var field: TelemetryField {
@@ -36,7 +36,7 @@ enum SpanAttributeMapping {
         }
     }
 
-    private static func column(_ name: String, _ attribute: String, _ kind: Kind = .text, _ type: OtelFieldType = .TEXT,
+    private static func column(_ name: String, _ attribute: String, _ kind: Kind = .text, _ type: FieldType = .TEXT,
                                group: String = "GenAI", fallbacks: [String] = []) -> Column {
         Column(name: name, attribute: attribute, fallbacks: fallbacks, kind: kind, type: type, group: group)
     }

@@ -1,35 +1,3 @@
-/// The field types of the telemetry row models (`OtelFieldDefinition.type`), with the operators
-/// and aggregations the search language gives each.
-enum OtelFieldType: String, Sendable {
-    case ENUM, TEXT, INT, FLOAT, BOOL, TIMESTAMP, ARRAY, MAP
-
-    static let textOperators = ["eq", "neq", "in", "not_in", "like", "ilike", "not_like", "not_ilike", "contains",
-                                "not_contains", "regexp", "not_regexp", "exists", "not_exists"]
-
-    var operators: [String] {
-        switch self {
-        case .ENUM: return Self.textOperators
-        case .TEXT: return Self.textOperators + ["hasToken"]
-        case .INT, .FLOAT: return ["eq", "neq", "lt", "lte", "gt", "gte", "between", "not_between", "in", "not_in", "exists", "not_exists"]
-        case .TIMESTAMP: return ["eq", "neq", "lt", "lte", "gt", "gte", "between", "not_between", "exists"]
-        case .ARRAY: return ["has", "hasAny", "hasAll", "contains", "not_contains", "exists", "not_exists"]
-        case .MAP: return Self.textOperators + ["hasToken", "lt", "lte", "gt", "gte", "between"]
-        case .BOOL: return ["eq", "neq", "exists"]
-        }
-    }
-
-    static let allAggregations = ["count", "count_distinct", "sum", "avg", "min", "max", "p50", "p90", "p95", "p99"]
-
-    var aggregations: [String] {
-        switch self {
-        case .ENUM, .TEXT, .MAP: return ["count", "count_distinct"]
-        case .INT, .FLOAT: return Self.allAggregations
-        case .TIMESTAMP: return ["count", "min", "max"]
-        case .ARRAY, .BOOL: return ["count"]
-        }
-    }
-}
-
 /// The tenant columns every telemetry row carries; their values come from the caller.
 enum TenantColumn: String, Sendable, CaseIterable {
     case customer_id, organization_id, workspace_id, user_id, service_account_id
@@ -59,18 +27,18 @@ struct TelemetryField: Sendable {
     }
 
     /// What a trace-level field reads from the trace's spans.
-    enum SpanColumn: Sendable {
+    enum SpanColumn: Sendable, Equatable {
         case map(String)
         case errorMessage
     }
 
     let name: String
-    let type: OtelFieldType
+    let type: FieldType
     let group: String
     let storage: Storage
     let sourceAttributeKey: String?
 
-    init(_ name: String, _ type: OtelFieldType, _ group: String, _ storage: Storage, source: String? = nil) {
+    init(_ name: String, _ type: FieldType, _ group: String, _ storage: Storage, source: String? = nil) {
         self.name = name
         self.type = type
         self.group = group

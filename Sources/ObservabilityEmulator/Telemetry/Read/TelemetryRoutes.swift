@@ -1,6 +1,5 @@
 import EmulatorHTTP
 import EmulatorJSON
-import EmulatorStore
 
 /// The read side of telemetry: feeds of traces, spans, logs and span evaluations,
 /// a trace and its spans, field listings and options.
@@ -30,9 +29,8 @@ enum TelemetryRoutes {
     /// `GET /traces/{trace_id}/spans`: the trace's spans, oldest first.
     static func traceSpans(_ call: Call) throws -> HTTPResponseBox {
         let traceID = try existingTrace(call)
-        let scope = CompiledFilter(sql: "t.trace_id = ?", arguments: [.text(traceID)])
         return try page(call, .spans, resultKey: "spans", path: "/v1/observability/traces/\(traceID)/spans",
-                        expression: nil, order: "asc", scope: scope, latestOnly: false)
+                        expression: nil, order: "asc", traceID: traceID, latestOnly: false)
     }
 
     static func feed(_ call: Call, _ resource: TelemetryResource, resultKey: String, path: String, latestOnly: Bool = false) throws -> HTTPResponseBox {
@@ -44,51 +42,29 @@ enum TelemetryRoutes {
             order = given
         }
         return try page(call, resource, resultKey: resultKey, path: path, expression: expression, order: order,
-                        scope: CompiledFilter(sql: "1", arguments: []), latestOnly: latestOnly)
+                        traceID: nil, latestOnly: latestOnly)
     }
 
     private static func page(_ call: Call, _ resource: TelemetryResource, resultKey: String, path: String, expression: String?,
-                             order: String, scope: CompiledFilter, latestOnly: Bool) throws -> HTTPResponseBox {
+                             order: String, traceID: String?, latestOnly: Bool) throws -> HTTPResponseBox {
         let pageSize = try call.queryInt("page_size", default: 50, min: 0, max: 100)
         let window = try TimeWindow(call)
         let tenant = TelemetryTenant(call.workspace)
-        let filter = try ExpressionCompiler(resource, tenant: tenant).compile(text: expression)
+        let filter = try QueryCompiler(.telemetry(resource, tenant: tenant)).compile(expression: expression)
         // What a cursor is bound to: the same expression, window, order and page size.
         let request = [expression ?? "", window.from.map(String.init) ?? "", window.to.map(String.init) ?? "", order, String(pageSize), path]
             .joined(separator: "\u{1F}")
-        var query = FeedQuery(resource: resource, filter: filter, scope: scope, window: window, descending: order == "desc",
+        var query = FeedQuery(resource: resource, filter: filter, traceID: traceID, window: window, descending: order == "desc",
                               limit: pageSize, latestOnly: latestOnly)
         if let cursor = call.query("cursor"), !cursor.isEmpty {
             query.after = try FeedCursor.decode(cursor, resource: resource.name, request: request)
         }
-        let page = try call.store.telemetryFeed(query, tenant: tenant)
-        var out: [UInt8] = Array("{\"\(resultKey)\":{\"results\":[".utf8)
-        for (index, row) in page.rows.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: row)
-        }
-        out.append(UInt8(ascii: "]"))
-        writeFeedTail(call, path: path, pageSize: pageSize, cursor: page.hasMore ? page.last.map {
-            FeedCursor.encode(resource: resource.name, request: request, position: $0)
-        } : nil, into: &out)
-        return .bytes(out)
-    }
-
-    /// A feed's `"next"` and `"cursor"` and the closing braces: `next` is the same path with the
-    /// page size, the cursor and the window; both null on the last page.
-    static func writeFeedTail(_ call: Call, path: String, pageSize: Int, cursor: String?, into out: inout [UInt8]) {
-        out.append(contentsOf: ",\"next\":".utf8)
-        if let cursor, pageSize > 0 {
-            var items = [("page_size", String(pageSize)), ("cursor", cursor)]
-            if let from = call.query("from"), !from.isEmpty { items.append(("from", from)) }
-            if let to = call.query("to"), !to.isEmpty { items.append(("to", to)) }
-            JSON.writeString(path + "?" + items.map { PercentDecoding.encode($0.0) + "=" + PercentDecoding.encode($0.1) }.joined(separator: "&"), into: &out)
-            out.append(contentsOf: ",\"cursor\":".utf8)
-            JSON.writeString(cursor, into: &out)
-        } else {
-            out.append(contentsOf: "null,\"cursor\":null".utf8)
-        }
-        out.append(contentsOf: "}}".utf8)
+        let renderer = TelemetryRenderer(resource: resource, tenant: tenant)
+        let page = try call.store.telemetryPage(query, tenant: tenant, render: renderer.json)
+        let cursor = page.hasMore ? page.last.map { FeedCursor.encode(resource: resource.name, request: request, position: $0) } : nil
+        return .bytes(TelemetryRenderer.feed(page.rows, resultKey: resultKey) { out in
+            TelemetryRenderer.writeFeedTail(call, path: path, pageSize: pageSize, cursor: cursor, into: &out)
+        })
     }
 
     // MARK: One trace, one span
@@ -96,7 +72,8 @@ enum TelemetryRoutes {
     static func trace(_ call: Call) throws -> HTTPResponseBox {
         let traceID = call.parameters["trace_id"] ?? ""
         let tenant = TelemetryTenant(call.workspace)
-        guard let row = try call.store.telemetryRow(.traces, tenant: tenant, where: CompiledFilter(sql: "t.trace_id = ?", arguments: [.text(traceID.lowercased())])) else {
+        let renderer = TelemetryRenderer(resource: .traces, tenant: tenant)
+        guard let row = try call.store.trace(id: traceID.lowercased(), tenant: tenant, render: renderer.json) else {
             throw traceNotFound(traceID)
         }
         return .bytes(row)
@@ -106,9 +83,9 @@ enum TelemetryRoutes {
         let traceID = try existingTrace(call)
         let spanID = (call.parameters["span_id"] ?? "").lowercased()
         let window = try TimeWindow(call)
-        var args: [DatabaseValue] = [.text(traceID), .text(spanID)]
-        let sql = "t.trace_id = ? AND t.span_id = ? AND " + window.sql("t.start_ns", &args)
-        guard let row = try call.store.telemetryRow(.spans, tenant: TelemetryTenant(call.workspace), where: CompiledFilter(sql: sql, arguments: args)) else {
+        let tenant = TelemetryTenant(call.workspace)
+        let renderer = TelemetryRenderer(resource: .spans, tenant: tenant)
+        guard let row = try call.store.span(traceID: traceID, spanID: spanID, window: window, tenant: tenant, render: renderer.json) else {
             throw APIError.notFound("SPAN_NOT_FOUND", "span '\(spanID.prefix(64))' not found in trace \(traceID)")
         }
         return .bytes(row)
@@ -117,9 +94,7 @@ enum TelemetryRoutes {
     /// The path's trace id, lower-cased, when the workspace can see that trace; 404 otherwise.
     private static func existingTrace(_ call: Call) throws -> String {
         let traceID = (call.parameters["trace_id"] ?? "").lowercased()
-        let found = try call.store.telemetryRow(.traces, tenant: TelemetryTenant(call.workspace),
-                                                where: CompiledFilter(sql: "t.trace_id = ?", arguments: [.text(traceID)])) != nil
-        guard found else { throw traceNotFound(traceID) }
+        guard try call.store.traceExists(id: traceID, tenant: TelemetryTenant(call.workspace)) else { throw traceNotFound(traceID) }
         return traceID
     }
 
@@ -139,7 +114,7 @@ enum TelemetryRoutes {
             .object(JSONObject([
                 ("name", .string(field.name)), ("label", .string(field.label)), ("type", .string(field.type.rawValue)),
                 ("group", .string(field.group)),
-                ("supported_operators", .array(field.type.operators.map(JSON.string))),
+                ("supported_operators", .array(field.type.searchOperators.map(JSON.string))),
                 ("supported_aggregations", .array(field.type.aggregations.map(JSON.string))),
                 ("source_attribute_key", field.sourceAttributeKey.map(JSON.string) ?? .null),
             ]))
@@ -157,11 +132,11 @@ enum TelemetryRoutes {
         guard let field = resource.field(name) else {
             throw APIError.notFound("FIELDS_NOT_FOUND", "field_name: unknown field '\(name.prefix(100))'; the fields are listed by \(resource.fieldsPath)")
         }
-        guard field.type == .ENUM, let column = field.column else {
+        guard field.type == .ENUM, field.column != nil else {
             throw APIError(400, "FIELDS_BAD_REQUEST", "field_name: \(name) is \(field.type.rawValue); options are listed for ENUM fields only")
         }
         let window = try TimeWindow(call)
-        let values = try call.store.telemetryOptions(resource, column: column, tenant: TelemetryTenant(call.workspace), window: window, limit: 1000)
+        let values = try call.store.telemetryOptions(resource, field: field, tenant: TelemetryTenant(call.workspace), window: window, limit: 1000)
         return .json(["options": .array(values.map(JSON.string))])
     }
 }

@@ -13,11 +13,7 @@ enum TelemetryFixtures {
 
     /// Seeds an empty database; a persistent one seeded before is left as it is (and counted).
     static func seed(directory: String?, syntheticTraces: Int, store: ObservabilityStore) throws -> Counts {
-        let existing = try store.pool.read { db in
-            try db.queryOne("SELECT (SELECT COUNT(*) FROM spans WHERE workspace_id = '') AS spans, (SELECT COUNT(*) FROM logs WHERE workspace_id = '') AS logs") {
-                Counts(spans: try $0.int("spans"), logs: try $0.int("logs"))
-            } ?? Counts()
-        }
+        let existing = try store.seededTelemetryCounts()
         if existing.spans > 0 || existing.logs > 0 { return existing }
         var counts = Counts()
         if let directory {

@@ -5,6 +5,15 @@ import EmulatorStore
 /// in one transaction. `workspaceKey` is the caller's workspace id, or `''` for the seeded
 /// fixtures every workspace sees.
 extension ObservabilityStore {
+    /// How many seeded spans and logs (workspace `''`) the database holds.
+    func seededTelemetryCounts() throws -> TelemetryFixtures.Counts {
+        try pool.read { db in
+            try db.queryOne("SELECT (SELECT COUNT(*) FROM spans WHERE workspace_id = '') AS spans, (SELECT COUNT(*) FROM logs WHERE workspace_id = '') AS logs") {
+                TelemetryFixtures.Counts(spans: try $0.int("spans"), logs: try $0.int("logs"))
+            } ?? TelemetryFixtures.Counts()
+        }
+    }
+
     static let spanInsertColumns: [String] = [
         "workspace_id", "trace_id", "span_id", "parent_span_id", "trace_state", "start_ns", "end_ns", "duration_ns",
         "span_name", "span_kind", "service_name", "status_code", "status_message",

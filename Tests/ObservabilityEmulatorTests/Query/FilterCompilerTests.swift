@@ -20,14 +20,14 @@ final class FilterCompilerTests: XCTestCase {
         "%' AND 1=0 UNION SELECT body FROM events --",
     ]
 
-    let compiler = FilterCompiler(workspaceID: FilterCompilerTests.workspace, judgeOutputType: { id in
+    let compiler = QueryCompiler(.events(workspaceID: FilterCompilerTests.workspace, judgeOutputType: { id in
         switch id {
         case FilterCompilerTests.classificationJudge: return .TEXT
         case FilterCompilerTests.regressionJudge: return .FLOAT
         case FilterCompilerTests.boolJudge: return .BOOL
         default: return nil
         }
-    })
+    }))
 
     func compile(_ filters: JSON?) throws -> CompiledFilter {
         let compiled = try compiler.compile(try Filter.parse(filters, path: "search_params.filters"))
@@ -126,19 +126,20 @@ final class FilterCompilerTests: XCTestCase {
     // MARK: metadata.<key>
 
     func testMetadataKeyIsBoundNotInlined() {
-        let x = "(SELECT m.value FROM json_each(e.metadata) AS m WHERE m.key = ?)"
-        assertCompiles("metadata.team", "eq", "support", sql: "(\(x) = ?)", arguments: [.text("team"), .text("support")])
-        assertCompiles("metadata.team", "icontains", "SUP", sql: "(instr(ulower(\(x)), ?) > 0)", arguments: [.text("team"), .text("sup")])
-        assertCompiles("metadata.team", "startswith", "su", sql: "(substr(\(x), 1, ?) = ?)", arguments: [.text("team"), .integer(2), .text("su")])
-        assertCompiles("metadata.team", "isnull", true, sql: "(\(x) IS NULL)", arguments: [.text("team")])
-        assertCompiles("metadata.a.b c", "neq", "v", sql: "(\(x) <> ?)", arguments: [.text("a.b c"), .text("v")])
+        let x = "json_extract(e.metadata, ?)"
+        assertCompiles("metadata.team", "eq", "support", sql: "(\(x) = ?)", arguments: [.text(#"$."team""#), .text("support")])
+        assertCompiles("metadata.team", "icontains", "SUP", sql: "(instr(ulower(\(x)), ?) > 0)", arguments: [.text(#"$."team""#), .text("sup")])
+        assertCompiles("metadata.team", "startswith", "su", sql: "(substr(\(x), 1, ?) = ?)", arguments: [.text(#"$."team""#), .integer(2), .text("su")])
+        assertCompiles("metadata.team", "isnull", true, sql: "(\(x) IS NULL)", arguments: [.text(#"$."team""#)])
+        assertCompiles("metadata.a.b c", "neq", "v", sql: "(\(x) <> ?)", arguments: [.text(#"$."a.b c""#), .text("v")])
     }
 
     func testHostileMetadataKeyReachesOnlyTheArguments() throws {
         for key in ["x') OR 1=1 --", "x\" OR 1=1; DROP TABLE events; --", "'", "*/ OR 1=1 /*"] {
             let compiled = try compile(condition("metadata." + key, "eq", "v"))
             XCTAssertFalse(compiled.sql.contains(key), compiled.sql)
-            XCTAssertEqual(compiled.arguments.first, .text(key))
+            // A key a JSON path can spell is bound inside one; any other is compared as it is.
+            XCTAssertEqual(compiled.arguments.first, .text(key.contains("\"") ? key : "$.\"\(key)\""))
         }
     }
 
@@ -232,9 +233,9 @@ final class FilterCompilerTests: XCTestCase {
 
     func testEveryArrayOperator() {
         assertCompiles("invoked_tools", "includes", "search_docs",
-                       sql: "EXISTS (SELECT 1 FROM json_each(e.invoked_tools) AS t WHERE t.value = ?)", arguments: [.text("search_docs")])
+                       sql: "EXISTS (SELECT 1 FROM json_each(e.invoked_tools) AS j WHERE j.value = ?)", arguments: [.text("search_docs")])
         assertCompiles("enabled_tools", "excludes", "create_ticket",
-                       sql: "NOT EXISTS (SELECT 1 FROM json_each(e.enabled_tools) AS t WHERE t.value = ?)", arguments: [.text("create_ticket")])
+                       sql: "NOT EXISTS (SELECT 1 FROM json_each(e.enabled_tools) AS j WHERE j.value = ?)", arguments: [.text("create_ticket")])
         assertCompiles("invoked_tools", "len_eq", 2, sql: "(json_array_length(e.invoked_tools) = ?)", arguments: [.integer(2)])
         assertCompiles("invoked_tools", "len_eq", 0, sql: "(json_array_length(e.invoked_tools) = ?)", arguments: [.integer(0)])
         // ARRAY fields are never null: no tools is [].
@@ -323,8 +324,8 @@ final class FilterCompilerTests: XCTestCase {
             condition("timestamp", "lt", "2025-01-01T00:00:00Z"),
         ]]
         let compiled = try compile(filters)
-        XCTAssertEqual(compiled.sql, "((((((SELECT m.value FROM json_each(e.metadata) AS m WHERE m.key = ?) = ?) AND EXISTS (SELECT 1 FROM json_each(e.invoked_tools) AS t WHERE t.value = ?))) OR 1 OR (e.created_ms < ?)))")
-        XCTAssertEqual(compiled.arguments, [.text("k"), .text("v1"), .text("t"), .integer(1_735_689_600_000)])
+        XCTAssertEqual(compiled.sql, "(((((json_extract(e.metadata, ?) = ?) AND EXISTS (SELECT 1 FROM json_each(e.invoked_tools) AS j WHERE j.value = ?))) OR 1 OR (e.created_ms < ?)))")
+        XCTAssertEqual(compiled.arguments, [.text(#"$."k""#), .text("v1"), .text("t"), .integer(1_735_689_600_000)])
     }
 
     // MARK: Injection
@@ -414,13 +415,13 @@ final class FuzzRegressionTests: XCTestCase {
     /// answered (accepted or refused with 400), and compiling it twice goes through the cache.
     func testFuzzFoundPatternIsAnsweredAndCached() throws {
         let pattern = "(r?iu)e" + String(repeating: "0", count: 104) + "nftringn" + String(repeating: "0", count: 40)
-        let compiler = FilterCompiler(workspaceID: "w", judgeOutputType: { _ in nil })
+        let compiler = QueryCompiler(.events(workspaceID: "w", judgeOutputType: { _ in nil }))
         for _ in 0..<2 {
             do {
                 let compiled = try compiler.compile(.condition(field: "last_user_message_preview", op: .matches, value: .string(pattern), path: "f"))
                 XCTAssertFalse(compiled.sql.contains(pattern))
-            } catch let error as APIError {
-                XCTAssertEqual(error.status, 400)
+            } catch let error as QueryError {
+                XCTAssertEqual(APIError(error).status, 400)
             }
         }
         XCTAssertTrue(BoundedRegex.compiled(pattern) === BoundedRegex.compiled(pattern))

@@ -256,7 +256,7 @@ struct GroupAccumulator {
         case "count": return .integer(Int64(figures.rows))
         case "sum":
             if measureIsInteger {
-                guard !figures.overflowed else { throw APIError.searchBadRequest("metric: the sum overflows a 64-bit integer") }
+                guard !figures.overflowed else { throw QueryError.refused("metric: the sum overflows a 64-bit integer") }
                 return figures.count == 0 ? .null : .integer(figures.integerSum)
             }
             return .real(figures.sum)

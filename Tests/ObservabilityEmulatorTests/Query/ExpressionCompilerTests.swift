@@ -8,13 +8,13 @@ final class ExpressionCompilerTests: XCTestCase {
     let tenant = TelemetryTenant(Workspace(token: "compiler-tests"))
 
     func compile(_ text: String, _ resource: TelemetryResource = .spans) throws -> CompiledFilter {
-        try ExpressionCompiler(resource, tenant: tenant).compile(text: text)
+        try QueryCompiler(.telemetry(resource, tenant: tenant)).compile(expression: text)
     }
 
     func assertRejected(_ text: String, _ fragments: [String], on resource: TelemetryResource = .spans, code: String = "SEARCH_BAD_REQUEST",
                         file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertThrowsError(try compile(text, resource), file: file, line: line) { error in
-            guard let error = error as? APIError else { return XCTFail("\(error)", file: file, line: line) }
+            guard let error = (error as? QueryError).map(APIError.init) else { return XCTFail("\(error)", file: file, line: line) }
             XCTAssertEqual(error.status, 400, file: file, line: line)
             XCTAssertEqual(error.code, code, file: file, line: line)
             for fragment in fragments {
@@ -89,11 +89,11 @@ final class ExpressionCompilerTests: XCTestCase {
     }
 
     func testLikePatternsBecomeCaseSensitiveGlobs() {
-        XCTAssertEqual(ExpressionCompiler.globPattern(like: "chat%"), "chat*")
-        XCTAssertEqual(ExpressionCompiler.globPattern(like: "a_c"), "a?c")
-        XCTAssertEqual(ExpressionCompiler.globPattern(like: #"100\%"#), "100%")
-        XCTAssertEqual(ExpressionCompiler.globPattern(like: "[x]*?"), "[[]x][*][?]")
-        XCTAssertEqual(ExpressionCompiler.globPattern(like: #"trailing\"#), #"trailing\"#)
+        XCTAssertEqual(LikePattern.glob("chat%"), "chat*")
+        XCTAssertEqual(LikePattern.glob("a_c"), "a?c")
+        XCTAssertEqual(LikePattern.glob(#"100\%"#), "100%")
+        XCTAssertEqual(LikePattern.glob("[x]*?"), "[[]x][*][?]")
+        XCTAssertEqual(LikePattern.glob(#"trailing\"#), #"trailing\"#)
     }
 
     func testAttributeNumbersAreJSONNumbersOnly() {
