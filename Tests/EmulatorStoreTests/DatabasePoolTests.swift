@@ -141,6 +141,28 @@ final class DatabasePoolTests: TemporaryDatabaseTestCase {
         XCTAssertEqual(try pool.read { try $0.count("items") }, 3)
     }
 
+    /// With the checkpoint thread running, a swap restarts it on the new file: its old
+    /// connection is closed before the rename (closing last, it would delete the WAL by name),
+    /// and writes after the swap are kept and checkpointed.
+    func testReplaceFileWithBackgroundCheckpoints() throws {
+        let pool = try makePool()
+        try pool.startBackgroundCheckpoints()
+        let saved = file.path + ".saved"
+        defer { unlink(saved) }
+        try pool.saveCopy(to: saved)
+        for round in 0..<3 {
+            try pool.writeTransaction { db in
+                for index in 0..<2_000 { try db.run("INSERT INTO items (name, weight) VALUES (?, ?)", ["r\(round)-\(index)", Double(index)]) }
+            }
+            try pool.replaceFile(with: pool.prepareReplacement(copying: saved))
+            XCTAssertEqual(try pool.read { try $0.count("items") }, 0)
+            try pool.write { db in _ = try db.run("INSERT INTO items (name) VALUES (?)", ["after \(round)"]) }
+            XCTAssertEqual(try pool.read { try $0.count("items") }, 1)
+        }
+        pool.checkpoint()
+        XCTAssertEqual(try pool.read { try $0.query("SELECT name FROM items") { $0.string(0) } }, ["after 2"])
+    }
+
     /// A copy of an older database is migrated before it is swapped in.
     func testPrepareReplacementMigratesTheCopy() throws {
         let old = file.path + ".old"

@@ -128,6 +128,8 @@ public final class EmulatorApplication: @unchecked Sendable {
     @discardableResult
     public func start() throws -> Int {
         do {
+            // Seeding is done: from here no write pays for a checkpoint (WALCheckpointer).
+            try store.pool.startBackgroundCheckpoints()
             let bound = try server.start()
             port.withLock { $0 = bound }
             // Once the background indexing is over too, start-up is over: what it used goes back.
@@ -153,6 +155,7 @@ public final class EmulatorApplication: @unchecked Sendable {
         if let exportPath = configuration.exportOnExitPath {
             let file = Snapshots.file(at: exportPath)
             try? FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            store.textIndexer.flush()
             do { try store.pool.saveCopy(to: file) } catch {
                 logger.error("--export-on-exit: cannot write \(file)", metadata: ["error": "\(error)"])
             }

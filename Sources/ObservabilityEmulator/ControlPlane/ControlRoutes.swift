@@ -31,7 +31,7 @@ enum ControlRoutes {
             ("otlp_metrics_received", .int(Int64(call.store.metricsReceived.withLock { $0 }))),
             ("fixtures_directory", .string(app.fixtures.directory)),
             ("open_connections", .int(Int64(app.openConnections))),
-            ("search_index", .string(call.store.searchIndexGate.wait(timeout: .now()) == .success ? (call.store.searchIndexError.withLock { $0 } == nil ? "ready" : "failed") : "building")),
+            ("search_index", .string(call.store.searchIndexGate.wait(timeout: .now()) == .success ? (call.store.searchIndexError.withLock { $0 } == nil && call.store.textIndexer.lastError.withLock { $0 } == nil ? "ready" : "failed") : "building")),
             ("database", .string(app.configuration.databasePath ?? "ephemeral")),
             ("task_pace", .string(app.configuration.taskPace.description)),
         ])))

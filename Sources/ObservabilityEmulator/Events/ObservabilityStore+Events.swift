@@ -7,12 +7,32 @@ extension ObservabilityStore {
     // MARK: Writing
 
     /// Inserts events in one transaction: all or nothing. `workspaceID` nil marks shared fixtures.
+    /// Ingested events (a chat completion's, the control plane's) are a group-committed write:
+    /// concurrent inserts share one transaction, and each returns once it is committed, so an
+    /// answer sent after this call is durable as far as the database is, and a search sent after
+    /// it finds the event. The rows' values are built before the writer is waited for.
     func insertEvents(_ drafts: [EventDraft], workspaceID: String?, seeded: Bool, indexText: Bool = true) throws {
-        try pool.writeTransaction { db in
-            for draft in drafts {
-                try insertEvent(draft, workspaceID: workspaceID, seeded: seeded, indexText: indexText, db: db)
+        let rows = drafts.map { Self.eventRowValues($0, workspaceID: workspaceID, seeded: seeded) }
+        if seeded {
+            try pool.writeTransaction { db in
+                for (draft, values) in zip(drafts, rows) { try insertEventRow(values, draft: draft, indexText: indexText, db: db) }
             }
-            if !seeded { try retainEvents(added: Int64(drafts.count), db: db) }
+            return
+        }
+        // The text index is filled after the commit, in batches (EventTextIndexer).
+        let rowIDs = try pool.groupedWriteTransaction { db -> [Int64] in
+            var rowIDs: [Int64] = []
+            for (draft, values) in zip(drafts, rows) {
+                try self.insertEventRow(values, draft: draft, indexText: false, db: db)
+                rowIDs.append(db.lastInsertRowID)
+            }
+            try self.retainEvents(added: Int64(drafts.count), db: db)
+            return rowIDs
+        }
+        if indexText {
+            textIndexer.enqueue(zip(drafts, rowIDs).map { draft, rowID in
+                EventTextIndexer.Entry(rowID: rowID, eventID: draft.eventID, userText: draft.userText, assistantText: draft.assistantText)
+            })
         }
     }
 
@@ -62,19 +82,30 @@ extension ObservabilityStore {
     }
 
     func insertEvent(_ draft: EventDraft, workspaceID: String?, seeded: Bool, indexText: Bool = true, db: Database) throws {
+        try insertEventRow(Self.eventRowValues(draft, workspaceID: workspaceID, seeded: seeded), draft: draft, indexText: indexText, db: db)
+    }
+
+    static let insertEventSQL = """
+        INSERT INTO events (event_id, workspace_id, correlation_id, created_ms, model_name, first_system_message,
+            last_user_message_preview, response_messages_preview, invoked_tools, enabled_tools, input_tokens,
+            output_tokens, nb_messages, total_time_elapsed, api_agent_id, metadata, extra, body, seeded)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
+    /// The values of `insertEventSQL` for a draft, serialised outside the writer.
+    static func eventRowValues(_ draft: EventDraft, workspaceID: String?, seeded: Bool) -> [DatabaseValueConvertible] {
+        [
+            draft.eventID, workspaceID, draft.correlationID, draft.createdMs, draft.modelName, draft.firstSystemMessage,
+            draft.lastUserMessage, draft.responsePreview, EventDraft.stringArrayText(draft.invokedTools),
+            EventDraft.stringArrayText(draft.enabledToolNames), draft.inputTokens, draft.outputTokens,
+            draft.nbMessages, draft.totalTimeElapsed, draft.agentID, draft.metadataText ?? JSON.object(draft.metadata).text,
+            draft.extraText ?? JSON.object(draft.extra).text, DatabaseValue.blob(draft.body), seeded,
+        ]
+    }
+
+    private func insertEventRow(_ values: [DatabaseValueConvertible], draft: EventDraft, indexText: Bool, db: Database) throws {
         do {
-            try db.run("""
-                INSERT INTO events (event_id, workspace_id, correlation_id, created_ms, model_name, first_system_message,
-                    last_user_message_preview, response_messages_preview, invoked_tools, enabled_tools, input_tokens,
-                    output_tokens, nb_messages, total_time_elapsed, api_agent_id, metadata, extra, body, seeded)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [
-                    draft.eventID, workspaceID, draft.correlationID, draft.createdMs, draft.modelName, draft.firstSystemMessage,
-                    draft.lastUserMessage, draft.responsePreview, EventDraft.stringArrayText(draft.invokedTools),
-                    EventDraft.stringArrayText(draft.enabledToolNames), draft.inputTokens, draft.outputTokens,
-                    draft.nbMessages, draft.totalTimeElapsed, draft.agentID, draft.metadataText ?? JSON.object(draft.metadata).text,
-                    draft.extraText ?? JSON.object(draft.extra).text, DatabaseValue.blob(draft.body), seeded,
-                ])
+            try db.run(Self.insertEventSQL, values)
         } catch let error as DatabaseError where error.isConstraint {
             throw StoreError.eventExists(draft.eventID)
         }
@@ -234,8 +265,10 @@ extension ObservabilityStore {
     /// So a verbatim copy ranks first, which bm25 alone, favouring short documents, does not
     /// guarantee.
     func similarEvents(eventID: String, workspaceID: String) throws -> [JSON]? {
-        // Synthetic events are indexed in the background after start-up; wait for it.
+        // Synthetic events are indexed in the background after start-up; wait for it, and store
+        // the text of the events ingested so far.
         searchIndexGate.wait()
+        textIndexer.flush()
         return try pool.read { db in
             guard let rowID = try db.scalarInt64("SELECT e.rowid FROM events AS e WHERE e.event_id = ? AND \(Self.visibleToWorkspace)", [eventID, workspaceID]) else {
                 return nil

@@ -39,8 +39,12 @@ struct ChatAnswer: Equatable {
     /// content does not fit the request's JSON mode.
     private static func resolve(_ answer: Responder.Answer, request: ChatRequest, responder: String) -> ChatAnswer? {
         var content = answer.content ?? ""
-        content = content.replacingOccurrences(of: "{{last_user_message}}", with: request.lastUserMessage)
-        content = content.replacingOccurrences(of: "{{tool_result}}", with: request.trailingToolResults.map(\.content).joined(separator: "\n"))
+        // Foundation's replacing bridges through NSString on Linux: skip it for a content
+        // without placeholders (most), which it would return unchanged.
+        if content.utf8.contains(UInt8(ascii: "{")) {
+            content = content.replacingOccurrences(of: "{{last_user_message}}", with: request.lastUserMessage)
+            content = content.replacingOccurrences(of: "{{tool_result}}", with: request.trailingToolResults.map(\.content).joined(separator: "\n"))
+        }
         if answer.toolCalls.isEmpty, answer.error == nil, !content.isEmpty, !request.responseFormat.accepts(content) { return nil }
         var resolved = ChatAnswer(content: content, toolCalls: answer.toolCalls,
                                   finishReason: answer.finishReason ?? (answer.toolCalls.isEmpty ? "stop" : "tool_calls"),

@@ -105,7 +105,7 @@ enum ModelRoutes {
     }
 
     /// `cmpl`-style ids: the generator's UUID without dashes (32 hex digits, as Mistral's).
-    private static func compactID(_ uuid: String) -> String { uuid.replacingOccurrences(of: "-", with: "") }
+    private static func compactID(_ uuid: String) -> String { String(decoding: uuid.utf8.filter { $0 != UInt8(ascii: "-") }, as: UTF8.self) }
 
     /// Stores the completion as a chat-completion event of the caller's workspace: request and
     /// response messages, tools, model, token counts, the request's metadata, the

@@ -24,6 +24,9 @@ final class ObservabilityStore: @unchecked Sendable {
     /// OTLP metrics are decoded, checked and counted, not stored (health reports the count).
     let metricsReceived = Mutex<Int>(0)
 
+    /// Fills the full-text index of ingested events after their commit, in batches.
+    let textIndexer: EventTextIndexer
+
     /// The most ingested spans and events kept (`--max-spans`, `--max-events`).
     let retention: RetentionLimits
 
@@ -50,6 +53,7 @@ final class ObservabilityStore: @unchecked Sendable {
         }
         self.clock = clock
         self.ids = ids
+        textIndexer = EventTextIndexer(pool: pool)
         let cache = detailCache
         pool.didWrite = { cache.invalidate() }
         try backfillDatasetSlugs()
@@ -77,6 +81,7 @@ final class ObservabilityStore: @unchecked Sendable {
 
     /// Checkpoints the WAL and removes a temporary database.
     func close() {
+        textIndexer.flush()
         pool.checkpoint()
         // The copy a restore would have used (see `Snapshots`) is not needed by the next run.
         unlink(pool.replacementPath)

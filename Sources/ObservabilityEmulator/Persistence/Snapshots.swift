@@ -41,6 +41,7 @@ struct Snapshots: Sendable {
 
     func save(_ name: String, store: ObservabilityStore) throws -> Entry {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        store.textIndexer.flush()
         try store.pool.saveCopy(to: path(of: name))
         guard let entry = entry(name) else { throw APIError.internalError("snapshot \(name) was not written") }
         ahead.prepare(path(of: name), pool: store.pool)
@@ -50,6 +51,7 @@ struct Snapshots: Sendable {
     /// Restores the named snapshot; false when there is none.
     func restore(_ name: String, store: ObservabilityStore) throws -> Bool {
         guard FileManager.default.fileExists(atPath: path(of: name)) else { return false }
+        store.textIndexer.flush()
         try ahead.restore(path(of: name), pool: store.pool)
         return true
     }

@@ -23,7 +23,10 @@ final class IDGenerator: Sendable {
             state = g
             return pair
         }
-        guard let (a, b) = drawn else { return UUID().uuidString.lowercased() }
+        // Unseeded: 128 bits from the system generator (getrandom(2)); Foundation's UUID() opens
+        // and reads /dev/urandom on each call, three times per chat completion.
+        var system = SystemRandomNumberGenerator()
+        let (a, b) = drawn ?? (system.next(), system.next())
         var bytes: [UInt8] = []
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: a >> UInt64(shift))) }
         for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: b >> UInt64(shift))) }
