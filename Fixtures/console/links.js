@@ -1,7 +1,8 @@
 // Links both ways where the data ties two objects, each found through the public API:
-//   an event and the chat span that made it: the same model and the same answer, the span
-//     started within a minute of the event (an event carries no completion id, so the span's
-//     gen_ai.response.id has nothing to be compared with);
+//   an event and the chat span that made it: the event's correlation_id is the completion id
+//     (unless the caller sent X-Correlation-Id), which the SDK's telemetry records as the span's
+//     gen_ai.response.id (response_id); failing that, the same model and the same answer, the
+//     span started within a minute of the event;
 //   a span and the pipeline results (online evaluations) that judged it;
 //   a dataset record and the event or span it was imported from (its event_id, or trace_id and
 //     span_id, properties), and back by reading the workspace's datasets;
@@ -34,6 +35,11 @@ const around = (text) => {
 
 /** The chat spans that made an event. */
 export async function spansOfEvent(event) {
+  if (event.correlation_id) {
+    const exact = await api("POST", `${V1}/spans/search`, { query: { page_size: 20 },
+      body: { search_expression: `response_id = ${quote(event.correlation_id)}` } });
+    if (exact.spans.results.length) return exact.spans.results;
+  }
   const answer = eventAnswer(event);
   if (!answer) return [];
   const model = event.extra_fields && event.extra_fields.model_name;
@@ -46,6 +52,13 @@ export async function spansOfEvent(event) {
 /** The events a chat span made: candidates by model, time and the start of the answer, then
  * each read whole to compare the answer. */
 export async function eventsOfSpan(span) {
+  if (span.response_id) {
+    const exact = await api("POST", `${V1}/chat-completion-events/search`, { query: { page_size: 20 },
+      body: { search_params: { filters: { field: "correlation_id", op: "eq", value: span.response_id } } } });
+    if (exact.completion_events.results.length) {
+      return Promise.all(exact.completion_events.results.map((e) => api("GET", `${V1}/chat-completion-events/${encodeURIComponent(e.event_id)}`)));
+    }
+  }
   const answer = spanAnswer(span);
   if (!answer) return [];
   const model = span.response_model || span.request_model;

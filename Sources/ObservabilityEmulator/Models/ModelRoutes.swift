@@ -109,7 +109,7 @@ enum ModelRoutes {
 
     /// Stores the completion as a chat-completion event of the caller's workspace: request and
     /// response messages, tools, model, token counts, the request's metadata, the
-    /// `X-Correlation-Id` header. Elapsed time is modelled, not measured (the responder's delay
+    /// `X-Correlation-Id` header (else the completion id). Elapsed time is modelled, not measured (the responder's delay
     /// plus 10 ms per completion token), so events are reproducible too.
     private static func record(_ completion: ChatCompletion, of request: ChatRequest, call: Call, nowMs: Int64) throws {
         var metadata = JSONObject()
@@ -128,8 +128,12 @@ enum ModelRoutes {
             ("nb_input_tokens", .int(Int64(completion.promptTokens))),
             ("nb_output_tokens", .int(Int64(completion.answer.completionTokens))),
         ])
+        // The caller's X-Correlation-Id, else the completion's id: the one the SDK's telemetry
+        // records as the chat span's `gen_ai.response.id`, so an event and its span tie exactly.
         if let correlation = call.request.header("X-Correlation-Id"), !correlation.isEmpty {
             event["correlation_id"] = .string(String(correlation.prefix(200)))
+        } else {
+            event["correlation_id"] = .string(completion.id)
         }
         let draft = try EventDraft.make(from: .object(event), path: "", makeID: { call.app.ids.next() }, nowMs: { nowMs })
         try call.store.insertEvents([draft], workspaceID: call.workspace.id, seeded: false)

@@ -38,6 +38,19 @@ final class ModelEndpointTests: ApplicationTestCase {
         XCTAssertEqual(event["request_messages"], [["role": "user", "content": "Where is my parcel?"]])
     }
 
+    /// Without X-Correlation-Id the event's correlation id is the completion's id (what the SDK's
+    /// telemetry puts in the chat span's gen_ai.response.id), searchable as such.
+    func testAnEventsCorrelationIdDefaultsToTheCompletionId() throws {
+        let reply = try call("POST", "/v1/chat/completions", json: chatBody("Which id ties us?"))
+        XCTAssertEqual(reply.status, 200, reply.text)
+        let completionID = try XCTUnwrap(reply.json["id"]?.stringValue)
+        let ids = try searchIDs(condition("correlation_id", "eq", .string(completionID)))
+        XCTAssertEqual(ids.count, 1)
+        let event = try call("GET", "\(v1)/chat-completion-events/\(ids[0])").json
+        XCTAssertEqual(event["correlation_id"]?.stringValue, completionID)
+        XCTAssertNotEqual(event["event_id"]?.stringValue, completionID)
+    }
+
     func testErrorsComeInTheInferenceShapes() throws {
         let unknown = try call("POST", "/v1/chat/completions", json: ["model": "gpt-4o", "messages": [["role": "user", "content": "hi"]]])
         XCTAssertEqual(unknown.status, 400)
