@@ -75,7 +75,7 @@ export async function tracePage(view, traceID, spanID) {
   const logsBySpan = groupBy(logs, "span_id");
   const selected = spanID && byID.has(spanID) ? spanID : trace.root_span_id;
   const rows = treeRows(children);
-  const answered = spans.filter((s) => spanAnswer(s));
+  const answered = spans.filter((s) => s.response_id || spanAnswer(s));
   const pipelineResults = pipelineResultsOf(traceID).catch(() => []);
 
   const collapsed = new Set();
@@ -195,7 +195,7 @@ function spanPanel(s, evaluations, logs, traceStart, pipelineResults) {
         ["Starts at", `+${durationNs((Date.parse(s.start_time) - traceStart) * 1e6)}`],
         ["Duration", durationNs(s.duration_ns)], ["Service", s.service_name], ["Scope", `${s.scope_name} ${s.scope_version}`.trim() || null],
         ...genai.map((k) => [k, s[k]]),
-        ...(spanAnswer(s) ? [["Event", lookup(eventsOfSpan(s), eventLinks, "none found (no event with this answer and model within a minute)")]] : []),
+        ...(s.response_id || spanAnswer(s) ? [["Event", lookup(eventsOfSpan(s), eventLinks, "none found (no event with this completion id, nor this answer and model within a minute)")]] : []),
         ["In datasets", lookup(recordsFrom({ trace_id: s.trace_id, span_id: s.span_id }), recordLinks)],
       ]),
       failed ? h("div", { class: "notice notice-error exception", role: "note" }, h("strong", {}, s.error_type || "Error"),

@@ -223,6 +223,25 @@ def test_an_event_links_to_its_chat_span_and_the_span_back(page, emulator, artef
     assert "none found" in page.text("main")
 
 
+def test_an_event_and_a_span_with_no_content_tie_by_the_completion_id(page, emulator):
+    """The SDK with message content redacted: the span has only the response id, which is the
+    event's correlation_id; the tie holds without the answer text."""
+    token = fresh_token("tie-id")
+    status, completion = call(emulator.url, "POST", "/v1/chat/completions",
+                              {"model": "mistral-small-latest", "messages": [{"role": "user", "content": "redacted, please"}]}, token=token)
+    assert status == 200
+    trace, chat = uuid.uuid4().hex, span_ids(1)[0]
+    send_spans(emulator.url, token, [span(trace, chat, "chat mistral-small-latest", base_ns=time.time_ns() - 3_600_000_000_000, ms=200, attributes={
+        "gen_ai.operation.name": "chat", "gen_ai.response.id": completion["id"]})])
+    _, events = call(emulator.url, "POST", f"{V1}/chat-completion-events/search", {"search_params": {"filters": None}}, token=token)
+    event_id = events["completion_events"]["results"][0]["event_id"]
+    page.resize(1440, 900)
+    show(page, f"#/events/{event_id}?token={token}", "document.querySelector('.event-span-link')", what="the event's span, by its id")
+    assert page.eval("document.querySelector('.event-span-link').getAttribute('href')") == f"#/traces/{trace}/{chat}"
+    page.click(".event-span-link")
+    page.wait_for(f"document.querySelector(\".span-detail a[href='#/events/{event_id}']\")", what="the span's link back, by its id")
+
+
 def test_a_spans_pipeline_result_links_to_its_pipeline_and_back(page, emulator):
     status, _ = call(emulator.url, "GET", f"{V1}/pipelines?page_size=1")
     if status in (404, 405):
