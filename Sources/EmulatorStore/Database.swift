@@ -220,6 +220,24 @@ public final class Database {
         }
     }
 
+    /// Copies the whole WAL into the main file and truncates it to zero bytes
+    /// (SQLITE_CHECKPOINT_TRUNCATE). Another connection's checkpoint in progress (the pool's
+    /// checkpoint thread) makes it busy: it is tried again for up to `patienceMs`. Returns
+    /// whether it completed; a failure other than busy throws.
+    @discardableResult
+    public func checkpointTruncate(patienceMs: Int = 2_000) throws -> Bool {
+        try checkOpen()
+        var waited = 0
+        while true {
+            let code = sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+            if code == SQLITE_OK { return true }
+            guard code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED else { throw error(code, sql: "wal_checkpoint(TRUNCATE)") }
+            if waited >= patienceMs { return false }
+            usleep(5_000)
+            waited += 5
+        }
+    }
+
     /// The raw connection, for registering SQL functions.
     public var rawHandle: OpaquePointer { handle }
 }

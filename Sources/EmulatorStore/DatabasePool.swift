@@ -128,14 +128,14 @@ public final class DatabasePool: @unchecked Sendable {
             let free = (try db.scalarInt64("PRAGMA freelist_count") ?? 0) * (try db.scalarInt64("PRAGMA page_size") ?? 0)
             guard free >= minimumBytes else { return false }
             try db.execute("PRAGMA incremental_vacuum")
-            try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try db.checkpointTruncate()
             return true
         }) ?? false
     }
 
     /// Checkpoints the WAL into the main file and closes nothing (connections close on deinit).
     public func checkpoint() {
-        _ = try? write { db in try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        _ = try? write { db in try db.checkpointTruncate() }
     }
 }
 
@@ -183,15 +183,19 @@ extension DatabasePool {
                 }
                 held += 1
             }
-            // (Skipped when an earlier swap could not reopen the database: nothing to keep then.)
-            if !writer.isClosed { try writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
-            // The checkpoint thread's connection closes first and for good: the last connection
-            // to close deletes the WAL by its name, which is about to be the new database's.
+            // The checkpoint thread's connection closes first and for good: its checkpoints would
+            // make the one below busy, and the last connection to close deletes the WAL by its
+            // name, which is about to be the new database's.
             let checkpointed = checkpointer.withLock { running -> Bool in
                 guard let thread = running else { return false }
                 thread.stopAndWait()
                 running = nil
                 return true
+            }
+            // (Skipped when an earlier swap could not reopen the database: nothing to keep then.)
+            if !writer.isClosed, try !writer.checkpointTruncate() {
+                if checkpointed { try restartCheckpoints() }
+                throw DatabaseError(code: SQLITE_BUSY, message: "the WAL could not be checkpointed; the database was not replaced")
             }
             readersLock.withLock {
                 for reader in readers { reader.close() }
@@ -206,13 +210,16 @@ extension DatabasePool {
             writer = try opener.writer(at: path)
             let opened = try opener.readers(at: path)
             readersLock.withLock { readers = opened }
-            if checkpointed {
-                let started = try WALCheckpointer(path: path)
-                started.attach(to: writer)
-                checkpointer.withLock { $0 = started }
-            }
+            if checkpointed { try restartCheckpoints() }
             if let failure { throw failure }
         }
+    }
+
+    /// A checkpoint thread on the current file and writer, with the writer held.
+    private func restartCheckpoints() throws {
+        let started = try WALCheckpointer(path: path)
+        started.attach(to: writer)
+        checkpointer.withLock { $0 = started }
     }
 
     /// Writes a consistent copy of the database to `path` with SQLite's online backup API,
