@@ -24,6 +24,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import models_bench  # noqa: E402
 import telemetry_bench  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -349,6 +350,8 @@ def main():
         text = before + start + "\n" + text.strip() + "\n" + end + rest.split(end, 1)[1]
     with open(args.output, "w") as f:
         f.write(text)
+    # The model endpoints beside fakellm and llmock: their own table, between models:start/end.
+    models_bench.write(models_bench.run(args.duration, args.rounds, BIN), args.output)
 
 
 def telemetry_phase(args):

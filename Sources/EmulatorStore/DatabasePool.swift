@@ -81,8 +81,25 @@ public final class DatabasePool: @unchecked Sendable {
     /// Runs `body` with exclusive use of the writer connection.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         try writerLock.withLock {
-            defer { didWrite?() }
+            defer {
+                writes.add(1, ordering: .releasing)
+                didWrite?()
+            }
             return try body(writer)
+        }
+    }
+
+    /// Counts `write`s, each after its commit; group-committed writes (`groupedWriteTransaction`)
+    /// are not counted. A cache of what only ordinary writes change (a workspace's responders
+    /// and model cards, not its events) is current while this number is the one it was read at.
+    public var writeGeneration: UInt64 { writes.load(ordering: .acquiring) }
+    private let writes = Atomic<UInt64>(0)
+
+    /// The writer for a batch of group-committed writes: `didWrite` runs, the generation stays.
+    func writeGroup(_ body: (Database) -> Void) {
+        writerLock.withLock {
+            defer { didWrite?() }
+            body(writer)
         }
     }
 

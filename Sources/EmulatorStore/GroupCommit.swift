@@ -103,8 +103,7 @@ extension DatabasePool {
         }
         if !mine.done {
             let batch = groupCommit.takeBatch()
-            // `write` throws only what its body throws, and `run` keeps errors per write.
-            _ = try? write { db in GroupCommit.run(batch, on: db) }
+            writeGroup { db in GroupCommit.run(batch, on: db) }
             for other in batch where other !== mine { other.wake.signal() }
             groupCommit.handOff()
         }

@@ -20,6 +20,10 @@ final class WALCheckpointer: Sendable {
     private struct State {
         var requested = false
         var stopping = false
+        /// The WAL's size when a checkpoint was last asked for: the next is asked for once
+        /// another `thresholdPages` were appended (or the WAL restarted), as SQLite's own
+        /// checkpoint runs once per threshold, not after every commit past it.
+        var requestedAtPages: Int32 = 0
     }
     private let state = Mutex(State())
     private let wake = DispatchSemaphore(value: 0)
@@ -44,15 +48,18 @@ final class WALCheckpointer: Sendable {
     func attach(to writer: Database) {
         sqlite3_wal_hook(writer.handle, { context, _, _, pages in
             if pages >= WALCheckpointer.thresholdPages, let context {
-                Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().request()
+                Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue().walGrew(to: pages)
             }
             return SQLITE_OK
         }, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    /// Asks for a checkpoint; requests made while one is pending are one request.
-    func request() {
+    /// After a commit that left `pages` in the WAL: asks for a checkpoint once per threshold;
+    /// requests made while one is pending are one request.
+    func walGrew(to pages: Int32) {
         let signal = state.withLock { state -> Bool in
+            guard pages < state.requestedAtPages || pages - state.requestedAtPages >= Self.thresholdPages else { return false }
+            state.requestedAtPages = pages
             if state.requested { return false }
             state.requested = true
             return true

@@ -61,6 +61,7 @@ enum ModelCardRoutes {
 extension Call {
     /// The catalogue this request sees: the workspace's own cards, then the fixture ones.
     func models() throws -> ModelCatalogue {
-        app.fixtureModels.with(own: try store.models(workspaceID: workspace.id))
+        // A responder that no longer parses fails chat completions, not the model routes.
+        app.fixtureModels.with(own: try (try? store.workspaceRules(workspaceID: workspace.id))?.models ?? store.models(workspaceID: workspace.id))
     }
 }

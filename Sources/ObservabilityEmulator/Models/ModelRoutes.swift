@@ -73,8 +73,7 @@ enum ModelRoutes {
             let request = try ChatRequest(try call.body())
             let card = try model(request.model, for: .chat, call: call)
             try checkMedia(of: request, card: card, call: call)
-            let stored = try call.store.responders(workspaceID: call.workspace.id)
-            let own = try stored.enumerated().map { try Responder.parse($0.element.body, path: "responders[\($0.offset)]") }
+            let own = try call.store.workspaceRules(workspaceID: call.workspace.id).responders
             var answer = ChatAnswer.decide(for: request, responders: own + call.app.fixtureResponders)
             if card.can("reasoning"), request.wantsReasoning, answer.error == nil { answer.thinking = ChatAnswer.thinking(for: request) }
             if let failure = answer.error {

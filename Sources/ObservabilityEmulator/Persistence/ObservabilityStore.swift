@@ -24,6 +24,9 @@ final class ObservabilityStore: @unchecked Sendable {
     /// OTLP metrics are decoded, checked and counted, not stored (health reports the count).
     let metricsReceived = Mutex<Int>(0)
 
+    /// Each workspace's responders and model cards, between the writes that change them.
+    let rulesCache = WorkspaceRulesCache()
+
     /// Fills the full-text index of ingested events after their commit, in batches.
     let textIndexer: EventTextIndexer
 
