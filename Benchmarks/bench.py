@@ -25,6 +25,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import models_bench  # noqa: E402
+from processes import free_port, rss_mb, stop, wait_until_answering  # noqa: E402
 import telemetry_bench  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -32,21 +33,6 @@ BIN = os.path.join(ROOT, ".build", "release", "observability-emulator")
 # The container image's binary: the same code with the Swift runtime linked statically.
 STATIC_BIN = os.path.join(ROOT, ".build-static", "release", "observability-emulator")
 TOKEN = "bench"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_mb(pid, field="VmRSS"):
-    """Resident memory in MB: VmRSS, or its parts RssAnon (private) and RssFile (mapped files)."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def idle_rss(pid):
@@ -72,28 +58,11 @@ class Emulator:
         self.proc = subprocess.Popen([binary, "--port", str(self.port), "--log-level", log_level] + extra,
                                      stdout=subprocess.DEVNULL, stderr=self.log)
         # Ready time: process start to the first 200 from /__emulator/health, polled every ms.
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
-                    s.sendall(b"GET /__emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-                    if s.recv(16).startswith(b"HTTP/1.1 200"):
-                        break
-            except OSError:
-                pass
-            if self.proc.poll() is not None:
-                raise SystemExit("emulator exited: " + open(self.log.name).read())
-            if time.perf_counter() - start > 60:
-                raise SystemExit("emulator not ready in 60 s")
-            time.sleep(0.001)
-        self.ready_ms = (time.perf_counter() - start) * 1000
+        self.ready_ms = wait_until_answering(self.proc, self.port, b"GET /__emulator/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+                                             "emulator", self.log.name, start)
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop(self.proc)
 
 
 class Nginx:
@@ -135,12 +104,7 @@ http {{
         self.url = f"http://127.0.0.1:{self.port}/event.json"
 
     def stop(self):
-        self.proc.send_signal(signal.SIGQUIT)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop(self.proc, signal.SIGQUIT, timeout=10)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

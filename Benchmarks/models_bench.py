@@ -24,13 +24,14 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from processes import free_port, rss_mb, stop, wait_until_answering  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "observability-emulator")
@@ -42,20 +43,6 @@ BODY = {"model": "mistral-small-latest",
                      {"role": "user", "content": "What is the capital of France? Answer in one sentence."}]}
 START = "<!-- models:start -->"
 END = "<!-- models:end -->"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def request_bytes(path, body, host="127.0.0.1"):
@@ -76,29 +63,10 @@ class Server:
         argv = [a.replace("{port}", str(self.port)) for a in argv]
         start = time.perf_counter()
         self.proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=self.log, stderr=self.log)
-        probe = request_bytes(path, BODY)
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=2) as s:
-                    s.sendall(probe)
-                    if s.recv(16).startswith(b"HTTP/1.1 200"):
-                        break
-            except OSError:
-                pass
-            if self.proc.poll() is not None:
-                raise SystemExit(f"{name} exited: " + open(self.log.name).read()[-2000:])
-            if time.perf_counter() - start > 60:
-                raise SystemExit(f"{name} not answering in 60 s")
-            time.sleep(0.001)
-        self.ready_ms = (time.perf_counter() - start) * 1000
+        self.ready_ms = wait_until_answering(self.proc, self.port, request_bytes(path, BODY), name, self.log.name, start)
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop(self.proc)
 
 
 def ensure_peer(name):
