@@ -72,15 +72,15 @@ public final class Database {
         if options.readOnly { try execute("PRAGMA mmap_size = 1073741824") }
     }
 
-    private var isOpen = true
+    public private(set) var isClosed = false
 
     deinit { close() }
 
     /// Finalizes the cached statements and closes the connection; the object is unusable after.
     /// (Statements live only in the cache, so the connection really closes here.)
     public func close() {
-        guard isOpen else { return }
-        isOpen = false
+        guard !isClosed else { return }
+        isClosed = true
         cache.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -88,10 +88,8 @@ public final class Database {
     /// A closed connection (a restore that could not reopen the database, see `DatabasePool`)
     /// fails as an unreadable disk does, never touches the freed handle.
     private func checkOpen() throws {
-        guard isOpen else { throw DatabaseError(code: SQLITE_IOERR, message: "the database is closed: it could not be reopened after a restore") }
+        guard !isClosed else { throw DatabaseError(code: SQLITE_IOERR, message: "the database is closed: it could not be reopened after a restore") }
     }
-
-    public var isClosed: Bool { !isOpen }
 
     func error(_ code: Int32, sql: String?) -> DatabaseError {
         DatabaseError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)

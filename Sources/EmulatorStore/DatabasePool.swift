@@ -68,9 +68,7 @@ public final class DatabasePool: @unchecked Sendable {
     /// that takes it past 1 000 pages (see `WALCheckpointer`). Called once start-up's bulk
     /// writes are done, so that seeding keeps SQLite's own checkpoints.
     public func startBackgroundCheckpoints() throws {
-        let started = try WALCheckpointer(path: path)
-        _ = try write { db in started.attach(to: db) }
-        checkpointer.withLock { $0 = started }
+        try writerLock.withLock { try startCheckpoints() }
     }
 
     /// Called after every `write`, once its changes are committed (or rolled back), still
@@ -211,7 +209,7 @@ extension DatabasePool {
             }
             // (Skipped when an earlier swap could not reopen the database: nothing to keep then.)
             if !writer.isClosed, try !writer.checkpointTruncate() {
-                if checkpointed { try restartCheckpoints() }
+                if checkpointed { try startCheckpoints() }
                 throw DatabaseError(code: SQLITE_BUSY, message: "the WAL could not be checkpointed; the database was not replaced")
             }
             readersLock.withLock {
@@ -227,13 +225,13 @@ extension DatabasePool {
             writer = try opener.writer(at: path)
             let opened = try opener.readers(at: path)
             readersLock.withLock { readers = opened }
-            if checkpointed { try restartCheckpoints() }
+            if checkpointed { try startCheckpoints() }
             if let failure { throw failure }
         }
     }
 
     /// A checkpoint thread on the current file and writer, with the writer held.
-    private func restartCheckpoints() throws {
+    private func startCheckpoints() throws {
         let started = try WALCheckpointer(path: path)
         started.attach(to: writer)
         checkpointer.withLock { $0 = started }
