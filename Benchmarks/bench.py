@@ -12,7 +12,6 @@ markers (a file without them is written whole). Stops exactly what it started.
 import argparse
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -25,7 +24,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import models_bench  # noqa: E402
-from processes import free_port, rss_mb, stop, wait_until_answering  # noqa: E402
+from processes import free_port, rss_mb, stop, wait_until_answering, wrk_figures  # noqa: E402
 import telemetry_bench  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -121,19 +120,8 @@ def wrk(url, connections, duration, method="GET", body=None):
     out = subprocess.run(args + [url], capture_output=True, text=True, timeout=duration + 60).stdout
     if script:
         os.unlink(script.name)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-
-    def latency(p):
-        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
-        if not m:
-            return float("nan")
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return {"rps": rps, "p50": latency(50), "p99": latency(99), "non2xx": int(non2xx.group(1)) if non2xx else 0,
-            "errors": sum(map(int, errors.groups())) if errors else 0}
+    figures = wrk_figures(out)
+    return {k: figures[k] for k in ("rps", "p50", "p99", "non2xx", "errors")}
 
 
 def median_run(runs):

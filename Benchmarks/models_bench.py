@@ -31,7 +31,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from processes import free_port, rss_mb, stop, wait_until_answering  # noqa: E402
+from processes import free_port, rss_mb, stop, wait_until_answering, wrk_figures  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "observability-emulator")
@@ -108,19 +108,9 @@ def wrk(url, connections, duration, body):
     out = subprocess.run(args, capture_output=True, text=True, timeout=duration + 60).stdout
     os.unlink(script.name)
 
-    def latency(p):
-        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
-        if not m:
-            return float("nan")
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    total = re.search(r"(\d+) requests in", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": latency(50), "p99": latency(99),
-            "bad": (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, errors.groups())) if errors else 0),
-            "requests": int(total.group(1)) if total else 0}
+    figures = wrk_figures(out)
+    return {"rps": figures["rps"], "p50": figures["p50"], "p99": figures["p99"],
+            "bad": figures["non2xx"] + figures["errors"], "requests": figures["requests"]}
 
 
 async def stream_once(reader, writer, request):

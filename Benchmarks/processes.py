@@ -1,5 +1,6 @@
 """Process helpers the benchmarks share (stdlib only): a free port, resident memory, waiting for
-a server's first 200, stopping it."""
+a server's first 200, stopping it, reading wrk's report."""
+import re
 import signal
 import socket
 import subprocess
@@ -48,3 +49,21 @@ def stop(proc, sig=signal.SIGTERM, timeout=15):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
+
+def wrk_figures(out):
+    """wrk's --latency report as numbers: req/s, p50 and p99 in ms (nan when missing), non-2xx
+    answers, socket errors and the request count."""
+    def latency(p):
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
+        if not m:
+            return float("nan")
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": latency(50), "p99": latency(99),
+            "non2xx": int(non2xx.group(1)) if non2xx else 0, "errors": sum(map(int, errors.groups())) if errors else 0,
+            "requests": int(total.group(1)) if total else 0}

@@ -11,10 +11,11 @@
 """
 import json
 import os
-import re
 import struct
 import subprocess
 import tempfile
+
+from processes import wrk_figures
 
 SERVICE = "bench-exporter"
 
@@ -150,16 +151,10 @@ end
     out = subprocess.run(["wrk", "-t", "2", "-c", str(exporters), "-d", f"{seconds}s", "--latency", "--timeout", "30s", "-s", script, url],
                          capture_output=True, text=True, timeout=seconds + 120).stdout
     subprocess.run(["rm", "-rf", directory])
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    non2xx = int(non2xx.group(1)) if non2xx else 0
-
-    def latency(p):
-        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+    figures = wrk_figures(out)
+    requests, non2xx = figures["requests"], figures["non2xx"]
     assert requests <= batches, f"{requests} requests but only {batches} distinct batches: raise `batches`"
-    return (requests - non2xx) * maker.count / seconds, latency(50), latency(99), non2xx, requests
+    return (requests - non2xx) * maker.count / seconds, figures["p50"], figures["p99"], non2xx, requests
 
 
 PIPELINE_RULES = [
